@@ -1,0 +1,20 @@
+"""`packdesk` and `python -m app`."""
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    from app import cli
+
+    args = cli.build_parser().parse_args(argv)
+    if args.command:
+        return cli.run(args)
+    # Qt is imported only when the GUI starts, so headless commands stay light.
+    from app.ui.application import run_gui
+
+    return run_gui(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

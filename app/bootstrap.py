@@ -1,0 +1,34 @@
+"""The composition root: paths, logging, database open + migrate, secrets, context."""
+from __future__ import annotations
+
+import logging
+
+from app import __version__
+from app.context import AppContext
+from app.db.engine import Database
+from app.db.migrate import migrate
+from app.db.repositories.station import StationRepository
+from app.logs import setup_logging
+from app.paths import AppPaths
+from app.secrets import SecretStore
+
+log = logging.getLogger(__name__)
+
+
+def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
+                  demo: bool = False, console_log: bool = False) -> AppContext:
+    """Open (creating or upgrading) the station's database and wire the app's services.
+
+    Raises PackDeskError subclasses with a user-facing message when the station cannot start
+    (e.g. a database written by a newer PackDesk).
+    """
+    paths.ensure()
+    setup_logging(paths.log_file, console=console_log)
+    log.info("PackDesk %s starting with data directory %s", __version__, paths.data_dir)
+    result = migrate(paths.database, paths.backups_dir)
+    if result.migrated:
+        log.info("Database schema %s -> %s", result.from_revision, result.to_revision)
+    db = Database(paths.database)
+    station_id = StationRepository(db).station_id()
+    return AppContext(paths=paths, db=db, secrets=secrets or SecretStore(),
+                      station_id=station_id, demo=demo)

@@ -1,0 +1,77 @@
+"""Command line: `packdesk` starts the GUI; subcommands work headless.
+
+Every command prints one clear line on failure and exits non-zero; the details go to the log.
+JSON output (--json) is documented in README.md.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+
+from app import APP_NAME, __version__
+from app.errors import PackDeskError
+from app.logs import describe_exception
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+# name -> (help, add_arguments, run). Commands register here so the parser and the dispatch
+# cannot drift apart.
+Command = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
+
+
+def _sandbox_command() -> Command:
+    from app.sandbox import cli as sandbox_cli
+
+    return ("serve the built-in sandbox store on loopback", sandbox_cli.add_arguments,
+            sandbox_cli.run)
+
+
+COMMANDS: dict[str, Callable[[], Command]] = {
+    "sandbox": _sandbox_command,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="packdesk",
+        description=f"{APP_NAME}: packing and shipping station for AmeriCommerce stores. "
+                    "Without a command, the desktop app starts.")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR",
+                        help="keep the database and logs here (default: PACKDESK_HOME, "
+                             "else the platform's user data folder)")
+    parser.add_argument("--demo", action="store_true",
+                        help="start on the built-in sandbox store (a temporary data folder "
+                             "unless --data-dir is given; nothing goes to the OS keyring)")
+    parser.add_argument("--verbose", "-v", action="store_true", help="log to the console too")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, make in COMMANDS.items():
+        help_text, add_arguments, run = make()
+        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        add_arguments(command_parser)
+        command_parser.set_defaults(run=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a headless command; any failure becomes one line on stderr and a non-zero exit."""
+    try:
+        return int(args.run(args) or EXIT_OK)
+    except KeyboardInterrupt:
+        print("packdesk: interrupted", file=sys.stderr)
+        return 130
+    except PackDeskError as exc:
+        log.warning("%s failed: %s", args.command, exc)
+        print(f"packdesk {args.command}: {describe_exception(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:
+        log.exception("%s failed unexpectedly", args.command)
+        print(f"packdesk {args.command}: unexpected error: {describe_exception(exc)} "
+              "(details in the log)", file=sys.stderr)
+        return EXIT_FAILED

@@ -1,0 +1,154 @@
+"""Bring the station's database to the schema this version of PackDesk expects.
+
+- A new database is created by upgrading an empty file to head.
+- An existing database is copied with SQLite's online backup API (consistent even with a WAL
+  and other readers) before any upgrade, so a failed migration loses nothing.
+- A database stamped with a revision this app does not know was written by a newer PackDesk:
+  it is refused, untouched.
+"""
+from __future__ import annotations
+
+import logging
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine
+
+from app import __version__
+from app.errors import DatabaseError, DatabaseTooNewError
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+KEEP_BACKUPS = 10
+
+
+@dataclass(frozen=True)
+class MigrationResult:
+    from_revision: str | None
+    to_revision: str
+    backup: Path | None
+
+    @property
+    def migrated(self) -> bool:
+        return self.from_revision != self.to_revision
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "no migrations found"
+    return head
+
+
+def current_revision(db_path: Path) -> str | None:
+    if not db_path.exists():
+        return None
+    # Read-only URI: looking must never create or change the file.
+    with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as raw:
+        has_table = raw.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+        ).fetchone()
+        if not has_table:
+            return None
+        row = raw.execute("SELECT version_num FROM alembic_version").fetchone()
+        return row[0] if row else None
+
+
+def backup_database(db_path: Path, backups_dir: Path, label: str) -> Path:
+    backups_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    target = backups_dir / f"packdesk-{stamp}-{label}.sqlite3"
+    with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as source, \
+            closing(sqlite3.connect(target)) as dest:
+        source.backup(dest)
+    _prune_backups(backups_dir)
+    return target
+
+
+def _prune_backups(backups_dir: Path) -> None:
+    backups = sorted(backups_dir.glob("packdesk-*.sqlite3"))
+    for old in backups[:-KEEP_BACKUPS]:
+        old.unlink(missing_ok=True)
+
+
+def migrate(db_path: Path, backups_dir: Path) -> MigrationResult:
+    config = alembic_config()
+    scripts = ScriptDirectory.from_config(config)
+    head = head_revision()
+    current = current_revision(db_path)
+    if current is not None and current != head:
+        try:
+            scripts.get_revision(current)
+        except Exception:
+            raise DatabaseTooNewError(
+                f"The database at {db_path} was written by a newer PackDesk (schema {current}); "
+                f"this is PackDesk {__version__}.",
+                hint="Install the newer PackDesk again. The database was left untouched.",
+            ) from None
+    if current == head:
+        return MigrationResult(current, head, None)
+
+    backup = None
+    if current is not None or _has_user_tables(db_path):
+        backup = backup_database(db_path, backups_dir, current or "unversioned")
+        log.info("Backed up the database to %s before migrating", backup)
+
+    engine = create_engine(f"sqlite:///{db_path}")
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # batch copies need it off
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except Exception as exc:
+        raise DatabaseError(
+            f"Upgrading the database failed ({type(exc).__name__}: {exc}).",
+            hint=f"A copy taken before the upgrade is at {backup}." if backup else "",
+        ) from exc
+    finally:
+        engine.dispose()
+    log.info("Database migrated from %s to %s", current, head)
+    return MigrationResult(current, head, backup)
+
+
+def _has_user_tables(db_path: Path) -> bool:
+    if not db_path.exists():
+        return False
+    with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as raw:
+        return raw.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0] > 0
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """FTS5 virtual tables and their shadow tables are made with raw SQL in the migrations."""
+    from app.db.tables import FTS_TABLES
+
+    return not (type_ == "table"
+                and any(name == t or name.startswith(t + "_") for t in FTS_TABLES))
+
+
+def schema_differences(db_path: Path) -> list:
+    """What differs between the models and the migrated database (empty when they agree)."""
+    from alembic.autogenerate import compare_metadata
+
+    from app.db.tables import metadata
+
+    engine = create_engine(f"sqlite:///{db_path}")
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection, opts={"include_object": include_object, "compare_type": True})
+            return compare_metadata(context, metadata)
+    finally:
+        engine.dispose()

@@ -1,0 +1,1 @@
+"""Repositories: short units of work over the Database, returning plain dataclasses."""

@@ -1,0 +1,41 @@
+"""The audit log: who did what, at which station, when."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlmodel import Session, col, select
+
+from app.db.engine import Database
+from app.db.tables import AuditEntry
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    at: datetime
+    station: str
+    packer: str
+    action: str
+    entity: str
+    entity_id: str
+    details: dict
+
+
+def record(session: Session, action: str, *, station: str = "", packer: str = "",
+           entity: str = "", entity_id: object = "", details: dict | None = None) -> None:
+    """Add an audit entry inside the caller's unit of work (so it commits with the change)."""
+    session.add(AuditEntry(at=datetime.now(timezone.utc), station=station, packer=packer,
+                           action=action, entity=entity, entity_id=str(entity_id),
+                           details=details or {}))
+
+
+class AuditRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def recent(self, limit: int = 100) -> list[AuditRecord]:
+        with self._db.read() as session:
+            rows = session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc())
+                                .limit(limit)).all()
+            return [AuditRecord(r.at, r.station, r.packer, r.action, r.entity, r.entity_id,
+                                r.details or {}) for r in rows]

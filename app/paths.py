@@ -1,0 +1,69 @@
+"""Where PackDesk keeps its files.
+
+One data directory holds the database, its backups and the logs, so several stations on one
+machine (or tests) can be kept apart with `--data-dir` or `PACKDESK_HOME`.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from app import APP_ID
+
+HOME_ENV = "PACKDESK_HOME"
+
+
+@dataclass(frozen=True)
+class AppPaths:
+    data_dir: Path
+    log_dir: Path
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "packdesk.sqlite3"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.data_dir / "backups"
+
+    @property
+    def log_file(self) -> Path:
+        return self.log_dir / "packdesk.log"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    def ensure(self) -> "AppPaths":
+        for d in (self.data_dir, self.log_dir, self.backups_dir, self.cache_dir):
+            d.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def resolve_paths(data_dir: str | os.PathLike | None = None,
+                  env: dict[str, str] | None = None) -> AppPaths:
+    """--data-dir wins over PACKDESK_HOME, which wins over the platform's user dirs.
+
+    An explicit data dir keeps its logs inside it, so one folder is the whole station.
+    """
+    env = os.environ if env is None else env
+    chosen = data_dir or env.get(HOME_ENV)
+    if chosen:
+        root = Path(chosen).expanduser().resolve()
+        return AppPaths(data_dir=root, log_dir=root / "logs")
+    return AppPaths(
+        data_dir=Path(platformdirs.user_data_dir(APP_ID, appauthor=False)),
+        log_dir=Path(platformdirs.user_log_dir(APP_ID, appauthor=False)),
+    )
+
+
+def resources_dir() -> Path:
+    """resources/ from the source tree, or from inside a PyInstaller bundle."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"

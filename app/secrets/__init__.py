@@ -1,0 +1,3 @@
+from app.secrets.store import SecretStore
+
+__all__ = ["SecretStore"]

@@ -1,0 +1,74 @@
+"""GUI start-up: QApplication, context, error reporting, main window."""
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import sys
+import tempfile
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import APP_ID, APP_NAME, __version__
+from app.bootstrap import build_context
+from app.context import AppContext
+from app.errors import PackDeskError
+from app.logs import describe_exception
+from app.paths import resolve_paths, resources_dir
+from app.secrets import SecretStore
+from app.ui.errors import ErrorReporter
+
+log = logging.getLogger(__name__)
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(resources_dir() / "icons" / "packdesk.png"))
+
+
+def make_qapplication(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)  # links the taskbar entry to packdesk.desktop on Linux
+    app.setWindowIcon(app_icon())
+    return app  # type: ignore[return-value]
+
+
+def open_context(args: argparse.Namespace) -> AppContext:
+    data_dir = args.data_dir
+    temp_dir = None
+    if args.demo and not data_dir:
+        temp_dir = tempfile.mkdtemp(prefix="packdesk-demo-")
+        data_dir = temp_dir
+    paths = resolve_paths(data_dir)
+    secrets = SecretStore.in_memory() if args.demo else None
+    context = build_context(paths, secrets=secrets, demo=args.demo,
+                            console_log=getattr(args, "verbose", False))
+    if temp_dir:
+        context.on_close(lambda: shutil.rmtree(temp_dir, ignore_errors=True))
+    return context
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    app = make_qapplication()
+    reporter = ErrorReporter()
+    try:
+        context = open_context(args)
+    except PackDeskError as exc:
+        log.error("Start-up failed: %s", exc)
+        QMessageBox.critical(None, APP_NAME, app.tr("PackDesk cannot start.") + "\n\n"
+                             + describe_exception(exc))
+        return 1
+    reporter.install()
+    try:
+        from app.ui.windows.main_window import MainWindow
+
+        window = MainWindow(context)
+        reporter.set_parent_widget(window)
+        window.show()
+        return app.exec()
+    finally:
+        reporter.uninstall()
+        context.close()

@@ -1,0 +1,51 @@
+"""Test-wide setup: offscreen Qt, a temporary data dir, an in-memory keyring."""
+from __future__ import annotations
+
+import os
+
+# Before anything can create a QApplication: without a display Qt would abort the whole run.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.pop("PACKDESK_HOME", None)
+
+import keyring  # noqa: E402
+import pytest  # noqa: E402
+
+from app.bootstrap import build_context  # noqa: E402
+from app.paths import AppPaths, resolve_paths  # noqa: E402
+from tests.support.memory_keyring import MemoryKeyring  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring(monkeypatch) -> MemoryKeyring:
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(MemoryKeyring())
+
+
+@pytest.fixture
+def paths(tmp_path) -> AppPaths:
+    return resolve_paths(tmp_path / "station").ensure()
+
+
+@pytest.fixture
+def context(paths):
+    ctx = build_context(paths)
+    yield ctx
+    ctx.close()
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's logging plugin has made its handlers
+def pytest_configure(config):
+    """pytest prints captured log lines of failing tests: redact them like the app's own."""
+    from app.logs import redactor
+
+    plugin = config.pluginmanager.get_plugin("logging-plugin")
+    if plugin is None:
+        return
+    for name in ("caplog_handler", "report_handler", "log_cli_handler", "log_file_handler"):
+        handler = getattr(plugin, name, None)
+        formatter = getattr(handler, "formatter", None)
+        if formatter is not None:
+            original = formatter.format
+            formatter.format = lambda record, _f=original: redactor.redact(_f(record))

@@ -1,0 +1,69 @@
+import keyring
+import keyring.backends.fail
+import keyring.errors
+import pytest
+
+from app.errors import SecretsUnavailableError
+from app.logs import REDACTED, redactor
+from app.secrets import SecretStore
+
+
+def test_round_trip_uses_app_id_and_connection_kind_key(memory_keyring):
+    store = SecretStore()
+    store.put(7, "token", "tok-abcdef123456")
+    assert memory_keyring.passwords == {("packdesk", "7:token"): "tok-abcdef123456"}
+    assert store.get(7, "token") == "tok-abcdef123456"
+    store.delete(7, "token")
+    store.delete(7, "token")  # idempotent
+    with pytest.raises(SecretsUnavailableError, match="No token is saved"):
+        store.get(7, "token")
+
+
+def test_no_backend_fails_with_a_fixing_hint_and_never_writes_a_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    store = SecretStore()
+    assert not store.available()
+    with pytest.raises(SecretsUnavailableError) as err:
+        store.put(1, "token", "tok-never-on-disk-1234")
+    message = str(err.value)
+    assert "PYTHON_KEYRING_BACKEND" in message and "Secret Service" in message
+    assert "KWallet" in message
+    with pytest.raises(SecretsUnavailableError):
+        store.get(1, "token")
+    assert list(tmp_path.iterdir()) == []
+
+
+class LeakyKeyring(keyring.backends.fail.Keyring):
+    priority = 1
+
+    def set_password(self, service, username, password):
+        raise keyring.errors.PasswordSetError(f"could not store {password}")
+
+
+def test_backend_errors_never_echo_the_secret():
+    store = SecretStore(LeakyKeyring())
+    with pytest.raises(SecretsUnavailableError) as err:
+        store.put(1, "token", "tok-leaky-secret-9876")
+    assert "tok-leaky-secret-9876" not in str(err.value)
+    # the backend's text (which held the secret) is not chained into the traceback either
+    assert err.value.__cause__ is None and err.value.__suppress_context__
+
+
+def test_secrets_are_registered_for_redaction():
+    store = SecretStore()
+    store.put(3, "token", "tok-registered-5555")
+    assert redactor.redact("x tok-registered-5555 y") == f"x {REDACTED} y"
+
+
+def test_in_memory_store_never_touches_the_keyring(memory_keyring):
+    store = SecretStore.in_memory()
+    store.put(1, "token", "tok-demo-only-4444")
+    assert store.get(1, "token") == "tok-demo-only-4444"
+    assert memory_keyring.passwords == {}
+    assert "memory" in store.backend_name
+
+
+def test_self_test_reports_backend(memory_keyring):
+    assert "MemoryKeyring" in SecretStore().self_test()
+    assert memory_keyring.passwords == {}
