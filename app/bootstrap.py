@@ -4,19 +4,23 @@ from __future__ import annotations
 import logging
 
 from app import __version__
-from app.context import AppContext
+from app.context import AppContext, Repositories
 from app.db.engine import Database
 from app.db.migrate import migrate
 from app.db.repositories.station import StationRepository
 from app.logs import setup_logging
 from app.paths import AppPaths
 from app.secrets import SecretStore
+from app.services.connections import ConnectionService
+from app.services.store_clients import ClientFactory, StoreClients, default_client_factory
+from app.services.sync import SyncService
 
 log = logging.getLogger(__name__)
 
 
 def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
-                  demo: bool = False, console_log: bool = False) -> AppContext:
+                  demo: bool = False, console_log: bool = False,
+                  client_factory: ClientFactory = default_client_factory) -> AppContext:
     """Open (creating or upgrading) the station's database and wire the app's services.
 
     Raises PackDeskError subclasses with a user-facing message when the station cannot start
@@ -30,5 +34,12 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
         log.info("Database schema %s -> %s", result.from_revision, result.to_revision)
     db = Database(paths.database)
     station_id = StationRepository(db).station_id()
-    return AppContext(paths=paths, db=db, secrets=secrets or SecretStore(),
-                      station_id=station_id, demo=demo)
+    secrets = secrets or SecretStore()
+    repos = Repositories.on(db)
+    clients = StoreClients(secrets, client_factory)
+    return AppContext(
+        paths=paths, db=db, secrets=secrets, station_id=station_id, repos=repos,
+        clients=clients, connections=ConnectionService(repos.connections, secrets, clients),
+        sync=SyncService(repos.connections, repos.orders, repos.catalog, repos.sync_state,
+                         clients),
+        demo=demo)

@@ -32,7 +32,20 @@ def _sandbox_command() -> Command:
             sandbox_cli.run)
 
 
+def _orders_command(name: str, help_text: str) -> Callable[[], Command]:
+    def make() -> Command:
+        from app.commands import orders
+
+        return help_text, getattr(orders, f"add_{name}"), getattr(orders, f"run_{name}")
+    return make
+
+
 COMMANDS: dict[str, Callable[[], Command]] = {
+    "connect": _orders_command("connect", "add a store connection (token read from stdin)"),
+    "connections": _orders_command("connections", "list store connections"),
+    "sync": _orders_command("sync", "import new and changed orders from the stores"),
+    "orders": _orders_command("orders", "list cached orders"),
+    "show": _orders_command("show", "show one order with its lines and shipments"),
     "sandbox": _sandbox_command,
 }
 

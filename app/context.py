@@ -8,8 +8,30 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.db.engine import Database
+from app.db.repositories.catalog import CatalogRepository
+from app.db.repositories.connections import ConnectionRepository
+from app.db.repositories.order_queries import OrderQueries
+from app.db.repositories.orders import OrderRepository
+from app.db.repositories.sync_state import SyncStateRepository
 from app.paths import AppPaths
 from app.secrets import SecretStore
+from app.services.connections import ConnectionService
+from app.services.store_clients import StoreClients
+from app.services.sync import SyncService
+
+
+@dataclass
+class Repositories:
+    connections: ConnectionRepository
+    orders: OrderRepository
+    order_queries: OrderQueries
+    catalog: CatalogRepository
+    sync_state: SyncStateRepository
+
+    @classmethod
+    def on(cls, db: Database) -> "Repositories":
+        return cls(ConnectionRepository(db), OrderRepository(db), OrderQueries(db),
+                   CatalogRepository(db), SyncStateRepository(db))
 
 
 @dataclass
@@ -18,6 +40,10 @@ class AppContext:
     db: Database
     secrets: SecretStore
     station_id: str
+    repos: Repositories
+    clients: StoreClients
+    connections: ConnectionService
+    sync: SyncService
     demo: bool = False
     # Callbacks run at shutdown, newest first (stop the demo sandbox, close HTTP clients...).
     _closers: list[Callable[[], None]] = field(default_factory=list)
@@ -28,4 +54,5 @@ class AppContext:
     def close(self) -> None:
         while self._closers:
             self._closers.pop()()
+        self.clients.close()
         self.db.dispose()

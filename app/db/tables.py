@@ -165,6 +165,12 @@ class Order(SQLModel, table=True):
     source: str = ""
     due_date: datetime | None = None
     custom_fields: list[dict] | None = _json()
+    # Summaries of the store's lines and ship-to, kept with the order so the order list can
+    # sort and filter 100,000 orders without aggregating lines on every keystroke.
+    units: int = 0
+    total_weight: float = 0.0
+    ship_city: str = ""
+    ship_country: str = ""
     # Local state beside the store's fields; re-sync never touches these.
     first_synced_at: datetime
     last_read_at: datetime  # last time the store's copy was read (the 60-second rule)

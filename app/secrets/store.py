@@ -79,6 +79,11 @@ class SecretStore:
     def available(self) -> bool:
         return self._memory is not None or backend_usable(self._keyring())
 
+    def require_available(self) -> None:
+        """Fail early, with the how-to-fix message, before anything else is saved."""
+        if self._memory is None:
+            self._usable_keyring()
+
     def put(self, connection_id: int | str, kind: SecretKind, secret: str) -> None:
         if not secret:
             raise SecretsUnavailableError("An empty secret cannot be stored.")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 08:03:53.650577
+Create Date: 2026-11-22 08:13:23.412220
 """
 from alembic import op
 import sqlalchemy as sa
@@ -122,6 +122,10 @@ def upgrade() -> None:
     sa.Column('source', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('due_date', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('custom_fields', sa.JSON(), nullable=True),
+    sa.Column('units', sa.Integer(), nullable=False),
+    sa.Column('total_weight', sa.Float(), nullable=False),
+    sa.Column('ship_city', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('ship_country', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('first_synced_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('last_read_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('flag_reason', sqlmodel.sql.sqltypes.AutoString(), nullable=False),

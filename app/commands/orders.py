@@ -1,0 +1,268 @@
+"""Headless commands for connections and orders: connect, connections, sync, orders, show."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import datetime, timezone
+from decimal import Decimal
+
+from app.commands.common import add_common, emit, open_context, parse_date
+from app.context import AppContext
+from app.db.repositories.order_queries import VIEWS, OrderFilter, rows_in_order
+from app.domain.connection_settings import ConnectionSettings, ensure_valid
+from app.domain.orders import remaining_to_ship, shipped_in_store
+from app.domain.status_rules import normalize_status_name, parse_status_list
+from app.errors import ConfigurationError
+from app.services.order_lookup import resolve_order
+
+
+# --- connect ------------------------------------------------------------------------------
+
+def add_connect(parser: argparse.ArgumentParser) -> None:
+    add_common(parser)
+    parser.add_argument("name", help="a short name for this connection, e.g. main")
+    parser.add_argument("--domain", required=True,
+                        help="store domain (mystore.americommerce.com), a pasted URL, or "
+                             "127.0.0.1:PORT for the sandbox")
+    parser.add_argument("--token-stdin", action="store_true",
+                        help="read the access token from standard input (never pass a token "
+                             "on the command line)")
+    parser.add_argument("--storefronts", help="store ids to import, comma-separated "
+                                              "(default: every storefront the token reaches)")
+    parser.add_argument("--import-statuses", metavar="NAMES",
+                        help="status names to import, comma-separated, case-insensitive "
+                             "(default: open, not shipped, not a quote)")
+    parser.add_argument("--days", type=int, default=30, help="orders created within N days")
+    parser.add_argument("--poll-minutes", type=int, default=15)
+    parser.add_argument("--claim-status", metavar="STATUS", help="status set after import")
+    parser.add_argument("--shipped-status", metavar="STATUS", help="status after shipment")
+    parser.add_argument("--partial-status", metavar="STATUS",
+                        help="status when only part of an order has shipped")
+    parser.add_argument("--mark-shipped-on-first", action="store_true")
+    parser.add_argument("--no-notify", action="store_true",
+                        help="change statuses without the store's customer emails")
+    parser.add_argument("--no-tracking", action="store_true",
+                        help="do not send shipments back (status changes only)")
+    parser.add_argument("--prefix", default="", help="order number prefix shown in PackDesk")
+    parser.add_argument("--tag", default="", help="tag put on newly imported orders")
+    parser.add_argument("--bin-field", default="ShipStationWarehouseLocation",
+                        help="product custom field holding the bin location")
+
+
+def _read_token(args: argparse.Namespace) -> str:
+    if args.token_stdin:
+        return sys.stdin.readline().strip()
+    if sys.stdin.isatty():
+        return getpass.getpass("Access token: ").strip()
+    raise ConfigurationError("Give the token with --token-stdin (it is never taken as an "
+                             "argument, where other users could see it).")
+
+
+def _status_id(context: AppContext, connection_id: int, name: str | None) -> int | None:
+    if not name:
+        return None
+    statuses = context.repos.connections.statuses(connection_id)
+    for status in statuses:
+        if normalize_status_name(status.name) == normalize_status_name(name) \
+                or str(status.id) == name.strip():
+            return status.id
+    known = ", ".join(s.name for s in statuses)
+    raise ConfigurationError(f"The store has no status named {name!r} (statuses: {known}).")
+
+
+def run_connect(args: argparse.Namespace) -> int:
+    token = _read_token(args)
+    with open_context(args) as context:
+        settings = ConnectionSettings(
+            name=args.name.strip(), address=args.domain,
+            import_statuses=tuple(parse_status_list(args.import_statuses))
+            if args.import_statuses else None,
+            created_within_days=args.days, poll_interval_min=args.poll_minutes,
+            mark_shipped_on_first=args.mark_shipped_on_first,
+            notify_customer=not args.no_notify, sync_tracking=not args.no_tracking,
+            order_prefix=args.prefix, new_order_tag=args.tag, bin_field_name=args.bin_field,
+            storefront_ids=tuple(int(i) for i in args.storefronts.split(",") if i.strip())
+            if args.storefronts else None)
+        ensure_valid(settings)
+        check = context.connections.check_store(args.domain, token)
+        record = context.connections.add(settings, token, check=check)
+        try:
+            context.sync.refresh_reference_data(record, force=True)
+            statuses = {
+                "claim_status_id": _status_id(context, record.id, args.claim_status),
+                "shipped_status_id": _status_id(context, record.id, args.shipped_status),
+                "partial_status_id": _status_id(context, record.id, args.partial_status)}
+            record = context.connections.update(record.id,
+                                                record.settings.with_changes(**statuses))
+        except Exception:
+            context.connections.remove(record.id)  # all or nothing
+            raise
+        storefronts = context.repos.connections.storefronts(record.id)
+        emit(args, {
+            "id": record.id, "name": record.name, "address": check.address.origin,
+            "storefronts": [{"id": s.store_id, "name": s.name} for s in storefronts],
+            "calls_per_10s": check.calls_per_10s,
+        }, f"Connected {record.name} to {check.address.display}: "
+           f"{len(storefronts)} storefront(s)"
+           + (f", plan allows {check.calls_per_10s} calls per 10 s"
+              if check.calls_per_10s and check.calls_per_10s <= 1000 else "") + ". The token is in the system keyring.")
+    return 0
+
+
+# --- connections ---------------------------------------------------------------------------
+
+def add_connections(parser: argparse.ArgumentParser) -> None:
+    add_common(parser)
+
+
+def run_connections(args: argparse.Namespace) -> int:
+    with open_context(args) as context:
+        items = []
+        for record in context.repos.connections.all():
+            last = context.repos.sync_state.last_success(record.id)
+            s = record.settings
+            items.append({
+                "id": record.id, "name": record.name, "address": s.address,
+                "storefronts": [{"id": f.store_id, "name": f.name}
+                                for f in context.repos.connections.storefronts(record.id)],
+                "imported_storefronts": list(s.storefront_ids) if s.storefront_ids else "all",
+                "import_statuses": list(s.import_statuses) if s.import_statuses else "default",
+                "created_within_days": s.created_within_days,
+                "poll_interval_min": s.poll_interval_min, "order_prefix": s.order_prefix,
+                "orders_cached": context.repos.orders.count(record.id),
+                "last_sync": last.finished_at.isoformat() if last and last.finished_at else None,
+            })
+        lines = [f"{i['name']:<16} {i['address']:<40} {i['orders_cached']:>7} orders  "
+                 f"last sync {i['last_sync'] or 'never'}" for i in items] or ["No connections."]
+        emit(args, items, "\n".join(lines))
+    return 0
+
+
+# --- sync ----------------------------------------------------------------------------------
+
+def add_sync(parser: argparse.ArgumentParser) -> None:
+    add_common(parser)
+    parser.add_argument("name", nargs="?", help="connection to sync (default: all)")
+    parser.add_argument("--since", type=parse_date, metavar="DATE",
+                        help="import orders from this date (YYYY-MM-DD), e.g. after a gap")
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    with open_context(args) as context:
+        records = ([context.connections.find(args.name)] if args.name
+                   else context.repos.connections.all())
+        if not records:
+            raise ConfigurationError("There are no connections yet: add one with "
+                                     "`packdesk connect`.")
+        results = [context.sync.sync(r.id, since=args.since) for r in records]
+        lines = [f"{r.connection_name}: {r.outcome} — {r.orders_new} new, {r.orders_updated} "
+                 f"updated, {r.orders_flagged} flagged; {r.requests} requests in "
+                 f"{r.duration_ms / 1000:.1f} s" + (f" ({r.error})" if r.error else "")
+                 for r in results]
+        emit(args, [r.as_dict() for r in results], "\n".join(lines))
+        return 0 if all(r.outcome == "ok" for r in results) else 1
+
+
+# --- orders and show -----------------------------------------------------------------------
+
+def add_orders(parser: argparse.ArgumentParser) -> None:
+    add_common(parser)
+    parser.add_argument("--status", default="awaiting_shipment",
+                        help="a view (" + ", ".join(VIEWS) + ") or a store status name")
+    parser.add_argument("--search", default="", help="words to find (number, name, SKU, ...)")
+    parser.add_argument("--connection", help="only this connection")
+    parser.add_argument("--limit", type=int, default=0, help="at most N orders (0 = all)")
+
+
+def run_orders(args: argparse.Namespace) -> int:
+    with open_context(args) as context:
+        connection_id = context.connections.find(args.connection).id if args.connection else None
+        statuses = {r.id: context.repos.connections.statuses(r.id)
+                    for r in context.repos.connections.all()}
+        ids = context.repos.order_queries.ids(
+            OrderFilter(view=args.status, connection_id=connection_id, search=args.search),
+            statuses)
+        if args.limit:
+            ids = ids[:args.limit]
+        rows = rows_in_order(context.repos.order_queries, ids)
+        items = [{"order_id": r.order_id, "number": r.number, "connection_id": r.connection_id,
+                  "ordered_at": r.ordered_at.isoformat() if r.ordered_at else None,
+                  "storefront": r.storefront, "customer": r.customer, "city": r.ship_city,
+                  "country": r.ship_country, "units": r.units, "weight": r.weight,
+                  "shipping_method": r.shipping_method, "status": r.status,
+                  "flag": r.flag_reason, "hold": r.hold_reason} for r in rows]
+        text = "\n".join(f"{r.number:<12} {r.ordered_at:%Y-%m-%d} {r.customer[:24]:<24} "
+                         f"{r.ship_city[:16]:<16} {r.units:>4} {r.status}"
+                         if r.ordered_at else f"{r.number:<12} {r.customer}" for r in rows)
+        emit(args, items, text or "No orders.")
+    return 0
+
+
+def add_show(parser: argparse.ArgumentParser) -> None:
+    add_common(parser)
+    parser.add_argument("order", help="order id, with prefix (AC-100123) or connection "
+                                      "(main:100123)")
+
+
+def _jsonable(value):
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: _jsonable(getattr(value, k)) for k in value.__dataclass_fields__}
+    return value
+
+
+def order_document(context: AppContext, order_pk: int) -> dict:
+    order = context.repos.orders.get(order_pk)
+    assert order is not None
+    record = context.repos.connections.get(order.connection_id)
+    statuses = {s.id: s for s in context.repos.connections.statuses(order.connection_id)}
+    snap = order.snapshot
+    status = statuses.get(snap.order_status_id) if snap.order_status_id is not None else None
+    products = context.repos.catalog.products(order.connection_id,
+                                              [l.product_id for l in snap.lines if l.product_id])
+    document = _jsonable(snap)
+    for line in document["lines"]:
+        product = products.get(line["product_id"])
+        line["bin"] = product.bin if product else ""
+        line["image_url"] = product.image_url if product else ""
+    shipped = shipped_in_store(snap.shipments)
+    remaining = remaining_to_ship(snap.lines, snap.shipments)
+    for line in document["lines"]:
+        line["shipped_in_store"] = shipped.get(line["line_id"], 0)
+        line["remaining"] = remaining.get(line["line_id"], 0)
+    document.update({
+        "number": record.settings.display_number(snap.order_id),
+        "connection": record.name,
+        "status": status.name if status else None,
+        "view": status.view.value if status else None,
+        "units": order.units, "total_weight": order.total_weight,
+        "payment_method": order.payment_method, "customer_name": order.customer_name,
+        "customer_email": order.customer_email, "customer_phone": order.customer_phone,
+        "tags": list(order.tags), "flag": order.flag_reason, "hold": order.hold_reason,
+        "last_read_at": _jsonable(order.last_read_at),
+        "admin_url": f"{record.settings.address}/store/admin/orders/viewOrder.aspx"
+                     f"?orderid={snap.order_id}",
+    })
+    return document
+
+
+def run_show(args: argparse.Namespace) -> int:
+    with open_context(args) as context:
+        order_pk = resolve_order(context, args.order)
+        document = order_document(context, order_pk)
+        lines = [f"Order {document['number']} ({document['connection']}) — {document['status']}",
+                 f"Customer: {document['customer_name']} <{document['customer_email']}> "
+                 f"{document['customer_phone']}",
+                 f"Ship via: {document['shipping_method']}  Weight: {document['total_weight']}"]
+        for line in document["lines"]:
+            lines.append(f"  {line['quantity']:>3} x {line['sku']:<16} {line['name']}"
+                         f"  (shipped {line['shipped_in_store']}, remaining {line['remaining']})")
+        emit(args, document, "\n".join(lines))
+    return 0
+

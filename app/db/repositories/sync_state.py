@@ -1,0 +1,97 @@
+"""Sync checkpoints (where the next run starts) and the record of each run."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlmodel import col, select
+
+from app.db.engine import Database
+from app.db.tables import SyncCheckpoint, SyncRun
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    value: str
+    refreshed_at: datetime
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: int
+    connection_id: int
+    kind: str
+    started_at: datetime
+    finished_at: datetime | None
+    orders_new: int
+    orders_updated: int
+    orders_flagged: int
+    requests: int
+    bytes_received: int
+    duration_ms: int
+    outcome: str
+    error: str
+
+
+def _run(row: SyncRun) -> RunRecord:
+    assert row.id is not None
+    return RunRecord(row.id, row.connection_id, row.kind, row.started_at, row.finished_at,
+                     row.orders_new, row.orders_updated, row.orders_flagged, row.requests,
+                     row.bytes_received, row.duration_ms, row.outcome, row.error)
+
+
+class SyncStateRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def checkpoint(self, connection_id: int, resource: str) -> Checkpoint | None:
+        with self._db.read() as session:
+            row = session.exec(select(SyncCheckpoint).where(
+                SyncCheckpoint.connection_id == connection_id,
+                SyncCheckpoint.resource == resource)).first()
+            return Checkpoint(row.checkpoint, row.refreshed_at) if row else None
+
+    def set_checkpoint(self, connection_id: int, resource: str, value: str) -> None:
+        with self._db.write() as session:
+            row = session.exec(select(SyncCheckpoint).where(
+                SyncCheckpoint.connection_id == connection_id,
+                SyncCheckpoint.resource == resource)).first()
+            row = row or SyncCheckpoint(connection_id=connection_id, resource=resource,
+                                        refreshed_at=datetime.now(timezone.utc))
+            row.checkpoint = value
+            row.refreshed_at = datetime.now(timezone.utc)
+            session.add(row)
+
+    def start_run(self, connection_id: int, kind: str) -> int:
+        with self._db.write() as session:
+            row = SyncRun(connection_id=connection_id, kind=kind,
+                          started_at=datetime.now(timezone.utc))
+            session.add(row)
+            session.flush()
+            assert row.id is not None
+            return row.id
+
+    def finish_run(self, run_id: int, *, outcome: str, error: str = "", **counts: int) -> None:
+        with self._db.write() as session:
+            row = session.get(SyncRun, run_id)
+            assert row is not None
+            row.finished_at = datetime.now(timezone.utc)
+            row.outcome = outcome
+            row.error = error
+            for key, value in counts.items():
+                setattr(row, key, value)
+            session.add(row)
+
+    def last_runs(self, connection_id: int | None = None, limit: int = 20) -> list[RunRecord]:
+        with self._db.read() as session:
+            statement = select(SyncRun).order_by(col(SyncRun.id).desc()).limit(limit)
+            if connection_id is not None:
+                statement = statement.where(SyncRun.connection_id == connection_id)
+            return [_run(r) for r in session.exec(statement)]
+
+    def last_success(self, connection_id: int) -> RunRecord | None:
+        with self._db.read() as session:
+            row = session.exec(select(SyncRun).where(
+                SyncRun.connection_id == connection_id, SyncRun.outcome == "ok").order_by(
+                col(SyncRun.id).desc()).limit(1)).first()
+            return _run(row) if row else None

@@ -1,0 +1,438 @@
+"""HTTP client for one AmeriCommerce store: paging, batching, pacing, retries, error mapping.
+
+Qt-free and database-free: the sync and the outbox worker share one instance per connection
+(it is thread-safe as long as the injected httpx.Client is, which it is).
+
+Security rules kept here:
+* The token is asked for per request (`token()`), put in a header, never stored on this object,
+  never logged, and redacted from any text the store echoes back into an error.
+* Redirects are never followed by httpx (it would forward our custom token header). We follow a
+  redirect ourselves once, and only within the store's own origin.
+* An absolute URL from the store (`next_page`) is only requested on the store's origin.
+
+Retries: 5xx, 429, timeouts and dropped connections are retried with exponential backoff and
+jitter (429 waits through the throttle for Retry-After). Writes (POST/PUT) are retried on those
+too only when the caller passes `retry_writes=True`: PackDesk's shipment push is an upsert keyed
+by `shipment_name` and status changes are idempotent, so repeating them is harmless; a plain
+create (POST /products) is not, hence POST defaults to False. Failures where the request surely
+never reached the store (connect errors, 429) are retried for writes either way.
+"""
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import httpx
+
+import app
+from app.errors import (StoreAuthError, StoreError, StoreNotFoundError, StoreRejectedError,
+                        StoreResponseError, StoreTLSError)
+
+from .address import StoreAddress
+from .http_errors import (NOT_A_STORE, decode_json, store_error_for_response,
+                          store_error_for_transport)
+from .throttle import CallLimit, Throttle, parse_call_limit, parse_retry_after
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=30.0, pool=30.0)
+MAX_URL_LENGTH = 2000  # IIS and proxies start refusing long query strings around here
+_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Statuses that keep method and body on redirect; 301/302/303 would turn a write into a GET.
+_BODY_KEEPING_REDIRECTS = frozenset({307, 308})
+# Raised before any byte of the request reached the store: safe to retry even for writes.
+_NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def make_http_client(address: StoreAddress, *, timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+                     transport: httpx.BaseTransport | None = None) -> httpx.Client:
+    """The httpx.Client PackDesk uses for a store: explicit timeouts, no automatic redirects."""
+    return httpx.Client(
+        timeout=timeout, follow_redirects=False, transport=transport,
+        headers={"User-Agent": f"PackDesk/{app.__version__}"})
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list: its items, the store's total and the next page's URL (or None)."""
+
+    items: list[dict[str, Any]]
+    total_count: int | None
+    next_url: str | None
+
+
+@dataclass(frozen=True)
+class ClientStats:
+    requests: int = 0
+    bytes_received: int = 0
+    retries: int = 0
+    responses_429: int = 0
+    last_call_limit: CallLimit | None = None
+
+
+@dataclass(frozen=True)
+class ConnectionCheck:
+    """What a successful `test_connection` saw."""
+
+    address: StoreAddress
+    storefronts: list[dict[str, Any]]
+    call_limit_max: int | None  # the plan's calls per 10 s, when the store said
+
+
+class _StatsRecorder:
+    """Thread-safe counters behind `AmeriCommerceClient.stats`."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stats = ClientStats()
+
+    def response(self, response: httpx.Response, limit: CallLimit | None) -> None:
+        with self._lock:
+            s = self._stats
+            self._stats = replace(
+                s, requests=s.requests + 1,
+                bytes_received=s.bytes_received + len(response.content),
+                responses_429=s.responses_429 + (response.status_code == 429),
+                last_call_limit=limit or s.last_call_limit)
+
+    def retry(self) -> None:
+        with self._lock:
+            self._stats = replace(self._stats, retries=self._stats.retries + 1)
+
+    def snapshot(self) -> ClientStats:
+        with self._lock:
+            return self._stats
+
+
+@dataclass
+class _Call:
+    """One logical call, possibly sent several times (retries, one redirect)."""
+
+    method: str
+    url: httpx.URL
+    params: Mapping[str, Any] | None = None
+    json: Any = None
+    retry_writes: bool = True
+    attempt: int = 0
+    redirected: bool = False
+
+    @property
+    def is_write(self) -> bool:
+        return self.method in _WRITE_METHODS
+
+
+class AmeriCommerceClient:
+    """Talks to one store's REST API (`/api/v1`). Every failure surfaces as a StoreError."""
+
+    def __init__(self, http: httpx.Client, address: StoreAddress, token: Callable[[], str], *,
+                 throttle: Throttle | None = None, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep, max_retries: int = 5,
+                 backoff_base: float = 0.5, backoff_cap: float = 30.0,
+                 rng: random.Random | None = None, max_url_length: int = MAX_URL_LENGTH) -> None:
+        self._http = http
+        self.address = address
+        self._token = token
+        self.throttle = throttle or Throttle(clock=clock, sleep=sleep)
+        self._sleep = sleep
+        self._max_retries = max_retries
+        self._backoff_base = backoff_base
+        self._backoff_cap = backoff_cap
+        self._rng = rng or random.Random()
+        self._max_url_length = max_url_length
+        self._stats = _StatsRecorder()
+        self._no_select_many: set[str] = set()  # resources whose select_many route failed
+        self._lock = threading.Lock()
+        # An injected client without timeouts would hang a worker forever on a dead store.
+        self._timeout = DEFAULT_TIMEOUT if http.timeout == httpx.Timeout(None) else None
+
+    def __repr__(self) -> str:
+        return f"AmeriCommerceClient({self.address.display!r})"
+
+    @property
+    def stats(self) -> ClientStats:
+        return self._stats.snapshot()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # --- public API -------------------------------------------------------------------------
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        body = self._json(self._send(_Call("GET", self._url(path), params)))
+        if not isinstance(body, dict):
+            raise StoreResponseError(f"The store {self.address.display} sent an unexpected "
+                                     f"answer for {path} (not a JSON object).")
+        return body
+
+    def get_list(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[Page]:
+        """Yield every page of a list, following the store's `next_page` URLs as given.
+
+        A 404 after the first page means we walked past the end (the store's way of saying so);
+        a 404 on the first page is a real error.
+        """
+        url: httpx.URL | None = self._url(path)
+        seen: set[str] = set()
+        while url is not None:
+            first = not seen
+            seen.add(str(url))
+            try:
+                body = self._json(self._send(_Call("GET", url, params)))
+            except StoreNotFoundError:
+                if first:
+                    raise
+                return
+            page = page_from_body(body, path)
+            yield page
+            if not page.next_url or not page.items:
+                return
+            url, params = self._url(page.next_url), None
+            if str(url) in seen:
+                raise StoreResponseError(f"The store {self.address.display} sent the same page "
+                                         f"of {path} twice; stopped reading it.")
+
+    def get_all(self, path: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        return [item for page in self.get_list(path, params) for item in page.items]
+
+    def select_many(self, resource: str, ids: Iterable[int | str], *,
+                    expand: Iterable[str] | None = None, batch: int = 100) -> list[dict[str, Any]]:
+        """Fetch many records by id in few calls (`/{resource}/select_many?ids=...`).
+
+        Stores (or proxies) that refuse select_many get an `id=1 OR 2 OR 3` filter on the list
+        endpoint instead; the fallback is remembered per resource. Unknown ids are just absent.
+        """
+        unique = list(dict.fromkeys(str(i) for i in ids))
+        expand_text = ",".join(expand) if expand else None
+        results: list[dict[str, Any]] = []
+        for chunk in self._id_chunks(resource, unique, expand_text, batch):
+            results.extend(self._select_chunk(resource, chunk, expand_text))
+        return results
+
+    def post(self, path: str, json: Any, *, retry_writes: bool = False) -> tuple[int, dict[str, Any]]:
+        """POST; returns (status, body): 201 created / 200 updated for upserts."""
+        response = self._send(_Call("POST", self._url(path), json=json, retry_writes=retry_writes))
+        body = self._json(response)
+        return response.status_code, body if isinstance(body, dict) else {"items": body}
+
+    def put(self, path: str, json: Any, *, retry_writes: bool = True) -> dict[str, Any]:
+        """PUT (partial update; idempotent, so retried by default)."""
+        body = self._json(self._send(_Call("PUT", self._url(path), json=json,
+                                           retry_writes=retry_writes)))
+        return body if isinstance(body, dict) else {"items": body}
+
+    def test_connection(self) -> ConnectionCheck:
+        """Call `GET /stores`; on failure raise one StoreError that says what to fix."""
+        where = self.address.display
+        try:
+            storefronts = self.get_all("/stores")
+        except StoreNotFoundError as exc:
+            raise StoreNotFoundError(
+                f"No AmeriCommerce store answers at {where}.",
+                hint="Check the domain: use the store's own domain or name.americommerce.com.",
+                status_code=exc.status_code) from exc
+        except StoreAuthError as exc:
+            if exc.status_code != 403:
+                raise
+            raise StoreAuthError(
+                f"The access token for {where} is valid but may not read the store list.",
+                hint="Tick the 'system' and 'settings' scopes on the token in the store's API "
+                     "Token Manager.", status_code=403) from exc
+        except StoreResponseError as exc:
+            raise StoreResponseError(NOT_A_STORE.format(where=f"This address ({where})"),
+                                     hint="Check the store address.",
+                                     status_code=exc.status_code) from exc
+        limit = self.stats.last_call_limit
+        return ConnectionCheck(self.address, storefronts, limit.max if limit else None)
+
+    # --- paging and batching ----------------------------------------------------------------
+
+    def _select_chunk(self, resource: str, ids: list[str], expand: str | None) -> list[dict]:
+        if resource not in self._no_select_many:
+            params = _without_none({"ids": ",".join(ids), "expand": expand})
+            try:
+                body = self._json(self._send(
+                    _Call("GET", self._url(f"/{resource}/select_many"), params)))
+                return page_from_body(body, resource).items
+            except (StoreNotFoundError, StoreRejectedError) as exc:
+                log.info("select_many on %s refused (%s); using an id filter", resource,
+                         exc.status_code)
+                with self._lock:
+                    self._no_select_many.add(resource)
+        params = _without_none({"id": " OR ".join(ids), "count": len(ids), "expand": expand})
+        try:
+            return self.get_all(f"/{resource}", params)
+        except StoreNotFoundError:
+            return []
+
+    def _id_chunks(self, resource: str, ids: list[str], expand: str | None,
+                   batch: int) -> Iterator[list[str]]:
+        """Split ids so that each call's URL stays under max_url_length (both forms)."""
+        # Sized for the longer fallback form `id=1+OR+2&count=N`; select_many's is shorter.
+        fixed = len(str(httpx.URL(f"{self.address.api_base}/{resource}/select_many",
+                                  params=_without_none({"id": "", "count": batch,
+                                                        "expand": expand}))))
+        chunk: list[str] = []
+        length = fixed
+        for item in ids:
+            cost = len(httpx.URL("", params={"i": item}).query) + 2  # encoded id + "+OR+"
+            if chunk and (len(chunk) >= batch or length + cost > self._max_url_length):
+                yield chunk
+                chunk, length = [], fixed
+            chunk.append(item)
+            length += cost
+        if chunk:
+            yield chunk
+
+    # --- sending ----------------------------------------------------------------------------
+
+    def _url(self, path_or_url: str) -> httpx.URL:
+        """An API path, or an absolute URL the store sent, as a URL on the store's origin."""
+        if "://" not in path_or_url:
+            return httpx.URL(self.address.api_base + "/" + path_or_url.lstrip("/"))
+        url = httpx.URL(path_or_url)
+        if _origin(url) == self.address.origin:
+            return url
+        # Stores behind proxies sometimes name another host or http:// in next_page. Keep its
+        # path and query verbatim but stay on our origin: the token goes nowhere else.
+        if not url.path.lower().startswith("/api/v1/"):
+            raise StoreResponseError(f"The store {self.address.display} pointed to {url.host}, "
+                                     "which is not its API; stopped there.")
+        log.warning("store sent a link to %s; reading it from %s", url.host, self.address.host)
+        return httpx.URL(self.address.origin + url.raw_path.decode("ascii"))
+
+    def _send(self, call: _Call) -> httpx.Response:
+        """Send with retries; return a 2xx response or raise the mapped StoreError."""
+        while True:
+            try:
+                response = self._send_once(call)
+            except httpx.TransportError as exc:
+                error = store_error_for_transport(exc, self.address)
+                if isinstance(error, StoreTLSError) or not self._may_retry_transport(call, exc):
+                    raise error from exc
+                log.info("%s %s failed (%s); retrying", call.method, call.url.path,
+                         type(exc).__name__)
+                wait = self._backoff(call.attempt + 1)
+            else:
+                if response.is_success:
+                    return response
+                if not self._may_retry_status(call, response.status_code):
+                    raise store_error_for_response(response, self.address,
+                                                   secrets=(self._safe_token(),))
+                log.info("%s %s answered %s; retrying", call.method, call.url.path,
+                         response.status_code)
+                wait = self._retry_wait(call, response)
+            call.attempt += 1
+            self._stats.retry()
+            if wait > 0:
+                self._sleep(wait)
+
+    def _retry_wait(self, call: _Call, response: httpx.Response) -> float:
+        """After a 429 the throttle does the waiting (Retry-After + margin); else back off."""
+        if response.status_code == 429:
+            self.throttle.block_for(parse_retry_after(response.headers.get("Retry-After")))
+            return 0.0
+        return self._backoff(call.attempt + 1)
+
+    def _send_once(self, call: _Call) -> httpx.Response:
+        """One request through the throttle; follows one same-origin redirect."""
+        request = self._http.build_request(
+            call.method, call.url, params=call.params, json=call.json,
+            headers={"X-AC-Auth-Token": self._token(), "Accept": "application/json",
+                     "Cache-Control": "no-cache"},
+            **({"timeout": self._timeout} if self._timeout else {}))
+        permit = self.throttle.acquire()
+        limit: CallLimit | None = None
+        started = time.perf_counter()
+        try:
+            response = self._http.send(request, follow_redirects=False)
+            limit = parse_call_limit(response.headers.get("X-AC-Call-Limit"))
+        finally:
+            self.throttle.done(permit, limit)
+        self._stats.response(response, limit)
+        log.debug("%s %s -> %s in %.0f ms (limit %s)", call.method, request.url.path,
+                  response.status_code, (time.perf_counter() - started) * 1000, limit)
+        if response.is_redirect:
+            return self._follow_redirect(call, response)
+        return response
+
+    def _follow_redirect(self, call: _Call, response: httpx.Response) -> httpx.Response:
+        target = response.request.url.join(response.headers["Location"])
+        where = self.address.display
+        if _origin(target) != self.address.origin:
+            raise StoreError(f"The store {where} redirected to {_origin(target)}, another address; "
+                             "PackDesk does not send the access token there.",
+                             hint="If the store moved, enter its new address in the connection.",
+                             status_code=response.status_code)
+        if call.redirected or (call.is_write and response.status_code not in _BODY_KEEPING_REDIRECTS):
+            raise StoreError(f"The store {where} redirected {call.url.path} again and again "
+                             "or in a way that would lose the change.",
+                             status_code=response.status_code)
+        return self._send_once(_Call(call.method, target, None, call.json, call.retry_writes,
+                                     call.attempt, redirected=True))
+
+    # --- retry policy -----------------------------------------------------------------------
+
+    def _may_retry_status(self, call: _Call, status: int) -> bool:
+        if call.attempt >= self._max_retries:
+            return False
+        if status == 429:
+            return True  # refused before processing: safe even for writes
+        return status >= 500 and (not call.is_write or call.retry_writes)
+
+    def _may_retry_transport(self, call: _Call, exc: httpx.TransportError) -> bool:
+        if call.attempt >= self._max_retries:
+            return False
+        return not call.is_write or call.retry_writes or isinstance(exc, _NOT_SENT_ERRORS)
+
+    def _backoff(self, attempt: int) -> float:
+        """Exponential backoff with 'equal jitter': half fixed, half random."""
+        delay = min(self._backoff_cap, self._backoff_base * 2 ** (attempt - 1))
+        return delay / 2 + self._rng.uniform(0, delay / 2)
+
+    def _json(self, response: httpx.Response) -> Any:
+        return decode_json(response, self.address)
+
+    def _safe_token(self) -> str | None:
+        try:
+            return self._token()
+        except Exception:  # the token is only wanted for redaction here
+            return None
+
+
+def page_from_body(body: Any, path: str) -> Page:
+    """Read a list envelope: the items are under its one array-valued key, whatever its name."""
+    if isinstance(body, list):
+        return Page(body, len(body), None)
+    if not isinstance(body, dict):
+        raise StoreResponseError(f"The store sent an unexpected answer for {path}.")
+    arrays = [key for key, value in body.items() if isinstance(value, list)]
+    if len(arrays) > 1:
+        # Should not happen; prefer the key named like the resource before giving up.
+        name = path.strip("/").split("/")[-1].split("?")[0]
+        arrays = [key for key in arrays if key == name] or arrays
+        if len(arrays) > 1:
+            raise StoreResponseError(f"The store's answer for {path} has several lists "
+                                     f"({', '.join(arrays)}); cannot tell which one to read.")
+    items = body[arrays[0]] if arrays else []
+    total = body.get("total_count")
+    next_url = body.get("next_page") or None
+    return Page(items, total if isinstance(total, int) else None,
+                next_url if isinstance(next_url, str) else None)
+
+
+def _origin(url: httpx.URL) -> str:
+    raw = url.raw_host.decode("ascii")  # punycode, as StoreAddress keeps it
+    host = f"[{raw}]" if ":" in raw else raw
+    default = {"https": 443, "http": 80}.get(url.scheme)
+    port = "" if url.port in (None, default) else f":{url.port}"
+    return f"{url.scheme}://{host}{port}"
+
+
+def _without_none(params: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in params.items() if value is not None}
+
+

@@ -1,0 +1,137 @@
+"""Store connections: test, add, edit and remove them; tokens go to the keyring only."""
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from app.db.repositories.connections import ConnectionRecord, ConnectionRepository
+from app.domain.connection_settings import ConnectionSettings, ensure_valid
+from app.domain.store_info import StorefrontInfo
+from app.errors import ConfigurationError
+from app.integrations.americommerce import mapping
+from app.integrations.americommerce.address import StoreAddress, parse_store_address
+from app.logs import redactor
+from app.secrets import SecretStore
+from app.services.store_clients import StoreClients
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StoreCheck:
+    """A store that answered: where it is, its storefronts, and its plan's rate limit."""
+
+    address: StoreAddress
+    storefronts: list[StorefrontInfo]
+    calls_per_10s: int | None
+
+    @property
+    def fingerprint(self) -> str:
+        return account_fingerprint(self.storefronts)
+
+
+def account_fingerprint(storefronts: Iterable[StorefrontInfo]) -> str:
+    keys = sorted(f"{s.store_id}:{s.domain_name.lower()}" for s in storefronts)
+    return hashlib.sha256("|".join(keys).encode()).hexdigest()[:16]
+
+
+def _storefront_keys(storefronts: Iterable[StorefrontInfo],
+                     chosen: Iterable[int] | None) -> set[str]:
+    wanted = set(chosen) if chosen is not None else None
+    return {f"{s.store_id}:{s.domain_name.lower()}" for s in storefronts
+            if wanted is None or s.store_id in wanted}
+
+
+class ConnectionService:
+    def __init__(self, connections: ConnectionRepository, secrets: SecretStore,
+                 clients: StoreClients) -> None:
+        self._connections = connections
+        self._secrets = secrets
+        self._clients = clients
+
+    def check_store(self, domain: str, token: str) -> StoreCheck:
+        """Reach the store with `GET /stores`; raises a StoreError saying what to fix."""
+        address = parse_store_address(domain)
+        token = token.strip()
+        if not token:
+            raise ConfigurationError("Paste the store's access token.")
+        redactor.register(token)
+        client = self._clients.for_new_store(address, token)
+        try:
+            check = client.test_connection()
+        finally:
+            client.close()
+        storefronts = [s for raw in check.storefronts
+                       if (s := mapping.storefront_from_api(raw, address.origin))]
+        return StoreCheck(address, storefronts, check.call_limit_max)
+
+    def same_account(self, check: StoreCheck, storefront_ids: Iterable[int] | None, *,
+                     ignore: int | None = None) -> ConnectionRecord | None:
+        """An existing connection that would import the same storefronts of the same account."""
+        new_keys = _storefront_keys(check.storefronts, storefront_ids)
+        for record in self._connections.all():
+            if record.id == ignore:
+                continue
+            theirs = _storefront_keys(self._connections.storefronts(record.id),
+                                      record.settings.storefront_ids)
+            if new_keys & theirs:
+                return record
+        return None
+
+    def add(self, settings: ConnectionSettings, token: str, *,
+            check: StoreCheck | None = None) -> ConnectionRecord:
+        """Test the store, refuse a duplicate account, then save the connection and its token."""
+        check = check or self.check_store(settings.address, token)
+        settings = settings.with_changes(address=check.address.origin)
+        ensure_valid(settings)
+        clash = self.same_account(check, settings.storefront_ids)
+        if clash is not None:
+            raise ConfigurationError(
+                f"This token reaches the same store account as the connection "
+                f"'{clash.name}'; both would import the same orders twice.",
+                hint=f"Choose different storefronts for each connection, or edit "
+                     f"'{clash.name}' instead.")
+        self._secrets.require_available()
+        record = self._connections.add(settings, fingerprint=check.fingerprint)
+        try:
+            self._secrets.put(record.id, "token", token.strip())
+        except Exception:
+            self._connections.delete(record.id)  # no connection without its token
+            raise
+        self._connections.save_storefronts(record.id, check.storefronts)
+        log.info("Added connection %s to %s", settings.name, check.address.display)
+        return record
+
+    def update(self, connection_id: int, settings: ConnectionSettings) -> ConnectionRecord:
+        ensure_valid(settings, self._connections.statuses(connection_id))
+        record = self._connections.update(connection_id, settings)
+        self._clients.forget(connection_id)  # the address may have changed
+        return record
+
+    def replace_token(self, connection_id: int, token: str) -> None:
+        record = self._connections.get(connection_id)
+        check = self.check_store(record.settings.address, token)
+        self._secrets.put(connection_id, "token", token.strip())
+        self._connections.set_fingerprint(connection_id, check.fingerprint)
+        self._clients.forget(connection_id)
+
+    def remove(self, connection_id: int) -> None:
+        self._clients.forget(connection_id)
+        self._connections.delete(connection_id)
+        for kind in ("token", "refresh_token", "client_secret"):
+            self._secrets.delete(connection_id, kind)  # type: ignore[arg-type]
+
+    def find(self, name_or_id: str) -> ConnectionRecord:
+        record = self._connections.by_name(name_or_id)
+        if record is None and name_or_id.isdigit():
+            try:
+                record = self._connections.get(int(name_or_id))
+            except ConfigurationError:
+                record = None
+        if record is None:
+            names = ", ".join(r.name for r in self._connections.all()) or "none yet"
+            raise ConfigurationError(f"There is no connection named {name_or_id!r} "
+                                     f"(connections: {names}).")
+        return record

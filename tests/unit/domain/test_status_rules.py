@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import given, strategies as st
+
+from app.errors import ConfigurationError
+from app.domain.status_rules import (StatusView, default_import_rule, default_view_for_status,
+                                     format_status_list, normalize_status_name, parse_status_list,
+                                     status_matches, validate_claim_status)
+
+DEFAULTS = [
+    {"id": 1, "name": "Pending Processing", "is_open": True},
+    {"id": 2, "name": "Approved, Pending Shipping", "is_open": True},
+    {"id": 3, "name": "Shipped", "is_shipped": True},
+    {"id": 4, "name": "Credit Declined", "is_declined": True},
+    {"id": 5, "name": "Cancel Order", "is_cancelled": True},
+    {"id": 6, "name": "Awaiting Payment", "is_open": True},
+    {"id": 7, "name": "Quote - Open", "is_open": True, "is_quote_status": True},
+    {"id": 8, "name": "Quote - Accepted", "is_quote_status": True},
+    {"id": 9, "name": "Quote - Declined", "is_quote_status": True, "is_declined": True},
+    {"id": 20, "name": "Partly shipped", "is_open": True, "is_partially_shipped": True},
+    {"id": 21, "name": "Pending payment (wire)", "is_open": True},
+    {"id": 22, "name": "Backorder", "is_open": False},
+]
+
+
+def test_normalize():
+    assert normalize_status_name("  Approved,  Pending\tShipping ") == "approved pending shipping"
+    assert normalize_status_name("Approved,Pending Shipping") == "approved pending shipping"
+
+
+def test_parse_status_list():
+    assert parse_status_list("Pending Processing, Approved Pending Shipping") == [
+        "Pending Processing", "Approved Pending Shipping"]
+    assert parse_status_list(" a ,, b\n c , A ") == ["a", "b", "c"]
+    assert parse_status_list("") == []
+
+
+def test_status_matches_the_comma_name():
+    wanted = parse_status_list("pending processing, approved pending shipping")
+    assert status_matches("Approved, Pending Shipping", wanted)
+    assert status_matches("PENDING PROCESSING", wanted)
+    assert not status_matches("Pending", wanted)
+
+
+@pytest.mark.parametrize("status, imported, view", [
+    (DEFAULTS[0], True, StatusView.AWAITING_SHIPMENT),
+    (DEFAULTS[1], True, StatusView.AWAITING_SHIPMENT),
+    (DEFAULTS[2], False, StatusView.SHIPPED),
+    (DEFAULTS[3], False, StatusView.CANCELLED),
+    (DEFAULTS[4], False, StatusView.CANCELLED),
+    (DEFAULTS[5], True, StatusView.AWAITING_PAYMENT),
+    (DEFAULTS[6], False, StatusView.ON_HOLD),
+    (DEFAULTS[7], False, StatusView.ON_HOLD),
+    (DEFAULTS[8], False, StatusView.CANCELLED),
+    (DEFAULTS[9], True, StatusView.AWAITING_SHIPMENT),
+    (DEFAULTS[10], True, StatusView.AWAITING_PAYMENT),
+    (DEFAULTS[11], False, StatusView.ON_HOLD),
+])
+def test_defaults(status, imported, view):
+    assert default_import_rule(status) is imported
+    assert default_view_for_status(status) is view
+
+
+def test_works_with_attribute_objects():
+    @dataclass
+    class Status:
+        id: int
+        name: str
+        is_open: bool = False
+        is_shipped: bool = True
+
+    assert default_view_for_status(Status(3, "Shipped")) == "shipped"
+    assert not default_import_rule(Status(3, "Shipped"))
+
+
+def test_claim_status_must_not_be_imported():
+    validate_claim_status(None, ["Pending Processing"])
+    validate_claim_status("Approved Pending Shipping", ["Pending Processing"])
+    with pytest.raises(ConfigurationError, match="import status"):
+        validate_claim_status("pending  processing", ["Pending Processing"])
+    with pytest.raises(ConfigurationError):
+        validate_claim_status("Approved, Pending Shipping", ["approved pending shipping"])
+    with pytest.raises(ConfigurationError):  # an id against a name, resolved by the store's list
+        validate_claim_status(1, ["Pending Processing"], DEFAULTS)
+    with pytest.raises(ConfigurationError):
+        validate_claim_status("Pending Processing", ["1"], DEFAULTS)
+    validate_claim_status(3, ["Pending Processing"], DEFAULTS)
+
+
+def test_claim_status_against_the_default_rule():
+    with pytest.raises(ConfigurationError, match="open status"):
+        validate_claim_status(2, [], DEFAULTS)
+    validate_claim_status("Shipped", None, DEFAULTS)
+    validate_claim_status(22, None, DEFAULTS)
+
+
+_word = st.text(st.characters(codec="ascii", categories=("L", "N")), min_size=1, max_size=8)
+_name = st.lists(_word, min_size=1, max_size=4).map(" ".join)
+_noise = st.text(" \t,", max_size=3)
+
+
+@given(_name, _noise, _noise, st.data())
+def test_matching_ignores_case_commas_and_spaces(name, before, after, data):
+    words = name.split(" ")
+    seps = [data.draw(st.sampled_from([" ", ", ", "  ", ",", " ,\t"])) for _ in words[1:]]
+    messy = words[0] + "".join(sep + word for sep, word in zip(seps, words[1:]))
+    messy = before + data.draw(st.sampled_from([str.upper, str.lower, str.title]))(messy) + after
+    assert status_matches(messy, [name])
+    assert normalize_status_name(messy) == normalize_status_name(name)
+
+
+@given(st.lists(_name, max_size=6))
+def test_parse_format_round_trip(names):
+    parsed = parse_status_list(format_status_list(names))
+    assert parse_status_list(format_status_list(parsed)) == parsed
+    assert [normalize_status_name(n) for n in parsed] == list(
+        dict.fromkeys(normalize_status_name(n) for n in names))
