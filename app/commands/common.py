@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
-from app.bootstrap import build_context
-from app.context import AppContext
-from app.paths import resolve_paths
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.context import AppContext
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:
@@ -21,7 +22,10 @@ def add_common(parser: argparse.ArgumentParser) -> None:
 
 
 @contextmanager
-def open_context(args: argparse.Namespace) -> Iterator[AppContext]:
+def open_context(args: argparse.Namespace) -> Iterator["AppContext"]:
+    from app.bootstrap import build_context
+    from app.paths import resolve_paths
+
     context = build_context(resolve_paths(getattr(args, "data_dir", None)),
                             console_log=getattr(args, "verbose", False))
     try:

@@ -6,15 +6,17 @@ import getpass
 import sys
 from datetime import datetime, timezone
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from app.commands.common import add_common, emit, open_context, parse_date
-from app.context import AppContext
-from app.db.repositories.order_queries import VIEWS, OrderFilter, rows_in_order
-from app.domain.connection_settings import ConnectionSettings, ensure_valid
-from app.domain.orders import remaining_to_ship, shipped_in_store
-from app.domain.status_rules import normalize_status_name, parse_status_list
+from app.domain.status_rules import LIST_VIEWS
 from app.errors import ConfigurationError
-from app.services.order_lookup import resolve_order
+
+if TYPE_CHECKING:
+    from app.context import AppContext
+
+# Only argparse and light modules at import time: `packdesk --version` and the GUI's start-up
+# must not pay for SQLAlchemy; each run_* imports what it needs.
 
 
 # --- connect ------------------------------------------------------------------------------
@@ -59,7 +61,9 @@ def _read_token(args: argparse.Namespace) -> str:
                              "argument, where other users could see it).")
 
 
-def _status_id(context: AppContext, connection_id: int, name: str | None) -> int | None:
+def _status_id(context: "AppContext", connection_id: int, name: str | None) -> int | None:
+    from app.domain.status_rules import normalize_status_name
+
     if not name:
         return None
     statuses = context.repos.connections.statuses(connection_id)
@@ -72,6 +76,9 @@ def _status_id(context: AppContext, connection_id: int, name: str | None) -> int
 
 
 def run_connect(args: argparse.Namespace) -> int:
+    from app.domain.connection_settings import ConnectionSettings, ensure_valid
+    from app.domain.status_rules import parse_status_list
+
     token = _read_token(args)
     with open_context(args) as context:
         settings = ConnectionSettings(
@@ -169,13 +176,15 @@ def run_sync(args: argparse.Namespace) -> int:
 def add_orders(parser: argparse.ArgumentParser) -> None:
     add_common(parser)
     parser.add_argument("--status", default="awaiting_shipment",
-                        help="a view (" + ", ".join(VIEWS) + ") or a store status name")
+                        help="a view (" + ", ".join(LIST_VIEWS) + ") or a store status name")
     parser.add_argument("--search", default="", help="words to find (number, name, SKU, ...)")
     parser.add_argument("--connection", help="only this connection")
     parser.add_argument("--limit", type=int, default=0, help="at most N orders (0 = all)")
 
 
 def run_orders(args: argparse.Namespace) -> int:
+    from app.db.repositories.order_queries import OrderFilter, rows_in_order
+
     with open_context(args) as context:
         connection_id = context.connections.find(args.connection).id if args.connection else None
         statuses = {r.id: context.repos.connections.statuses(r.id)
@@ -217,7 +226,9 @@ def _jsonable(value):
     return value
 
 
-def order_document(context: AppContext, order_pk: int) -> dict:
+def order_document(context: "AppContext", order_pk: int) -> dict:
+    from app.domain.orders import remaining_to_ship, shipped_in_store
+
     order = context.repos.orders.get(order_pk)
     assert order is not None
     record = context.repos.connections.get(order.connection_id)
@@ -253,6 +264,8 @@ def order_document(context: AppContext, order_pk: int) -> dict:
 
 
 def run_show(args: argparse.Namespace) -> int:
+    from app.services.order_lookup import resolve_order
+
     with open_context(args) as context:
         order_pk = resolve_order(context, args.order)
         document = order_document(context, order_pk)

@@ -26,6 +26,12 @@ class StatusView(StrEnum):
     CANCELLED = "cancelled"
 
 
+# The order lists a packer can pick: every status view, plus all orders and flagged/held ones.
+ALL_ORDERS = "all"
+FLAGGED = "flagged"
+LIST_VIEWS = (ALL_ORDERS, *[v.value for v in StatusView], FLAGGED)
+
+
 def normalize_status_name(name: str) -> str:
     """The key two names are compared by: case-folded, commas dropped, whitespace collapsed.
 

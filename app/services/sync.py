@@ -105,7 +105,8 @@ class _Pass:
 class SyncService:
     def __init__(self, connections: ConnectionRepository, orders: OrderRepository,
                  catalog: CatalogRepository, state: SyncStateRepository, clients: StoreClients,
-                 *, clock: Callable[[], datetime] = utc_now, network_workers: int = 3) -> None:
+                 *, clock: Callable[[], datetime] = utc_now, network_workers: int = 3,
+                 page_size: int = PAGE_SIZE) -> None:
         self._connections = connections
         self._orders = orders
         self._catalog = catalog
@@ -113,6 +114,7 @@ class SyncService:
         self._clients = clients
         self._clock = clock
         self._network_workers = network_workers
+        self._page_size = page_size
         # One run per connection at a time: the poll timer and "Sync now" may race.
         self._running: set[int] = set()
         self._running_lock = threading.Lock()
@@ -234,7 +236,7 @@ class SyncService:
         settings = connection.settings
         params: dict[str, str | int] = {
             "updated_at": f"{operator}:{query_time(start)}", "sort": "updated_at",
-            "count": PAGE_SIZE, "expand": ORDER_EXPAND}
+            "count": self._page_size, "expand": ORDER_EXPAND}
         if settings.storefront_ids is not None:
             params["store_id"] = " OR ".join(str(i) for i in settings.storefront_ids)
         state = _Pass()

@@ -117,3 +117,9 @@ def test_every_connection_has_foreign_keys_wal_and_busy_timeout(context):
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
+
+
+def test_the_start_up_fast_path_knows_the_newest_migration():
+    from app.db.migrate import SCHEMA_HEAD
+
+    assert SCHEMA_HEAD == head_revision()

@@ -41,6 +41,7 @@ from .throttle import CallLimit, Throttle, parse_call_limit, parse_retry_after
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=30.0, pool=30.0)
+MAX_CONNECT_RETRIES = 2
 MAX_URL_LENGTH = 2000  # IIS and proxies start refusing long query strings around here
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Statuses that keep method and body on redirect; 301/302/303 would turn a write into a GET.
@@ -385,6 +386,10 @@ class AmeriCommerceClient:
 
     def _may_retry_transport(self, call: _Call, exc: httpx.TransportError) -> bool:
         if call.attempt >= self._max_retries:
+            return False
+        if isinstance(exc, httpx.ConnectError) and call.attempt >= MAX_CONNECT_RETRIES:
+            # Nobody answering (offline, store down) rarely mends within seconds; say so
+            # quickly and let the poll timer or the outbox try again later.
             return False
         return not call.is_write or call.retry_writes or isinstance(exc, _NOT_SENT_ERRORS)
 

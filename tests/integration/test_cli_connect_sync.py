@@ -1,0 +1,78 @@
+"""connect, sync, connections, orders and show as real subprocesses, as a user runs them."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.sandbox import Sandbox, SandboxConfig
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def run(tmp_path):
+    data_dir = tmp_path / "station"
+    env = dict(os.environ, PYTHONPATH=str(ROOT),
+               PYTHON_KEYRING_BACKEND="tests.support.file_keyring.TestFileKeyring",
+               PACKDESK_TEST_KEYRING_FILE=str(tmp_path / "keyring.json"))
+    env.pop("PACKDESK_HOME", None)
+    outputs: list[str] = []
+
+    def run_command(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+        result = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(data_dir), *args],
+                                input=stdin, capture_output=True, text=True, env=env,
+                                timeout=120)
+        outputs.append(result.stdout + result.stderr)
+        return result
+
+    run_command.data_dir = data_dir
+    run_command.outputs = outputs
+    return run_command
+
+
+def test_connect_sync_show_keep_the_token_out_of_everything(run):
+    token = "sandbox-token-0f9e8d7c6b5a4"
+    with Sandbox(SandboxConfig(orders=120, seed=11, token=token)) as sandbox:
+        connect = run("connect", "main", "--domain", sandbox.domain, "--token-stdin",
+                      "--prefix", "AC-", "--json", stdin=token + "\n")
+        assert connect.returncode == 0, connect.stderr
+        assert json.loads(connect.stdout)["name"] == "main"
+        sync = run("sync", "--json")
+        assert sync.returncode == 0, sync.stderr
+        result = json.loads(sync.stdout)[0]
+        assert result["outcome"] == "ok" and result["orders_new"] > 0
+        listing = run("orders", "--json")
+        orders = json.loads(listing.stdout)
+        assert len(orders) == result["orders_new"] or len(orders) <= result["orders_new"]
+        number = orders[0]["number"]
+        assert number.startswith("AC-")
+        show = run("show", number, "--json")
+        assert show.returncode == 0, show.stderr
+        document = json.loads(show.stdout)
+        assert document["number"] == number and document["lines"]
+        by_connection = run("show", f"main:{document['order_id']}", "--json")
+        assert json.loads(by_connection.stdout)["order_id"] == document["order_id"]
+        connections = json.loads(run("connections", "--json").stdout)
+        assert connections[0]["orders_cached"] > 0
+        # a wrong token is a clear one-line failure
+        bad = run("connect", "other", "--domain", sandbox.domain, "--token-stdin",
+                  stdin="wrong-token-123456\n")
+        assert bad.returncode == 1
+        assert bad.stderr.strip().count("\n") == 0 and "token" in bad.stderr.lower()
+    # offline: the store is gone, the command says so and the cache still answers
+    offline = run("sync")
+    assert offline.returncode == 1 and "reach" in offline.stdout + offline.stderr
+    assert run("show", number).returncode == 0
+
+    files = [p for p in run.data_dir.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".log" for p in files)
+    assert any("-wal" in p.name or p.suffix == ".sqlite3" for p in files)
+    for path in files:
+        assert token.encode() not in path.read_bytes(), path
+    for output in run.outputs:
+        assert token not in output
