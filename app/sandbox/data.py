@@ -326,7 +326,9 @@ def _orders(g: _Gen, data: Dataset, count: int) -> None:
         discount = round(-sum(i["price"] * i["quantity"] for i in lines if i["is_discount_item"]), 2)
         shipping = 0.0 if all(i["is_non_shipping_item"] for i in lines) else round(rng.uniform(5, 25), 2)
         tax = round(subtotal * 0.0825, 2)
-        updated = min(g.now, created + int(rng.expovariate(1 / 1.5) * TICKS_PER_DAY))
+        updated = created + int(rng.expovariate(1 / 1.5) * TICKS_PER_DAY)
+        if updated > g.now:  # spread, not clamp: a real store has no pile of orders at 'now'
+            updated = created + int(rng.random() * (g.now - created))
         changed = created + (updated - created) // 2
         prev_status = 1 if status_id != 1 else None
         is_gift = rng.random() < 0.06

@@ -45,7 +45,10 @@ ORDER_EXPAND = "items,payments,shipments,custom_fields"
 PRODUCT_EXPAND = ["pictures", "custom_fields", "variant_inventory"]
 PAGE_SIZE = 200
 SELECT_BATCH = 200  # ids per select_many call (URL length is capped by the client too)
-CHECKPOINT_OVERLAP = timedelta(minutes=2)  # orders committed late with an earlier updated_at
+# Re-read a little before the checkpoint: an order whose transaction committed late can carry
+# an updated_at just before the newest one we saw. Kept short because every order in the
+# overlap is re-read on every poll (stores see bursts of updates from bulk status changes).
+CHECKPOINT_OVERLAP = timedelta(seconds=10)
 REFERENCE_MAX_AGE = timedelta(hours=1)
 PRODUCT_MAX_AGE = timedelta(hours=24)
 MAX_PASSES = 4
