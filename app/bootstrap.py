@@ -1,17 +1,20 @@
 """The composition root: paths, logging, database open + migrate, secrets, context."""
 from __future__ import annotations
 
+import getpass
 import logging
+import platform
 
 from app import __version__
 from app.context import AppContext, Repositories
 from app.db.engine import Database
 from app.db.migrate import migrate
-from app.db.repositories.station import StationRepository
+from app.db.repositories.station import PACKER_KEY, STATION_NAME_KEY, StationRepository
 from app.logs import setup_logging
 from app.paths import AppPaths
 from app.secrets import SecretStore
 from app.services.connections import ConnectionService
+from app.services.packing import PackingService, Station
 from app.services.store_clients import ClientFactory, StoreClients, default_client_factory
 from app.services.sync import SyncService
 
@@ -37,9 +40,17 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
     secrets = secrets or SecretStore()
     repos = Repositories.on(db)
     clients = StoreClients(secrets, client_factory)
+    sync = SyncService(repos.connections, repos.orders, repos.catalog, repos.sync_state, clients)
+    station_repo = StationRepository(db)
+
+    def station() -> Station:
+        return Station(station_id=station_id,
+                       name=station_repo.get(STATION_NAME_KEY) or platform.node() or "Station",
+                       packer=station_repo.get(PACKER_KEY) or getpass.getuser())
+
     return AppContext(
         paths=paths, db=db, secrets=secrets, station_id=station_id, repos=repos,
         clients=clients, connections=ConnectionService(repos.connections, secrets, clients),
-        sync=SyncService(repos.connections, repos.orders, repos.catalog, repos.sync_state,
-                         clients),
-        demo=demo)
+        sync=sync,
+        packing=PackingService(db, repos.orders, repos.connections, sync.refresh_order, station),
+        station=station, demo=demo)

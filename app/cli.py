@@ -6,6 +6,7 @@ JSON output (--json) is documented in README.md.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Callable
@@ -32,20 +33,24 @@ def _sandbox_command() -> Command:
             sandbox_cli.run)
 
 
-def _orders_command(name: str, help_text: str) -> Callable[[], Command]:
+def _command(module: str, name: str, help_text: str) -> Callable[[], Command]:
     def make() -> Command:
-        from app.commands import orders
-
-        return help_text, getattr(orders, f"add_{name}"), getattr(orders, f"run_{name}")
+        commands = importlib.import_module(f"app.commands.{module}")
+        return help_text, getattr(commands, f"add_{name}"), getattr(commands, f"run_{name}")
     return make
 
 
 COMMANDS: dict[str, Callable[[], Command]] = {
-    "connect": _orders_command("connect", "add a store connection (token read from stdin)"),
-    "connections": _orders_command("connections", "list store connections"),
-    "sync": _orders_command("sync", "import new and changed orders from the stores"),
-    "orders": _orders_command("orders", "list cached orders"),
-    "show": _orders_command("show", "show one order with its lines and shipments"),
+    "connect": _command("orders", "connect", "add a store connection (token read from stdin)"),
+    "connections": _command("orders", "connections", "list store connections"),
+    "sync": _command("orders", "sync", "import new and changed orders from the stores"),
+    "orders": _command("orders", "orders", "list cached orders"),
+    "show": _command("orders", "show", "show one order with its lines and shipments"),
+    "split": _command("packing", "split", "move lines or units to another shipment"),
+    "merge": _command("packing", "merge", "merge shipments of an order"),
+    "ship": _command("packing", "ship", "mark a shipment shipped and queue the store update"),
+    "void": _command("packing", "void", "void a shipment (before or after it shipped)"),
+    "station": _command("packing", "station", "show or set this station's name and packer"),
     "sandbox": _sandbox_command,
 }
 
@@ -63,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="start on the built-in sandbox store (a temporary data folder "
                              "unless --data-dir is given; nothing goes to the OS keyring)")
     parser.add_argument("--verbose", "-v", action="store_true", help="log to the console too")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation (database, keyring, slips, sandbox, Qt) "
+                             "in a temporary folder, print a report and exit 0 or 1")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, make in COMMANDS.items():
         help_text, add_arguments, run = make()

@@ -16,6 +16,7 @@ from app.db.repositories.sync_state import SyncStateRepository
 from app.paths import AppPaths
 from app.secrets import SecretStore
 from app.services.connections import ConnectionService
+from app.services.packing import PackingService, Station
 from app.services.store_clients import StoreClients
 from app.services.sync import SyncService
 
@@ -44,6 +45,8 @@ class AppContext:
     clients: StoreClients
     connections: ConnectionService
     sync: SyncService
+    packing: PackingService
+    station: Callable[[], Station]
     demo: bool = False
     # Callbacks run at shutdown, newest first (stop the demo sandbox, close HTTP clients...).
     _closers: list[Callable[[], None]] = field(default_factory=list)

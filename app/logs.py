@@ -100,5 +100,8 @@ def describe_exception(exc: BaseException) -> str:
     if isinstance(exc, PackDeskError):
         text = str(exc)
     else:
-        text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        # Library errors can span lines (SQL, tracebacks of causes): the first line is enough
+        # for a person; the log has the rest.
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        text = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
     return redactor.redact(text)

@@ -227,6 +227,7 @@ def _jsonable(value):
 
 
 def order_document(context: "AppContext", order_pk: int) -> dict:
+    from app.commands.packing import shipments_document
     from app.domain.orders import remaining_to_ship, shipped_in_store
 
     order = context.repos.orders.get(order_pk)
@@ -260,6 +261,10 @@ def order_document(context: "AppContext", order_pk: int) -> dict:
         "admin_url": f"{record.settings.address}/store/admin/orders/viewOrder.aspx"
                      f"?orderid={snap.order_id}",
     })
+    view = context.packing.view(order_pk)
+    document["order_state"] = view.state.value
+    document["interruption"] = view.interruption
+    document["local_shipments"] = shipments_document(view)
     return document
 
 
@@ -276,6 +281,10 @@ def run_show(args: argparse.Namespace) -> int:
         for line in document["lines"]:
             lines.append(f"  {line['quantity']:>3} x {line['sku']:<16} {line['name']}"
                          f"  (shipped {line['shipped_in_store']}, remaining {line['remaining']})")
+        for shipment in document["local_shipments"]:
+            units = ", ".join(f"{l['quantity']} x {l['sku']}" for l in shipment["lines"])
+            lines.append(f"Shipment {shipment['number']} of {shipment['of']} "
+                         f"[{shipment['state']}]: {units}")
         emit(args, document, "\n".join(lines))
     return 0
 

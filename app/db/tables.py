@@ -297,6 +297,7 @@ class Shipment(SQLModel, table=True):
     station: str = ""
     packer: str = ""
     revision: int = 0  # bumped by each correction so the outbox sends the latest
+    store_shipment_id: int | None = None  # the store's id once pushed (voids delete it)
     created_at: datetime
     updated_at: datetime
     packed_at: datetime | None = None
@@ -336,7 +337,7 @@ class OutboxEntry(SQLModel, table=True):
     connection_id: int = _fk("connections.id")
     order_pk: int | None = _fk("orders.id", nullable=True, cascade=False)
     shipment_pk: int | None = _fk("shipments.id", nullable=True, cascade=False)
-    kind: str  # shipment | status | claim | product
+    kind: str  # shipment | shipment_void | status | claim | product
     payload: dict | None = _json()
     state: str = "pending"  # pending | delivered | failed | stopped | superseded
     attempts: int = 0

@@ -152,6 +152,25 @@ class SyncService:
         self._connections.save_shipping_services(connection.id, self._services(client))
         self._state.set_checkpoint(connection.id, "reference", query_time(self._clock()))
 
+    def refresh_order(self, order_pk: int) -> None:
+        """Re-read one cached order from the store now (before it is marked shipped).
+
+        Flags it if the store changed it under the packer; raises StoreError when the store
+        cannot be reached (the caller decides whether to go on with the cache)."""
+        cached = self._orders.get(order_pk)
+        if cached is None:
+            return
+        connection = self._connections.get(cached.connection_id)
+        client = self._clients.for_connection(connection)
+        raw = client.get(f"/orders/{cached.snapshot.order_id}", {"expand": ORDER_EXPAND})
+        statuses = {s.id: s for s in self._connections.statuses(connection.id)}
+        snapshot = mapping.order_from_api(raw)
+        with ThreadPoolExecutor(self._network_workers, thread_name_prefix="refresh") as net:
+            self._keep_enrich_save(connection, client, statuses, [snapshot],
+                                   datetime.min.replace(tzinfo=timezone.utc),
+                                   SyncResult(connection.id, connection.name, 0, "refresh"), net,
+                                   force=True)
+
     # --- one run ----------------------------------------------------------------------------
 
     def _sync(self, connection_id: int, since: datetime | None,
@@ -279,14 +298,14 @@ class SyncService:
     def _keep_enrich_save(self, connection: ConnectionRecord, client: AmeriCommerceClient,
                           statuses: dict[int, StatusInfo], snapshots: Sequence[OrderSnapshot],
                           window_start: datetime, result: SyncResult,
-                          net: ThreadPoolExecutor) -> None:
+                          net: ThreadPoolExecutor, *, force: bool = False) -> None:
         settings = connection.settings
         cached = self._orders.local_work(connection.id, [s.order_id for s in snapshots])
         keep: dict[int, OrderSnapshot] = {}
         unchanged: list[int] = []
         for snapshot in snapshots:  # later copies of an order in one page win
             work = cached.get(snapshot.order_id)
-            if work is not None and work.updated_at == snapshot.updated_at:
+            if work is not None and work.updated_at == snapshot.updated_at and not force:
                 unchanged.append(work.order_pk)  # the overlap re-reads these: nothing to do
             elif work is not None or self._imports(settings, statuses, snapshot, window_start):
                 keep[snapshot.order_id] = snapshot

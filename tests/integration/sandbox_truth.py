@@ -19,7 +19,8 @@ def all_orders(sandbox) -> list[dict]:
     orders, page = [], 1
     while True:
         response = httpx.get(f"{sandbox.base_url}/api/v1/orders",
-                             params={"count": 1000, "page": page, "sort": "id"},
+                             params={"count": 1000, "page": page, "sort": "id",
+                                     "expand": "items"},
                              headers={"X-AC-Auth-Token": sandbox.token}, timeout=30)
         if response.status_code == 404:
             return orders

@@ -39,3 +39,15 @@ class AuditRepository:
                                 .limit(limit)).all()
             return [AuditRecord(r.at, r.station, r.packer, r.action, r.entity, r.entity_id,
                                 r.details or {}) for r in rows]
+
+
+def last_for(session: Session, entity: str, entity_id: object,
+             actions: tuple[str, ...]) -> AuditRecord | None:
+    """The newest of these actions on an entity (inside the caller's unit of work)."""
+    row = session.exec(select(AuditEntry).where(
+        AuditEntry.entity == entity, AuditEntry.entity_id == str(entity_id),
+        col(AuditEntry.action).in_(actions)).order_by(col(AuditEntry.id).desc()).limit(1)).first()
+    if row is None:
+        return None
+    return AuditRecord(row.at, row.station, row.packer, row.action, row.entity, row.entity_id,
+                       row.details or {})

@@ -7,6 +7,8 @@ from app.db.engine import Database
 from app.db.tables import Meta
 
 STATION_ID_KEY = "station_id"
+STATION_NAME_KEY = "station_name"
+PACKER_KEY = "packer"
 
 
 class StationRepository:
@@ -22,3 +24,14 @@ class StationRepository:
                 row = Meta(key=STATION_ID_KEY, value=secrets.token_hex(3).upper())
                 session.add(row)
             return row.value
+
+    def get(self, key: str, default: str = "") -> str:
+        with self._db.read() as session:
+            row = session.get(Meta, key)
+            return row.value if row else default
+
+    def set(self, key: str, value: str) -> None:
+        with self._db.write() as session:
+            row = session.get(Meta, key) or Meta(key=key, value=value)
+            row.value = value
+            session.add(row)

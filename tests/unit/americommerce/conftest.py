@@ -11,7 +11,7 @@ from app.integrations.americommerce.address import parse_store_address
 from app.integrations.americommerce.client import AmeriCommerceClient, make_http_client
 from app.integrations.americommerce.throttle import Throttle
 
-from ac_fakes import API, TOKEN, FakeClock
+from tests.unit.americommerce.ac_fakes import API, TOKEN, FakeClock
 
 
 @pytest.fixture

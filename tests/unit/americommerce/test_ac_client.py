@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 import respx
-from ac_fakes import API, TOKEN
+from tests.unit.americommerce.ac_fakes import API, TOKEN
 
 from app.errors import (StoreAuthError, StoreError, StoreNotFoundError, StoreRateLimitedError,
                         StoreRejectedError, StoreResponseError, StoreTLSError,

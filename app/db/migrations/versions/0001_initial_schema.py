@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 08:13:23.412220
+Create Date: 2026-11-22
 """
 from alembic import op
 import sqlalchemy as sa
@@ -361,6 +361,7 @@ def upgrade() -> None:
     sa.Column('station', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('packer', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('store_shipment_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('packed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),

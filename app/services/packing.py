@@ -1,0 +1,311 @@
+"""The packer's job as a service: split, merge, undo, details, ship, void, acknowledge.
+
+Every change is one unit of work: the new plan, the audit entry and the outbox entries it
+causes commit together (or not at all). The store is reached only to re-read an order before it
+is marked shipped (unless read under a minute ago); the writes go through the outbox.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import update
+
+from app.db.engine import Database
+from app.db.repositories import shipments as shipment_rows
+from app.db.repositories.audit import last_for, record as audit
+from app.db.repositories.connections import ConnectionRepository
+from app.db.repositories.orders import CachedOrder, OrderRepository
+from app.db.repositories.outbox import enqueue
+from app.db.repositories.shipments import ShipmentDetails, ShipmentRecord
+from app.db.tables import Order
+from app.domain import packing
+from app.domain.packing import (OrderLines, OrderState, PackingError, Plan, ShipmentState,
+                                StatusPolicy)
+from app.errors import StoreError
+
+log = logging.getLogger(__name__)
+
+REFRESH_AFTER = timedelta(seconds=60)
+PLAN_ACTIONS = ("split", "merge", "undo", "ship", "void")  # what "undo" looks back over
+ORDERS = Order.__table__
+
+
+class PackingInterrupted(PackingError):
+    """The store changed the order since packing began; the packer must acknowledge."""
+
+    def __init__(self, reasons: str) -> None:
+        super().__init__(f"The order changed in the store: {reasons}.",
+                         hint="Check the order, then acknowledge the change to continue.")
+        self.reasons = reasons
+
+
+@dataclass(frozen=True)
+class Station:
+    station_id: str  # short, random, in shipment names
+    name: str  # what people call it: "Bench 3"
+    packer: str
+
+
+@dataclass(frozen=True)
+class PackingView:
+    """Everything the packing screen and `packdesk show` need about one order's shipments."""
+
+    order: CachedOrder
+    lines: OrderLines
+    plan: Plan
+    shipments: tuple[ShipmentRecord, ...]  # saved ones; empty until packing begins
+    state: OrderState
+    interruption: str  # unacknowledged store change, "" when none
+
+    def numbered(self) -> list[tuple[int, packing.PlannedShipment, ShipmentRecord | None]]:
+        saved = {r.shipment_pk: r for r in self.shipments}
+        return [(n, s, saved.get(s.key)) for n, s in self.plan.numbered()]
+
+    def weight(self, shipment: packing.PlannedShipment) -> float:
+        return round(sum(self.lines.lines[i].weight * n for i, n in shipment.units.items()), 3)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class PackingService:
+    def __init__(self, db: Database, orders: OrderRepository,
+                 connections: ConnectionRepository, refresh_order: Callable[[int], None],
+                 station: Callable[[], Station], *, clock: Callable[[], datetime] = _now):
+        self._db = db
+        self._orders = orders
+        self._connections = connections
+        self._refresh_order = refresh_order  # re-reads one order from the store (the sync's)
+        self._station = station
+        self._clock = clock
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def view(self, order_pk: int) -> PackingView:
+        order = self._orders.get(order_pk)
+        if order is None:
+            raise PackingError("That order is not in the cache any more.")
+        with self._db.read() as session:
+            records = shipment_rows.load_shipments(session, order_pk)
+        names = [r.shipment_name for r in records]
+        lines = OrderLines.of(order.snapshot.lines, order.snapshot.shipments, names)
+        plan = (packing.reconcile(shipment_rows.plan_of(records), lines) if records
+                else packing.initial_plan(lines))
+        interruption = order.flag_reason if order.flag_acknowledged_at is None else ""
+        return PackingView(order, lines, plan, tuple(records), packing.order_state(plan, lines),
+                           interruption)
+
+    # --- moving units -------------------------------------------------------------------------
+
+    def split(self, order_pk: int, moves: Mapping[int, int], *, source: int | None = None,
+              target: int | None = None) -> PackingView:
+        """Move units (line_id -> quantity) to shipment `target` or to a new one. Without a
+        `source`, the units come from the open shipment that holds them."""
+        view = self.view(order_pk)
+        if source is None:
+            source = self._source_of(view.plan, moves)
+        plan = packing.move_units(view.plan, view.lines, source, moves, target)
+        return self._save(view, plan, "split", {"moves": {str(k): v for k, v in moves.items()},
+                                                 "from": source, "to": target})
+
+    def merge(self, order_pk: int, numbers: list[int]) -> PackingView:
+        view = self.view(order_pk)
+        return self._save(view, packing.merge(view.plan, numbers), "merge",
+                          {"shipments": numbers})
+
+    def undo(self, order_pk: int) -> PackingView:
+        """Undo the last split or merge, if nothing was shipped or voided since."""
+        view = self.view(order_pk)
+        with self._db.read() as session:
+            last = last_for(session, "order", order_pk, PLAN_ACTIONS)
+        if last is None or last.action not in ("split", "merge") or "before" not in last.details:
+            raise PackingError("There is no split or merge to undo.")
+        before = _plan_from_json(last.details["before"])
+        if any(s.state is ShipmentState.SHIPPED for s in view.plan.shipments
+               if s.key not in {b.key for b in before.shipments}):
+            raise PackingError("A shipment made by that split has shipped; void it instead.")
+        return self._save(view, packing.reconcile(before, view.lines), "undo", {})
+
+    def _source_of(self, plan: Plan, moves: Mapping[int, int]) -> int:
+        for number, shipment in plan.numbered():
+            if shipment.state in packing.MOVABLE and all(
+                    shipment.units.get(i, 0) >= q for i, q in moves.items()):
+                return number
+        raise PackingError("No single open shipment holds all those units; say which one "
+                           "to take them from.")
+
+    # --- details, shipping, voiding ----------------------------------------------------------
+
+    def set_details(self, order_pk: int, number: int, details: ShipmentDetails) -> PackingView:
+        """Carrier, service, tracking, fee, notes — before or after shipping. A change to a
+        shipped shipment is a correction: the store gets it through the outbox."""
+        details = self._normalized(details)
+        view = self.view(order_pk)
+        shipment = view.plan.by_number(number)
+        view = self._save(view, view.plan, "details", {"shipment": number}) \
+            if not view.shipments else view
+        pk = self._pk(view, number)
+        connection = self._connections.get(view.order.connection_id)
+        now = self._clock()
+        with self._db.write() as session:
+            shipped = shipment.state is ShipmentState.SHIPPED
+            shipment_rows.save_details(session, pk, details, now=now, bump_revision=shipped)
+            if shipped and connection.settings.sync_tracking:
+                enqueue(session, connection_id=connection.id, kind="shipment", now=now,
+                        order_pk=order_pk, shipment_pk=pk)
+            audit(session, "correct" if shipped else "details", **self._who(),
+                  entity="order", entity_id=order_pk, details={"shipment": number})
+        return self.view(order_pk)
+
+    def ship(self, order_pk: int, number: int, details: ShipmentDetails | None = None, *,
+             acknowledge: bool = False) -> PackingView:
+        """Mark shipment `number` shipped and queue the store update (outbox)."""
+        self._reread_if_stale(order_pk)
+        view = self.view(order_pk)
+        if acknowledge and view.interruption:
+            self.acknowledge(order_pk)
+            view = self.view(order_pk)
+        if view.interruption:
+            raise PackingInterrupted(view.interruption)
+        if details is not None:
+            view = self.set_details(order_pk, number, details)
+        plan = packing.mark_shipped(view.plan, view.lines, number)
+        view = self._save(view, plan, "ship", {"shipment": number})
+        pk = self._pk(view, number)
+        self._after_shipping(view, pk)
+        return self.view(order_pk)
+
+    def complete_without_parcel(self, order_pk: int, *, acknowledge: bool = False) -> PackingView:
+        """An order of non-shipping lines only (gift cards...): no parcel, the status policy
+        still applies."""
+        self._reread_if_stale(order_pk)
+        view = self.view(order_pk)
+        if acknowledge and view.interruption:
+            self.acknowledge(order_pk)
+            view = self.view(order_pk)
+        if view.interruption:
+            raise PackingInterrupted(view.interruption)
+        if not view.lines.all_non_shipping():
+            raise PackingError("This order has items to ship; pack and ship them instead.")
+        self._after_shipping(view, None)
+        return self.view(order_pk)
+
+    def void(self, order_pk: int, number: int) -> PackingView:
+        view = self.view(order_pk)
+        shipment = view.plan.by_number(number)
+        pk = self._pk(view, number) if view.shipments else None
+        was_shipped = shipment.state is ShipmentState.SHIPPED
+        plan = packing.void(view.plan, view.lines, number)
+        view = self._save(view, plan, "void", {"shipment": number})
+        connection = self._connections.get(view.order.connection_id)
+        if was_shipped and pk is not None and connection.settings.sync_tracking:
+            with self._db.write() as session:
+                enqueue(session, connection_id=connection.id, kind="shipment_void",
+                        now=self._clock(), order_pk=order_pk, shipment_pk=pk)
+        return view
+
+    def acknowledge(self, order_pk: int) -> None:
+        with self._db.write() as session:
+            session.execute(update(ORDERS).where(ORDERS.c.id == order_pk).values(
+                flag_acknowledged_at=self._clock()))
+            audit(session, "acknowledge", **self._who(), entity="order", entity_id=order_pk)
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _reread_if_stale(self, order_pk: int) -> None:
+        order = self._orders.get(order_pk)
+        if order is None:
+            raise PackingError("That order is not in the cache any more.")
+        last = order.last_read_at
+        if last.tzinfo is None:
+            last = last.replace(tzinfo=timezone.utc)
+        if self._clock() - last < REFRESH_AFTER:
+            return
+        try:
+            self._refresh_order(order_pk)
+        except StoreError as exc:
+            # Offline: pack on the cache; the outbox checks the order again before pushing.
+            log.info("Could not re-read order %s before shipping: %s", order_pk, exc)
+
+    def _after_shipping(self, view: PackingView, shipment_pk: int | None) -> None:
+        connection = self._connections.get(view.order.connection_id)
+        settings = connection.settings
+        state = packing.order_state(view.plan, view.lines)
+        status_id = packing.status_after_shipment(state, StatusPolicy(
+            settings.shipped_status_id, settings.partial_status_id,
+            settings.mark_shipped_on_first))
+        now = self._clock()
+        with self._db.write() as session:
+            if shipment_pk is not None and settings.sync_tracking:
+                enqueue(session, connection_id=connection.id, kind="shipment", now=now,
+                        order_pk=view.order.order_pk, shipment_pk=shipment_pk)
+            if status_id is not None:
+                enqueue(session, connection_id=connection.id, kind="status", now=now,
+                        order_pk=view.order.order_pk,
+                        payload={"order_status_id": status_id,
+                                 "notify": settings.notify_customer, "after": state.value})
+            if shipment_pk is None:
+                audit(session, "complete_without_parcel", **self._who(), entity="order",
+                      entity_id=view.order.order_pk)
+
+    def _save(self, view: PackingView, plan: Plan, action: str, details: dict) -> PackingView:
+        station = self._station()
+        now = self._clock()
+        with self._db.write() as session:
+            keys = shipment_rows.save_plan(session, view.order.order_pk, plan,
+                                           station_id=station.station_id, station=station.name,
+                                           packer=station.packer, now=now)
+            for shipment in plan.shipments:
+                if shipment.state is ShipmentState.SHIPPED and not any(
+                        r.shipment_pk == keys[shipment.key] and r.state is ShipmentState.SHIPPED
+                        for r in view.shipments):
+                    shipment_rows.mark_state(session, keys[shipment.key], ShipmentState.SHIPPED,
+                                             now=now, station=station.name,
+                                             packer=station.packer)
+            session.execute(update(ORDERS).where(
+                ORDERS.c.id == view.order.order_pk, ORDERS.c.work_started_at.is_(None)).values(
+                work_started_at=now))
+            audit(session, action, station=station.name, packer=station.packer, entity="order",
+                  entity_id=view.order.order_pk,
+                  details={**details, "before": _plan_to_json(view.plan, keys)})
+        return self.view(view.order.order_pk)
+
+    def _pk(self, view: PackingView, number: int) -> int:
+        shipment = view.plan.by_number(number)
+        if shipment.key < 0:
+            raise PackingError("Save the shipment before changing its details.")
+        return shipment.key
+
+    def _who(self) -> dict:
+        station = self._station()
+        return {"station": station.name, "packer": station.packer}
+
+    @staticmethod
+    def _normalized(details: ShipmentDetails) -> ShipmentDetails:
+        tracking = tuple(dict.fromkeys(
+            "".join(t.split()).upper() for t in details.tracking_numbers if t.strip()))
+        if details.packages < 1:
+            raise PackingError("A shipment has at least one package.")
+        if details.carrier_fee is not None and details.carrier_fee < 0:
+            raise PackingError("The carrier fee cannot be negative.")
+        if details.weight_override is not None and details.weight_override <= 0:
+            raise PackingError("Enter a weight above zero, or leave it to be computed.")
+        return replace(details, tracking_numbers=tracking, carrier=details.carrier.strip(),
+                       service=details.service.strip())
+
+
+def _plan_to_json(plan: Plan, keys: Mapping[int, int]) -> list[dict]:
+    return [{"key": keys.get(s.key, s.key), "state": s.state.value,
+             "units": {str(k): v for k, v in s.units.items()}, "name": s.shipment_name}
+            for s in plan.shipments]
+
+
+def _plan_from_json(data: list[dict]) -> Plan:
+    return Plan(tuple(packing.PlannedShipment(
+        key=d["key"], state=ShipmentState(d["state"]),
+        units={int(k): v for k, v in d["units"].items()}, shipment_name=d.get("name", ""))
+        for d in data))

@@ -1,0 +1,147 @@
+"""The packing service against the sandbox: shipments, guards, interruptions, outbox entries."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import update
+from sqlmodel import select
+
+from app.db.repositories.outbox import entries_for_order
+from app.db.repositories.shipments import ShipmentDetails
+from app.db.tables import Order
+from app.domain.packing import OrderState, PackingError, ShipmentState
+from app.services.packing import PackingInterrupted
+from tests.integration.sandbox_truth import all_orders
+
+
+@pytest.fixture
+def synced(connected):
+    context, record = connected
+    shipped = next(s.id for s in context.repos.connections.statuses(record.id)
+                   if s.name == "Shipped") if context.sync.sync(record.id) else None
+    record = context.connections.update(record.id, record.settings.with_changes(
+        shipped_status_id=shipped))
+    return context, record
+
+
+def order_with(context, predicate) -> int:
+    with context.db.read() as session:
+        pks = list(session.exec(select(Order.id).order_by(Order.id)))
+    for pk in pks:
+        view = context.packing.view(pk)
+        if predicate(view):
+            return pk
+    pytest.skip("the sandbox has no such order")
+
+
+def outbox(context, order_pk):
+    with context.db.read() as session:
+        return [(e.kind, e.state, e.payload) for e in entries_for_order(session, order_pk)]
+
+
+DETAILS = ShipmentDetails(carrier="UPS", service="UPS Ground", tracking_numbers=("1Z 999 AA1",),
+                          carrier_fee=Decimal("8.45"))
+
+
+def test_split_merge_undo_and_ship(synced):
+    context, record = synced
+    pk = order_with(context, lambda v: len(v.lines.packable_ids()) >= 2
+                    and not v.lines.covered_elsewhere
+                    and not any(l.bound_to_parent for l in v.lines.lines.values()))
+    view = context.packing.view(pk)
+    assert len(view.numbered()) == 1 and not view.shipments  # nothing saved until work begins
+    first, second = view.lines.packable_ids()[:2]
+    view = context.packing.split(pk, {second: view.lines.needed(second)})
+    assert [sorted(s.units) for _, s, _ in view.numbered()][1] == [second]
+    assert all(r.shipment_name.startswith(f"PD-{context.station_id}-") for r in view.shipments)
+    view = context.packing.merge(pk, [1, 2])
+    assert len(view.numbered()) == 1
+    view = context.packing.undo(pk)
+    assert len(view.numbered()) == 2
+    with pytest.raises(PackingError, match="no split or merge"):
+        context.packing.undo(pk)  # only the last one
+    view = context.packing.ship(pk, 2, DETAILS)
+    assert view.state is OrderState.PARTIALLY_SHIPPED
+    shipped = view.numbered()[1][2]
+    assert shipped.state is ShipmentState.SHIPPED and shipped.details.tracking_numbers == ("1Z999AA1",)
+    assert [k for k, state, _ in outbox(context, pk)] == ["shipment"]  # partial: no status yet
+    view = context.packing.ship(pk, 1, DETAILS)
+    assert view.state is OrderState.SHIPPED
+    kinds = [k for k, state, _ in outbox(context, pk) if state == "pending"]
+    assert kinds == ["shipment", "shipment", "status"]
+    status = outbox(context, pk)[-1][2]
+    assert status["order_status_id"] == record.settings.shipped_status_id and status["notify"]
+
+
+def test_correction_and_void_go_through_the_outbox(synced):
+    context, _ = synced
+    pk = order_with(context, lambda v: len(v.numbered()) == 1 and not v.lines.covered_elsewhere)
+    context.packing.ship(pk, 1, DETAILS)
+    context.packing.set_details(pk, 1, ShipmentDetails(carrier="UPS", service="UPS Ground",
+                                                       tracking_numbers=("1Z0002",)))
+    view = context.packing.view(pk)
+    assert view.shipments[0].revision == 1
+    entries = outbox(context, pk)
+    # the queued push was replaced by the corrected one, never sent twice
+    assert [(k, s) for k, s, _ in entries if k == "shipment"] == [
+        ("shipment", "superseded"), ("shipment", "pending")]
+    view = context.packing.void(pk, 1)
+    assert [k for k, s, _ in outbox(context, pk)][-1] == "shipment_void"
+    assert view.state is OrderState.OPEN and len(view.numbered()) == 1  # units back to pack
+
+
+def test_cancelled_in_store_while_packing_is_refused_until_acknowledged(synced, sandbox):
+    context, _ = synced
+    pk = order_with(context, lambda v: len(v.numbered()) == 1 and not v.lines.covered_elsewhere)
+    order_id = context.repos.orders.get(pk).snapshot.order_id
+    context.packing.set_details(pk, 1, DETAILS)  # packing has begun
+    sandbox.control.advance_clock(minutes=2)
+    sandbox.control.cancel_order(order_id)
+    with context.db.write() as session:  # last read over a minute ago: ship re-reads it
+        session.execute(update(Order).where(Order.id == pk).values(
+            last_read_at=datetime.now(timezone.utc) - timedelta(minutes=5)))
+    with pytest.raises(PackingInterrupted, match="cancelled in the store"):
+        context.packing.ship(pk, 1)
+    assert outbox(context, pk) == []
+    view = context.packing.ship(pk, 1, acknowledge=True)
+    assert view.state is OrderState.SHIPPED
+
+
+def test_offline_shipping_works_on_the_cache(synced, sandbox):
+    context, _ = synced
+    pk = order_with(context, lambda v: len(v.numbered()) == 1 and not v.lines.covered_elsewhere)
+    with context.db.write() as session:
+        session.execute(update(Order).where(Order.id == pk).values(
+            last_read_at=datetime.now(timezone.utc) - timedelta(minutes=5)))
+    sandbox.stop()
+    view = context.packing.ship(pk, 1, DETAILS)
+    assert view.state is OrderState.SHIPPED
+    assert [k for k, _, _ in outbox(context, pk)] == ["shipment", "status"]
+
+
+def test_an_order_of_gift_cards_completes_without_a_parcel(synced, sandbox):
+    context, record = synced
+    digital = next(o for o in all_orders(sandbox)
+                   if o["order_type"] == "Order" and o["items"] and all(i["is_non_shipping_item"] or i["is_discount_item"]
+                                         for i in o["items"]))
+    sandbox.control.set_order_status(digital["id"], 1)  # make it an order to import
+    result = context.sync.sync(record.id, since=datetime.now(timezone.utc) - timedelta(days=70))
+    assert result.outcome == "ok", result.error
+    pk = context.repos.orders.find_pks(digital["id"])[0][0]
+    view = context.packing.view(pk)
+    assert view.numbered() == []
+    with pytest.raises(PackingError):
+        context.packing.complete_without_parcel(order_with(
+            context, lambda v: not v.lines.all_non_shipping()))
+    context.packing.complete_without_parcel(pk)
+    assert [k for k, _, _ in outbox(context, pk)] == ["status"]
+
+
+def test_sync_tracking_off_keeps_shipments_local(synced):
+    context, record = synced
+    context.connections.update(record.id, record.settings.with_changes(sync_tracking=False))
+    pk = order_with(context, lambda v: len(v.numbered()) == 1 and not v.lines.covered_elsewhere)
+    context.packing.ship(pk, 1, DETAILS)
+    assert [k for k, _, _ in outbox(context, pk)] == ["status"]
