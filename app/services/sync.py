@@ -320,9 +320,12 @@ class SyncService:
                 change = self._change(work, snapshot, statuses)
                 if change and change.text != work.flag_reason:
                     flags[snapshot.order_id] = change.text
+        claim = ({"order_status_id": settings.claim_status_id,
+                  "notify": settings.notify_customer}
+                 if settings.claim_status_id is not None else None)
         saved = self._orders.save_snapshots(
             connection.id, enriched, display_number=settings.display_number, flags=flags,
-            new_order_tag=settings.new_order_tag)
+            new_order_tag=settings.new_order_tag, claim=claim)
         result.orders_new += sum(1 for s in saved if s.is_new)
         result.orders_updated += sum(1 for s in saved if s.changed and not s.is_new)
         result.orders_flagged += len(flags)

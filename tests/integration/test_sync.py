@@ -7,7 +7,7 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from app.db.tables import Order, OrderAddress, SyncCheckpoint
+from app.db.tables import Order, OrderAddress, OutboxEntry, SyncCheckpoint
 from app.domain.connection_settings import ConnectionSettings
 from app.errors import ConfigurationError
 from app.services.store_clients import StoreClients
@@ -225,3 +225,22 @@ def test_all_sandbox_orders_are_readable_by_the_mapping(sandbox):
 
     for raw in all_orders(sandbox):
         order_from_api(raw)
+
+
+def test_claim_status_is_queued_with_each_new_order(connected, sandbox):
+    context, record = connected
+    context.sync.refresh_reference_data(record, force=True)
+    statuses = {s.name: s for s in context.repos.connections.statuses(record.id)}
+    claim = statuses["Approved, Pending Shipping"].id
+    record = context.connections.update(record.id, record.settings.with_changes(
+        import_statuses=("Pending Processing",), claim_status_id=claim))
+    result = context.sync.sync(record.id)
+    with context.db.read() as session:
+        entries = session.exec(select(OutboxEntry)).all()
+    assert len(entries) == result.orders_new > 0
+    assert {e.kind for e in entries} == {"claim"}
+    assert all(e.payload["order_status_id"] == claim for e in entries)
+    # the claim status must differ from every import status (the Order Desk trap)
+    with pytest.raises(ConfigurationError, match="import status"):
+        context.connections.update(record.id, record.settings.with_changes(
+            import_statuses=("Approved Pending Shipping",)))

@@ -17,6 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from app.db.engine import Database
+from app.db.repositories.outbox import enqueue
 from app.db.tables import (Order, OrderAddress, OrderLine, OrderPayment, OrderTag,
                            ShipmentLine, StoreShipment, StoreShipmentLine)
 from app.domain.orders import (Address, Customer, Line, LineOption, OrderSnapshot, Payment,
@@ -215,8 +216,10 @@ class OrderRepository:
 
     def save_snapshots(self, connection_id: int, snapshots: Sequence[OrderSnapshot], *,
                        display_number, flags: dict[int, str] | None = None,
-                       new_order_tag: str = "") -> list[SavedOrder]:
-        """Upsert a page of orders in one transaction. `flags`: order_id -> reason to flag."""
+                       new_order_tag: str = "", claim: dict | None = None) -> list[SavedOrder]:
+        """Upsert a page of orders in one transaction. `flags`: order_id -> reason to flag.
+        `claim` ({"order_status_id", "notify"}): queue that status change for each newly
+        imported order, in the same transaction, so a crash cannot import without claiming."""
         if not snapshots:
             return []
         now = _now()
@@ -241,6 +244,12 @@ class OrderRepository:
             if new_order_tag and new_ids:
                 session.execute(sqlite_insert(OrderTag.__table__).on_conflict_do_nothing(),
                                 [{"order_pk": pks[i], "tag": new_order_tag} for i in new_ids])
+            if claim:
+                by_id = {s.order_id: s for s in snapshots}
+                for order_id in new_ids:
+                    if by_id[order_id].order_status_id != claim["order_status_id"]:
+                        enqueue(session, connection_id=connection_id, kind="claim", now=now,
+                                order_pk=pks[order_id], payload=dict(claim))
         return [SavedOrder(pks[s.order_id], s.order_id, s.order_id not in known,
                            s.order_id not in known or _changed(known[s.order_id], s.updated_at))
                 for s in snapshots]
