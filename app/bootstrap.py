@@ -14,7 +14,9 @@ from app.logs import setup_logging
 from app.paths import AppPaths
 from app.secrets import SecretStore
 from app.services.connections import ConnectionService
+from app.services.order_lookup import OrderLookup
 from app.services.packing import PackingService, Station
+from app.services.scanning import ScanService
 from app.services.store_clients import ClientFactory, StoreClients, default_client_factory
 from app.services.sync import SyncService
 
@@ -48,9 +50,11 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
                        name=station_repo.get(STATION_NAME_KEY) or platform.node() or "Station",
                        packer=station_repo.get(PACKER_KEY) or getpass.getuser())
 
+    packing = PackingService(db, repos.orders, repos.connections, sync.refresh_order, station)
+    lookup = OrderLookup(repos.connections, repos.orders)
     return AppContext(
         paths=paths, db=db, secrets=secrets, station_id=station_id, repos=repos,
         clients=clients, connections=ConnectionService(repos.connections, secrets, clients),
-        sync=sync,
-        packing=PackingService(db, repos.orders, repos.connections, sync.refresh_order, station),
-        station=station, demo=demo)
+        sync=sync, packing=packing,
+        scanning=ScanService(db, packing, repos.catalog, lookup.resolve, station),
+        lookup=lookup, station=station, demo=demo)

@@ -16,7 +16,9 @@ from app.db.repositories.sync_state import SyncStateRepository
 from app.paths import AppPaths
 from app.secrets import SecretStore
 from app.services.connections import ConnectionService
+from app.services.order_lookup import OrderLookup
 from app.services.packing import PackingService, Station
+from app.services.scanning import ScanService
 from app.services.store_clients import StoreClients
 from app.services.sync import SyncService
 
@@ -46,6 +48,8 @@ class AppContext:
     connections: ConnectionService
     sync: SyncService
     packing: PackingService
+    scanning: ScanService
+    lookup: OrderLookup
     station: Callable[[], Station]
     demo: bool = False
     # Callbacks run at shutdown, newest first (stop the demo sandbox, close HTTP clients...).

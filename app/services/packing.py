@@ -99,6 +99,17 @@ class PackingService:
         return PackingView(order, lines, plan, tuple(records), packing.order_state(plan, lines),
                            interruption)
 
+    def begin(self, order_pk: int) -> PackingView:
+        """Packing starts: the plan is saved (shipments get names), so scans can be recorded.
+        A saved plan is brought in line with the store's current lines."""
+        view = self.view(order_pk)
+        saved = shipment_rows.plan_of(list(view.shipments))
+        if view.shipments and view.plan == saved:
+            return view
+        if not view.plan.shipments and not view.shipments:
+            return view  # nothing to pack (all shipped, or no shippable lines)
+        return self._save(view, view.plan, "begin", {})
+
     # --- moving units -------------------------------------------------------------------------
 
     def split(self, order_pk: int, moves: Mapping[int, int], *, source: int | None = None,

@@ -1,0 +1,122 @@
+"""Scan-to-verify rules: what a scanned value is, and whether it is the right unit.
+
+Pure: the caller brings the shipment's units and the codes each line answers to.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.domain.catalog import normalize_code
+
+SHIPMENT_BARCODE_PREFIX = "S"  # slips print "S" + shipment_name
+SHIPMENT_NAME_PREFIX = "PD-"
+
+
+class ScanResult(StrEnum):
+    VERIFIED = "verified"
+    MANUAL = "manual"  # confirmed by hand: an unscannable unit
+    WRONG_ITEM = "wrong_item"
+    OVER_SCAN = "over_scan"
+    OPENED = "opened"  # a slip or tracking barcode opened a shipment
+    UNKNOWN = "unknown"
+
+
+def code_key(code: str) -> str:
+    """Compare codes the way scanners and stores disagree about them: case and spaces do not
+    matter, and a UPC-A, EAN-13 and GTIN-14 of one item are the same number zero-padded."""
+    normalized = normalize_code(code)
+    if normalized.isdigit() and len(normalized) in (8, 12, 13, 14):
+        return normalized.zfill(14)
+    return normalized
+
+
+def shipment_name_in(value: str) -> str | None:
+    """The shipment name a slip's shipment barcode carries ("SPD-7F3A2C-15"), or a typed one."""
+    text = value.strip().upper()
+    if text.startswith(SHIPMENT_BARCODE_PREFIX + SHIPMENT_NAME_PREFIX):
+        return text[len(SHIPMENT_BARCODE_PREFIX):]
+    if text.startswith(SHIPMENT_NAME_PREFIX):
+        return text
+    return None
+
+
+@dataclass(frozen=True)
+class UnitCheck:
+    result: ScanResult
+    line_id: int | None = None
+    verified: int = 0  # of that line, after this scan
+    needed: int = 0  # of that line in the shipment
+
+
+def check_unit(code: str, units: Mapping[int, int], verified: Mapping[int, int],
+               line_codes: Mapping[int, Iterable[str]]) -> UnitCheck:
+    """Is `code` one more unit this shipment still needs?
+
+    `units`: line_id -> units in the shipment; `verified`: line_id -> units already confirmed;
+    `line_codes`: line_id -> every code the line answers to (SKU, GTIN/UPC, MPN, variant codes).
+    A code matching several lines verifies the first that still needs a unit.
+    """
+    key = code_key(code)
+    matching = [line_id for line_id, codes in line_codes.items()
+                if line_id in units and key in {code_key(c) for c in codes if c}]
+    if not matching:
+        return UnitCheck(ScanResult.WRONG_ITEM)
+    for line_id in matching:
+        if verified.get(line_id, 0) < units[line_id]:
+            return UnitCheck(ScanResult.VERIFIED, line_id, verified.get(line_id, 0) + 1,
+                             units[line_id])
+    line_id = matching[0]
+    return UnitCheck(ScanResult.OVER_SCAN, line_id, verified.get(line_id, 0), units[line_id])
+
+
+def all_verified(units: Mapping[int, int], verified: Mapping[int, int]) -> bool:
+    return bool(units) and all(verified.get(i, 0) >= n for i, n in units.items())
+
+
+class BurstDetector:
+    """Tells a keyboard-wedge scanner from a person typing, by timing alone.
+
+    Scanners "type" a whole code within a few milliseconds per key and end with Enter; people
+    leave 50+ ms between keys. Feed every key with its time; `enter()` returns the scanned value
+    when the keys since the last pause came as a burst, else None (the keys were typing).
+    """
+
+    def __init__(self, *, max_gap_ms: float = 35.0, min_length: int = 3, prefix: str = "",
+                 suffix: str = "") -> None:
+        self.max_gap_ms = max_gap_ms
+        self.min_length = min_length
+        self.prefix = prefix
+        self.suffix = suffix
+        self._keys: list[str] = []
+        self._last_ms: float | None = None
+
+    def key(self, text: str, at_ms: float) -> bool:
+        """Record a printable key. Returns True while the keys look like a scan in progress."""
+        if self._last_ms is not None and at_ms - self._last_ms > self.max_gap_ms:
+            self._keys = []  # a pause: whatever came before was typing
+        self._keys.append(text)
+        self._last_ms = at_ms
+        return len(self._keys) >= 2
+
+    def enter(self, at_ms: float) -> str | None:
+        keys, last = self._keys, self._last_ms
+        self.reset()
+        if last is None or at_ms - last > self.max_gap_ms or len(keys) < self.min_length:
+            return None
+        value = "".join(keys)
+        if self.prefix and value.startswith(self.prefix):
+            value = value[len(self.prefix):]
+        if self.suffix and value.endswith(self.suffix):
+            value = value[:-len(self.suffix)]
+        value = value.strip()
+        return value or None
+
+    def pending(self) -> str:
+        """Keys held back so far (given back to the focused field if they were typing)."""
+        return "".join(self._keys)
+
+    def reset(self) -> None:
+        self._keys = []
+        self._last_ms = None

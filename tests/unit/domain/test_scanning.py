@@ -1,0 +1,51 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.domain.scanning import (BurstDetector, ScanResult, all_verified, check_unit, code_key,
+                                 shipment_name_in)
+
+
+def test_upc_ean_and_gtin14_of_one_item_are_the_same_code():
+    assert code_key("012345678905") == code_key("0012345678905") == code_key("00012345678905")
+    assert code_key(" abc-12 ") == code_key("ABC-12")
+    assert code_key("12345") != code_key("012345")  # short codes are not GTINs: no padding
+
+
+def test_slip_shipment_barcode_and_typed_names():
+    assert shipment_name_in("SPD-7F3A2C-15") == "PD-7F3A2C-15"
+    assert shipment_name_in("pd-7f3a2c-15") == "PD-7F3A2C-15"
+    assert shipment_name_in("AC-100123") is None
+
+
+def test_check_unit_verifies_refuses_and_counts():
+    units = {1: 2, 2: 1}
+    codes = {1: ["MUG-BLU", "0012345678905"], 2: ["SOCK-M"], 3: ["HAT"]}
+    first = check_unit("012345678905", units, {}, codes)
+    assert (first.result, first.line_id, first.verified, first.needed) == (
+        ScanResult.VERIFIED, 1, 1, 2)
+    assert check_unit("HAT", units, {}, codes).result is ScanResult.WRONG_ITEM  # not in here
+    assert check_unit("nope", units, {}, codes).result is ScanResult.WRONG_ITEM
+    over = check_unit("SOCK-M", units, {2: 1}, codes)
+    assert over.result is ScanResult.OVER_SCAN and over.line_id == 2
+    assert all_verified(units, {1: 2, 2: 1}) and not all_verified(units, {1: 2})
+
+
+def test_a_scanner_burst_is_a_scan_and_typing_is_not():
+    detector = BurstDetector(prefix="]C1")
+    for i, ch in enumerate("]C1SKU-123"):
+        detector.key(ch, 1000 + i * 4)
+    assert detector.enter(1000 + 10 * 4) == "SKU-123"
+    for i, ch in enumerate("hello"):
+        detector.key(ch, 2000 + i * 120)  # a person types
+    assert detector.enter(2000 + 5 * 120) is None
+
+
+@given(st.text(alphabet="ABCDEFGHIJ0123456789-", min_size=3, max_size=30),
+       st.floats(min_value=0, max_value=20))
+def test_any_fast_burst_comes_back_exactly(code, gap):
+    detector = BurstDetector(max_gap_ms=35)
+    t = 0.0
+    for ch in code:
+        detector.key(ch, t)
+        t += gap
+    assert detector.enter(t) == code.strip()
