@@ -30,6 +30,12 @@ def add_connect(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--token-stdin", action="store_true",
                         help="read the access token from standard input (never pass a token "
                              "on the command line)")
+    parser.add_argument("--oauth-client-id", metavar="ID",
+                        help="connect as an OAuth app instead of with a token: the app's "
+                             "client id; the client secret is read from standard input")
+    parser.add_argument("--no-browser", action="store_true",
+                        help="with --oauth-client-id: print the sign-in address, do not open "
+                             "a browser")
     parser.add_argument("--storefronts", help="store ids to import, comma-separated "
                                               "(default: every storefront the token reaches)")
     parser.add_argument("--import-statuses", metavar="NAMES",
@@ -75,11 +81,33 @@ def _status_id(context: "AppContext", connection_id: int, name: str | None) -> i
     raise ConfigurationError(f"The store has no status named {name!r} (statuses: {known}).")
 
 
+def _oauth_sign_in(context: "AppContext", args: argparse.Namespace):
+    """Sign in through the store's consent page; returns (app, tokens)."""
+    import webbrowser
+
+    from app.integrations.americommerce.address import parse_store_address
+    from app.integrations.americommerce.client import make_http_client
+    from app.services.oauth_signin import OAuthApp, OAuthSignIn
+
+    secret = sys.stdin.readline().strip()
+    if not secret:
+        raise ConfigurationError("Give the app's client secret on standard input.")
+    address = parse_store_address(args.domain)
+    app = OAuthApp(args.oauth_client_id.strip(), secret)
+    with make_http_client(address) as http:
+        sign_in = OAuthSignIn(http, address, app)
+        print(f"Allow PackDesk in the store's sign-in page: {sign_in.url}", file=sys.stderr,
+              flush=True)
+        if not args.no_browser:
+            webbrowser.open(sign_in.url)
+        return app, sign_in.wait()
+
+
 def run_connect(args: argparse.Namespace) -> int:
     from app.domain.connection_settings import ConnectionSettings, ensure_valid
     from app.domain.status_rules import parse_status_list
 
-    token = _read_token(args)
+    token = "" if args.oauth_client_id else _read_token(args)
     with open_context(args) as context:
         settings = ConnectionSettings(
             name=args.name.strip(), address=args.domain,
@@ -92,8 +120,13 @@ def run_connect(args: argparse.Namespace) -> int:
             storefront_ids=tuple(int(i) for i in args.storefronts.split(",") if i.strip())
             if args.storefronts else None)
         ensure_valid(settings)
-        check = context.connections.check_store(args.domain, token)
-        record = context.connections.add(settings, token, check=check)
+        if args.oauth_client_id:
+            app, tokens = _oauth_sign_in(context, args)
+            check = context.connections.check_store(args.domain, tokens.access_token)
+            record = context.connections.add_oauth(settings, app, tokens, check=check)
+        else:
+            check = context.connections.check_store(args.domain, token)
+            record = context.connections.add(settings, token, check=check)
         try:
             context.sync.refresh_reference_data(record, force=True)
             statuses = {

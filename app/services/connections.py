@@ -12,8 +12,10 @@ from app.domain.store_info import StorefrontInfo
 from app.errors import ConfigurationError
 from app.integrations.americommerce import mapping
 from app.integrations.americommerce.address import StoreAddress, parse_store_address
+from app.integrations.americommerce.oauth import OAuthTokens
 from app.logs import redactor
 from app.secrets import SecretStore
+from app.services.oauth_signin import OAuthApp
 from app.services.store_clients import StoreClients
 
 log = logging.getLogger(__name__)
@@ -86,13 +88,7 @@ class ConnectionService:
         check = check or self.check_store(settings.address, token)
         settings = settings.with_changes(address=check.address.origin)
         ensure_valid(settings)
-        clash = self.same_account(check, settings.storefront_ids)
-        if clash is not None:
-            raise ConfigurationError(
-                f"This token reaches the same store account as the connection "
-                f"'{clash.name}'; both would import the same orders twice.",
-                hint=f"Choose different storefronts for each connection, or edit "
-                     f"'{clash.name}' instead.")
+        self._refuse_same_account(check, settings)
         self._secrets.require_available()
         record = self._connections.add(settings, fingerprint=check.fingerprint)
         try:
@@ -103,6 +99,39 @@ class ConnectionService:
         self._connections.save_storefronts(record.id, check.storefronts)
         log.info("Added connection %s to %s", settings.name, check.address.display)
         return record
+
+    def add_oauth(self, settings: ConnectionSettings, app: OAuthApp, tokens: OAuthTokens, *,
+                  check: StoreCheck | None = None) -> ConnectionRecord:
+        """Save a connection made through the store's OAuth sign-in (an app's client id and
+        secret, the tokens from OAuthSignIn). Secret, access and refresh tokens go to the
+        keyring; the client id, which is not secret, to the database."""
+        check = check or self.check_store(settings.address, tokens.access_token)
+        settings = settings.with_changes(address=check.address.origin)
+        ensure_valid(settings)
+        self._refuse_same_account(check, settings)
+        self._secrets.require_available()
+        record = self._connections.add(settings, auth_kind="oauth",
+                                       fingerprint=check.fingerprint,
+                                       oauth_client_id=app.client_id)
+        try:
+            self._secrets.put(record.id, "token", tokens.access_token)
+            if tokens.refresh_token:
+                self._secrets.put(record.id, "refresh_token", tokens.refresh_token)
+            self._secrets.put(record.id, "client_secret", app.client_secret)
+        except Exception:
+            self.remove(record.id)
+            raise
+        self._connections.save_storefronts(record.id, check.storefronts)
+        return record
+
+    def _refuse_same_account(self, check: StoreCheck, settings: ConnectionSettings) -> None:
+        clash = self.same_account(check, settings.storefront_ids)
+        if clash is not None:
+            raise ConfigurationError(
+                f"This token reaches the same store account as the connection "
+                f"'{clash.name}'; both would import the same orders twice.",
+                hint=f"Choose different storefronts for each connection, or edit "
+                     f"'{clash.name}' instead.")
 
     def update(self, connection_id: int, settings: ConnectionSettings) -> ConnectionRecord:
         ensure_valid(settings, self._connections.statuses(connection_id))

@@ -4,19 +4,26 @@ Sharing matters: the store's rate limit is per token, so both must pace through 
 """
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 
 from app.db.repositories.connections import ConnectionRecord
+from app.errors import PackDeskError
+from app.integrations.americommerce import oauth
 from app.integrations.americommerce.address import StoreAddress, parse_store_address
 from app.integrations.americommerce.client import AmeriCommerceClient, make_http_client
 from app.secrets import SecretStore
 
-ClientFactory = Callable[[StoreAddress, Callable[[], str]], AmeriCommerceClient]
+log = logging.getLogger(__name__)
+
+ClientFactory = Callable[..., AmeriCommerceClient]
 
 
-def default_client_factory(address: StoreAddress, token: Callable[[], str]) -> AmeriCommerceClient:
-    return AmeriCommerceClient(make_http_client(address), address, token)
+def default_client_factory(address: StoreAddress, token: Callable[[], str], *,
+                           reauthorize: Callable[[], bool] | None = None) -> AmeriCommerceClient:
+    return AmeriCommerceClient(make_http_client(address), address, token,
+                               reauthorize=reauthorize)
 
 
 class StoreClients:
@@ -33,11 +40,35 @@ class StoreClients:
             if client is None:
                 address = parse_store_address(connection.settings.address)
                 connection_id = connection.id
-                # The token is read from the keyring per request and never kept here.
-                client = self._factory(address,
-                                       lambda: self._secrets.get(connection_id, "token"))
+
+                def token() -> str:  # read from the keyring per request, never kept here
+                    return self._secrets.get(connection_id, "token")
+
+                if connection.auth_kind == "oauth":
+                    client = self._factory(address, token, reauthorize=lambda: self._refresh(
+                        connection, address))
+                else:
+                    client = self._factory(address, token)
                 self._clients[key] = client
             return client
+
+    def _refresh(self, connection: ConnectionRecord, address: StoreAddress) -> bool:
+        """A new OAuth access token from the refresh token; False when that is refused."""
+        if not connection.oauth_client_id:
+            return False
+        try:
+            with make_http_client(address) as http:
+                tokens = oauth.refresh(
+                    http, address, client_id=connection.oauth_client_id,
+                    app_secret=self._secrets.get(connection.id, "client_secret"),
+                    refresh_token=self._secrets.get(connection.id, "refresh_token"))
+        except PackDeskError as exc:
+            log.warning("Refreshing the access token of %s failed: %s", connection.name, exc)
+            return False
+        self._secrets.put(connection.id, "token", tokens.access_token)
+        self._secrets.put(connection.id, "refresh_token", tokens.refresh_token)
+        log.info("Refreshed the access token of %s", connection.name)
+        return True
 
     def for_new_store(self, address: StoreAddress, token: str) -> AmeriCommerceClient:
         """A throwaway client to test a store before its connection is saved."""

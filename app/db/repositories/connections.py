@@ -22,6 +22,7 @@ class ConnectionRecord:
     auth_kind: str
     account_fingerprint: str | None
     enabled: bool
+    oauth_client_id: str | None = None
 
     @property
     def name(self) -> str:
@@ -57,7 +58,7 @@ def _apply(row: Connection, settings: ConnectionSettings) -> None:
 def _record(row: Connection) -> ConnectionRecord:
     assert row.id is not None
     return ConnectionRecord(row.id, _settings(row), row.auth_kind, row.account_fingerprint,
-                            row.enabled)
+                            row.enabled, row.oauth_client_id)
 
 
 def _now() -> datetime:
@@ -71,11 +72,13 @@ class ConnectionRepository:
     # --- connections ------------------------------------------------------------------------
 
     def add(self, settings: ConnectionSettings, *, auth_kind: str = "token",
-            fingerprint: str | None = None) -> ConnectionRecord:
+            fingerprint: str | None = None,
+            oauth_client_id: str | None = None) -> ConnectionRecord:
         with self._db.write() as session:
             if session.exec(select(Connection).where(Connection.name == settings.name)).first():
                 raise ConfigurationError(f"A connection named {settings.name!r} already exists.")
             row = Connection(name=settings.name, address=settings.address, auth_kind=auth_kind,
+                             oauth_client_id=oauth_client_id,
                              account_fingerprint=fingerprint, created_at=_now(),
                              updated_at=_now())
             _apply(row, settings)

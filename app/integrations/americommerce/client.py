@@ -121,6 +121,7 @@ class _Call:
     retry_writes: bool = True
     attempt: int = 0
     redirected: bool = False
+    reauthorized: bool = False
 
     @property
     def is_write(self) -> bool:
@@ -134,10 +135,14 @@ class AmeriCommerceClient:
                  throttle: Throttle | None = None, clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep, max_retries: int = 5,
                  backoff_base: float = 0.5, backoff_cap: float = 30.0,
-                 rng: random.Random | None = None, max_url_length: int = MAX_URL_LENGTH) -> None:
+                 rng: random.Random | None = None, max_url_length: int = MAX_URL_LENGTH,
+                 reauthorize: Callable[[], bool] | None = None) -> None:
         self._http = http
         self.address = address
         self._token = token
+        # OAuth connections get a new access token on a 401 (once per call); tokens from the
+        # admin console do not expire, so they have no such hook.
+        self._reauthorize = reauthorize
         self.throttle = throttle or Throttle(clock=clock, sleep=sleep)
         self._sleep = sleep
         self._max_retries = max_retries
@@ -320,6 +325,11 @@ class AmeriCommerceClient:
             else:
                 if response.is_success:
                     return response
+                if (response.status_code == 401 and self._reauthorize is not None
+                        and not call.reauthorized):
+                    call.reauthorized = True
+                    if self._reauthorize():
+                        continue
                 if not self._may_retry_status(call, response.status_code):
                     raise store_error_for_response(response, self.address,
                                                    secrets=(self._safe_token(),))

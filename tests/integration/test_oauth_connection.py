@@ -1,0 +1,56 @@
+"""Connecting as an OAuth app: loopback sign-in, tokens in the keyring, refresh on 401."""
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from app.domain.connection_settings import ConnectionSettings
+from app.errors import StoreAuthError
+from app.integrations.americommerce.address import parse_store_address
+from app.integrations.americommerce.client import make_http_client
+from app.services.oauth_signin import OAuthApp, OAuthSignIn
+
+
+def browser_allows(url: str) -> None:
+    """What the store owner's browser does: open the consent page, follow the redirect."""
+    consent = httpx.get(url, follow_redirects=False, timeout=10)
+    assert consent.status_code == 302
+    assert httpx.get(consent.headers["location"], timeout=10).status_code == 200
+
+
+def test_sign_in_connect_sync_and_refresh_an_expired_token(station, sandbox, memory_keyring):
+    client_id, secret = next(iter(sandbox.config.oauth_clients.items()))
+    address = parse_store_address(sandbox.domain)
+    app = OAuthApp(client_id, secret)
+    with make_http_client(address) as http:
+        sign_in = OAuthSignIn(http, address, app)
+        assert sign_in.redirect_uri.startswith("http://127.0.0.1:")
+        browser_allows(sign_in.url)
+        tokens = sign_in.wait(timeout=10)
+    record = station.connections.add_oauth(
+        ConnectionSettings(name="app", address=sandbox.domain), app, tokens)
+    assert record.auth_kind == "oauth" and record.oauth_client_id == client_id
+    stored = {user for (_, user) in memory_keyring.passwords}
+    assert stored == {f"{record.id}:token", f"{record.id}:refresh_token",
+                      f"{record.id}:client_secret"}
+    # the access token went bad (expired, revoked): the client refreshes it once and goes on
+    station.secrets.put(record.id, "token", "expired-access-token-000")
+    result = station.sync.sync(record.id)
+    assert result.outcome == "ok", result.error
+    assert station.secrets.get(record.id, "token") != "expired-access-token-000"
+    with station.db.read() as session:
+        for table in ("connections",):
+            rows = session.connection().exec_driver_sql(f"SELECT * FROM {table}").fetchall()
+            assert secret not in repr(rows) and tokens.access_token not in repr(rows)
+
+
+def test_a_declined_or_abandoned_sign_in_says_so(sandbox):
+    address = parse_store_address(sandbox.domain)
+    with make_http_client(address) as http:
+        sign_in = OAuthSignIn(http, address, OAuthApp("unknown-app", "x"))
+        httpx.get(httpx.get(sign_in.url).headers["location"])  # the store's error redirect
+        with pytest.raises(StoreAuthError):
+            sign_in.wait(timeout=10)
+        abandoned = OAuthSignIn(http, address, OAuthApp("packdesk-sandbox", "x"))
+        with pytest.raises(StoreAuthError, match="did not come back"):
+            abandoned.wait(timeout=0.5)
