@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import shutil
 import sys
 import tempfile
@@ -20,6 +21,10 @@ from app.secrets import SecretStore
 from app.ui.errors import ErrorReporter
 
 log = logging.getLogger(__name__)
+
+# Benchmarks only (tests/perf/bench_workspace.py): write the time of the first painted order
+# rows to this file and quit; start-up syncs are skipped so only the cache is measured.
+FIRST_PAINT_ENV = "PACKDESK_BENCHMARK_FIRST_PAINT"
 
 
 def app_icon() -> QIcon:
@@ -48,6 +53,14 @@ def open_context(args: argparse.Namespace) -> AppContext:
                             console_log=getattr(args, "verbose", False))
     if temp_dir:
         context.on_close(lambda: shutil.rmtree(temp_dir, ignore_errors=True))
+    if args.demo:
+        from app.demo import start_demo
+
+        try:
+            start_demo(context)
+        except Exception:
+            context.close()
+            raise
     return context
 
 
@@ -62,13 +75,26 @@ def run_gui(args: argparse.Namespace) -> int:
                              + describe_exception(exc))
         return 1
     reporter.install()
+    from app.ui.tasks import TaskRunner
+
+    runner = TaskRunner()
     try:
         from app.ui.windows.main_window import MainWindow
 
-        window = MainWindow(context)
+        first_paint_file = os.environ.get(FIRST_PAINT_ENV)
+        window = MainWindow(context, runner, auto_sync=not first_paint_file)
         reporter.set_parent_widget(window)
+        if first_paint_file:
+            window.first_rows_painted.connect(
+                lambda moment: (_write_first_paint(first_paint_file, moment), app.quit()))
         window.show()
         return app.exec()
     finally:
         reporter.uninstall()
+        runner.shutdown(wait=True)  # syncs were told to cancel; let them stop cleanly
         context.close()
+
+
+def _write_first_paint(path: str, moment: float) -> None:
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(f"{moment:.6f}\n")

@@ -10,23 +10,91 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, false, or_, select, text, true
+from datetime import timezone
+
+from sqlalchemy import (and_, case, exists, false, func, literal, not_, or_, select, text,
+                        true)
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.db.engine import Database
-from app.db.tables import Connection, Order, OrderStatus, OrderTag, Storefront
+from app.db.tables import (Connection, Order, OrderLine, OrderStatus, OrderTag, OutboxEntry,
+                           Shipment, Storefront, StoreShipment, StoreShipmentLine)
 from app.domain.connection_settings import StatusInfo
-from app.domain.status_rules import StatusView, normalize_status_name
+from app.domain.status_rules import (ALL_ORDERS as ALL, FLAGGED, LIST_VIEWS as VIEWS,
+                                     StatusView, normalize_status_name)
 
 ORDERS = Order.__table__
 STATUSES = OrderStatus.__table__
 CONNECTIONS = Connection.__table__
 STOREFRONTS = Storefront.__table__
 TAGS = OrderTag.__table__
+LINES = OrderLine.__table__
+SHIPMENTS = Shipment.__table__
+OUTBOX = OutboxEntry.__table__
+STORE_SHIPMENTS = StoreShipment.__table__
+STORE_SHIPMENT_LINES = StoreShipmentLine.__table__
 
 ALL = "all"
-FLAGGED = "flagged"
-VIEWS = (ALL, *[v.value for v in StatusView], FLAGGED)
+FLAGGED = "flagged"  # local flags (store changed after work began) and active holds
+PARTIALLY_SHIPPED = "partially_shipped"
+ATTENTION = "flagged_or_on_hold"  # the workspace's "Flagged / on hold": local + store holds
+VIEWS = (ALL, *[v.value for v in StatusView], FLAGGED, PARTIALLY_SHIPPED, ATTENTION)
+
+# Local states, derived (never stored) from shipments, the outbox and the order's flag/hold.
+NEW, PACKING, PACKED, SHIPPED = "new", "packing", "packed", "shipped"
+WAITING_TO_PUSH, STATE_FLAGGED, STATE_ON_HOLD = "waiting_to_push", "flagged", "on_hold"
+LOCAL_STATES = (NEW, PACKING, PACKED, SHIPPED, WAITING_TO_PUSH, STATE_FLAGGED, STATE_ON_HOLD)
+_UNPUSHED = ("pending", "failed", "stopped")
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def held_condition(now: datetime) -> ColumnElement:
+    """An active hold: a reason, and no release date or one still ahead."""
+    return and_(ORDERS.c.hold_reason != "",
+                or_(ORDERS.c.hold_until.is_(None), ORDERS.c.hold_until > now))
+
+
+def flagged_condition() -> ColumnElement:
+    return and_(ORDERS.c.flag_reason != "", ORDERS.c.flag_acknowledged_at.is_(None))
+
+
+def local_state_expression(now: datetime) -> ColumnElement:
+    """The packer's state of an order, in SQL so the list can show and sort by it."""
+    live = and_(SHIPMENTS.c.order_pk == ORDERS.c.id, SHIPMENTS.c.state != "void")
+    return case(
+        (flagged_condition(), literal(STATE_FLAGGED)),
+        (held_condition(now), literal(STATE_ON_HOLD)),
+        (exists().where(OUTBOX.c.order_pk == ORDERS.c.id, OUTBOX.c.state.in_(_UNPUSHED)),
+         literal(WAITING_TO_PUSH)),
+        (exists().where(live, SHIPMENTS.c.state == "open"), literal(PACKING)),
+        (exists().where(live, SHIPMENTS.c.state == "packed"), literal(PACKED)),
+        (exists().where(live, SHIPMENTS.c.state == "shipped"), literal(SHIPPED)),
+        (ORDERS.c.work_started_at.is_not(None), literal(PACKING)),
+        else_=literal(NEW))
+
+
+def partially_shipped_pks():
+    """Orders whose store shipments cover some, not all, packable units (clamped per line)."""
+    per_line = (
+        select(STORE_SHIPMENTS.c.order_pk.label("order_pk"),
+               func.min(func.sum(STORE_SHIPMENT_LINES.c.quantity), LINES.c.quantity)
+               .label("shipped"))
+        .select_from(STORE_SHIPMENTS)
+        .join(STORE_SHIPMENT_LINES,
+              STORE_SHIPMENT_LINES.c.store_shipment_pk == STORE_SHIPMENTS.c.id)
+        .join(LINES, and_(LINES.c.order_pk == STORE_SHIPMENTS.c.order_pk,
+                          LINES.c.line_id == STORE_SHIPMENT_LINES.c.line_id))
+        .where(LINES.c.is_non_shipping == false(), LINES.c.is_discount == false(),
+               LINES.c.quantity > 0)
+        .group_by(STORE_SHIPMENTS.c.order_pk, LINES.c.id)
+        .subquery())
+    shipped = select(per_line.c.order_pk, func.sum(per_line.c.shipped).label("units")) \
+        .group_by(per_line.c.order_pk).subquery()
+    return (select(shipped.c.order_pk).join(ORDERS, ORDERS.c.id == shipped.c.order_pk)
+            .where(shipped.c.units > 0, shipped.c.units < ORDERS.c.units))
 
 SORTABLE = {
     "order": ORDERS.c.order_id, "date": ORDERS.c.ordered_at,
@@ -68,6 +136,27 @@ class OrderRow:
     status: str
     flag_reason: str
     hold_reason: str
+    local_state: str = NEW
+    hold_until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class LocalShipmentRow:
+    """A PackDesk shipment of an order, as the detail pane lists it."""
+
+    shipment_pk: int
+    number: int
+    state: str
+    shipment_name: str
+    carrier: str
+    service: str
+    tracking_numbers: str
+    packages: int
+    packer: str
+    station: str
+    created_at: datetime | None
+    shipped_at: datetime | None
+    units: int
 
 
 _WORD = re.compile(r"\w[\w@.\-]*", re.UNICODE)
@@ -87,26 +176,43 @@ class OrderQueries:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def _status_condition(self, view: str, statuses: dict[int, list[StatusInfo]]) -> ColumnElement:
+    def _status_condition(self, view: str, statuses: dict[int, list[StatusInfo]],
+                          now: datetime | None = None) -> ColumnElement:
+        now = now or _utc_now()
         if view == ALL:
             return true()
         if view == FLAGGED:
-            return or_(and_(ORDERS.c.flag_reason != "", ORDERS.c.flag_acknowledged_at.is_(None)),
-                       ORDERS.c.hold_reason != "")
+            return or_(flagged_condition(), held_condition(now))
+        if view == ATTENTION:
+            return or_(flagged_condition(), held_condition(now),
+                       self._status_condition(StatusView.ON_HOLD.value, statuses, now))
+        if view == PARTIALLY_SHIPPED:
+            partial_status = self._matching(statuses, lambda s: s.is_partially_shipped)
+            closed = self._matching(statuses, lambda s: s.view in (StatusView.SHIPPED,
+                                                                   StatusView.CANCELLED))
+            return or_(and_(ORDERS.c.id.in_(partially_shipped_pks()), not_(closed)),
+                       partial_status)
+        if view == StatusView.AWAITING_SHIPMENT.value:
+            # Held orders wait in "Flagged / on hold", not in the packer's queue.
+            return and_(self._matching(statuses, lambda s: s.view.value == view),
+                        not_(held_condition(now)))
         if view in {v.value for v in StatusView}:
             match = lambda s: s.view.value == view  # noqa: E731
         else:
             key = normalize_status_name(view)
             match = lambda s: normalize_status_name(s.name) == key  # noqa: E731
+        return self._matching(statuses, match)
+
+    @staticmethod
+    def _matching(statuses: dict[int, list[StatusInfo]], match) -> ColumnElement:
         parts = [and_(ORDERS.c.connection_id == cid,
                       ORDERS.c.order_status_id.in_([s.id for s in items if match(s)]))
                  for cid, items in statuses.items() if any(match(s) for s in items)]
         return or_(*parts) if parts else false()
 
-    def ids(self, order_filter: OrderFilter, statuses: dict[int, list[StatusInfo]]) -> list[int]:
-        """Order pks of the view in display order. `statuses`: connection id -> its statuses."""
-        f = order_filter
-        conditions = [self._status_condition(f.view, statuses)]
+    def _scope(self, f: OrderFilter) -> list[ColumnElement]:
+        """Conditions of a filter other than its view: connection, storefront, tag, search."""
+        conditions: list[ColumnElement] = []
         if f.connection_id is not None:
             conditions.append(ORDERS.c.connection_id == f.connection_id)
         if f.store_id is not None:
@@ -118,12 +224,69 @@ class OrderQueries:
             conditions.append(ORDERS.c.id.in_(
                 select(text("rowid")).select_from(text("orders_fts"))
                 .where(text("orders_fts MATCH :match")).params(match=match)))
-        column = SORTABLE.get(f.sort, ORDERS.c.ordered_at)
+        return conditions
+
+    def ids(self, order_filter: OrderFilter, statuses: dict[int, list[StatusInfo]]) -> list[int]:
+        """Order pks of the view in display order. `statuses`: connection id -> its statuses."""
+        f = order_filter
+        now = _utc_now()
+        conditions = [self._status_condition(f.view, statuses, now), *self._scope(f)]
+        if f.sort == "state":
+            column = local_state_expression(now)
+        else:
+            column = SORTABLE.get(f.sort, ORDERS.c.ordered_at)
         order_by = [column.desc() if f.descending else column.asc(),
                     ORDERS.c.id.desc() if f.descending else ORDERS.c.id.asc()]
         statement = select(ORDERS.c.id).where(and_(*conditions)).order_by(*order_by)
         with self._db.read() as session:
-            return list(session.execute(statement, {"match": match}).scalars())
+            # The driver's cursor directly: 100,000 ids through the ORM's result machinery
+            # would cost more than the query itself.
+            return [pk for (pk,) in session.execute(statement, {"match": fts_query(f.search)})]
+
+    def counts(self, views: Sequence[str], order_filter: OrderFilter,
+               statuses: dict[int, list[StatusInfo]]) -> dict[str, int]:
+        """Orders in each view within the filter's connection, storefront and search."""
+        now = _utc_now()
+        scope = and_(*self._scope(OrderFilter(connection_id=order_filter.connection_id,
+                                              store_id=order_filter.store_id,
+                                              search=order_filter.search))) \
+            if (order_filter.connection_id is not None or order_filter.store_id is not None
+                or order_filter.search) else true()
+        columns = [func.coalesce(func.sum(case((self._status_condition(v, statuses, now), 1),
+                                               else_=0)), 0).label(f"v{i}")
+                   for i, v in enumerate(views)]
+        statement = select(*columns).select_from(ORDERS).where(scope)
+        with self._db.read() as session:
+            row = session.execute(statement, {"match": fts_query(order_filter.search)}).one()
+        return {view: int(row[i]) for i, view in enumerate(views)}
+
+    def tag_counts(self, order_filter: OrderFilter | None = None) -> dict[str, int]:
+        """Every tag in use, with how many orders carry it (within connection/storefront)."""
+        f = order_filter or OrderFilter()
+        statement = (select(TAGS.c.tag, func.count()).select_from(TAGS)
+                     .join(ORDERS, ORDERS.c.id == TAGS.c.order_pk)
+                     .group_by(TAGS.c.tag).order_by(TAGS.c.tag))
+        scope = self._scope(OrderFilter(connection_id=f.connection_id, store_id=f.store_id,
+                                        search=f.search))
+        if scope:
+            statement = statement.where(and_(*scope))
+        with self._db.read() as session:
+            return {tag: int(n) for tag, n in session.execute(
+                statement, {"match": fts_query(f.search)})}
+
+    def local_shipments(self, order_pk: int) -> list[LocalShipmentRow]:
+        from app.db.tables import ShipmentLine
+
+        units = (select(func.coalesce(func.sum(ShipmentLine.__table__.c.quantity), 0))
+                 .where(ShipmentLine.__table__.c.shipment_pk == SHIPMENTS.c.id)
+                 .scalar_subquery())
+        statement = (select(SHIPMENTS, units.label("units"))
+                     .where(SHIPMENTS.c.order_pk == order_pk).order_by(SHIPMENTS.c.number))
+        with self._db.read() as session:
+            return [LocalShipmentRow(
+                r.id, r.number, r.state, r.shipment_name, r.carrier, r.service,
+                r.tracking_numbers, r.packages, r.packer, r.station, r.created_at,
+                r.shipped_at, int(r.units or 0)) for r in session.execute(statement)]
 
     def rows(self, order_pks: Sequence[int]) -> dict[int, OrderRow]:
         if not order_pks:
@@ -134,7 +297,9 @@ class OrderQueries:
                    ORDERS.c.units, ORDERS.c.total_weight, ORDERS.c.shipping_method,
                    ORDERS.c.flag_reason, ORDERS.c.flag_acknowledged_at, ORDERS.c.hold_reason,
                    CONNECTIONS.c.order_prefix, STATUSES.c.name.label("status_name"),
-                   STOREFRONTS.c.name.label("storefront_name"), ORDERS.c.store_id)
+                   STOREFRONTS.c.name.label("storefront_name"), ORDERS.c.store_id,
+                   ORDERS.c.hold_until,
+                   local_state_expression(_utc_now()).label("local_state"))
             .join(CONNECTIONS, CONNECTIONS.c.id == ORDERS.c.connection_id)
             .outerjoin(STATUSES, and_(STATUSES.c.connection_id == ORDERS.c.connection_id,
                                       STATUSES.c.status_id == ORDERS.c.order_status_id))
@@ -150,7 +315,8 @@ class OrderQueries:
                 units=r.units, weight=r.total_weight, shipping_method=r.shipping_method,
                 status=r.status_name or "",
                 flag_reason=r.flag_reason if r.flag_acknowledged_at is None else "",
-                hold_reason=r.hold_reason) for r in session.execute(statement)}
+                hold_reason=r.hold_reason, local_state=r.local_state,
+                hold_until=r.hold_until) for r in session.execute(statement)}
 
     def tags(self) -> list[str]:
         with self._db.read() as session:

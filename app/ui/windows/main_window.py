@@ -1,18 +1,806 @@
-"""The main window. (The full orders workspace arrives with the orders-workspace issue.)"""
+"""The orders workspace: views, the order list, the detail pane, sync state in the status bar.
+
+Everything arrives through the constructor (the context, the task runner, QSettings); nothing
+is looked up globally, so tests build it on a temporary station with a synchronous runner.
+"""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from PySide6.QtCore import (QByteArray, QEvent, QItemSelection, QItemSelectionModel, QObject,
+                            QSettings, Qt, QTimer, Signal, Slot)
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView,
+                               QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+                               QMainWindow, QMessageBox, QProgressBar, QSplitter, QTableView,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from app import APP_NAME
 from app.context import AppContext
+from app.db.repositories.order_marks import OrderMarksRepository
+from app.db.repositories.order_queries import (ALL, ATTENTION, PARTIALLY_SHIPPED, OrderFilter)
+from app.domain.connection_settings import StatusInfo
+from app.domain.status_rules import StatusView
+from app.errors import PackDeskError
+from app.services.sync import SyncProgress, SyncResult
+from app.ui.images import ImageCache
+from app.ui.models.order_table import ORDER_PK_ROLE, OrderTableModel, format_date
+from app.ui.sync_controller import SyncController
+from app.ui.tasks import DB, TaskRunner
+from app.ui.widgets.order_detail import OrderDetailPane, load_order_detail
+
+log = logging.getLogger(__name__)
+
+SEARCH_DEBOUNCE_MS = 150
+KIND_ROLE = Qt.ItemDataRole.UserRole + 10
+KEY_ROLE = Qt.ItemDataRole.UserRole + 11
+TITLE_ROLE = Qt.ItemDataRole.UserRole + 12
+
+
+def side_views(tr: Callable[[str], str]) -> list[tuple[str, str]]:
+    """(view key, title) of the side list, in the packer's order of work."""
+    return [
+        (StatusView.AWAITING_SHIPMENT.value, tr("Awaiting shipment")),
+        (PARTIALLY_SHIPPED, tr("Partially shipped")),
+        (StatusView.AWAITING_PAYMENT.value, tr("Awaiting payment")),
+        (ATTENTION, tr("Flagged / on hold")),
+        (StatusView.SHIPPED.value, tr("Shipped")),
+        (StatusView.CANCELLED.value, tr("Cancelled")),
+        (ALL, tr("All orders")),
+    ]
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, context: AppContext) -> None:
+    first_rows_painted = Signal(float)  # time.time() of the first paint with order rows
+    order_shown = Signal(int)  # order pk now in the detail pane
+    marks_saved = Signal()  # a tag or hold change reached the database
+
+    def __init__(self, context: AppContext, runner: TaskRunner | None = None, *,
+                 settings: QSettings | None = None, auto_sync: bool = True,
+                 image_cache: ImageCache | None = None) -> None:
         super().__init__()
         self._context = context
+        self._owns_runner = runner is None
+        runner = runner or TaskRunner()
+        self._runner = runner
+        self._settings = settings if settings is not None else QSettings()
+        self._marks = OrderMarksRepository(context.db, station=context.station_id)
+        self._statuses: dict[int, list[StatusInfo]] = {}
+        self._first_paint_reported = False
+        self._counts_pending = False
+        self._counts_stale = False
+        self.setObjectName("mainWindow")
         self.setWindowTitle(f"{APP_NAME} — {self.tr('station')} {context.station_id}")
-        label = QLabel(self.tr("Data folder: %1").replace("%1", str(context.paths.data_dir)))
-        label.setTextFormat(label.textFormat().PlainText)
-        self.setCentralWidget(label)
-        self.resize(1200, 800)
+
+        self.images = image_cache or ImageCache(context.paths.cache_dir, runner, parent=self)
+        self.sync = SyncController(context, runner, self)
+        self.model = OrderTableModel(context.repos.order_queries, lambda: self._statuses, self)
+
+        self._build_widgets()
+        self._build_actions()
+        self._build_status_bar()
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
+        self._search_timer.timeout.connect(self.apply_filter)
+        self.search_edit.textChanged.connect(self._search_timer.start)
+
+        self.sync.sync_started.connect(self._sync_started)
+        self.sync.sync_progressed.connect(self._sync_progressed)
+        self.sync.sync_finished.connect(self._sync_finished)
+        self.sync.offline_changed.connect(self._offline_changed)
+
+        self._reload_reference()
+        self._restore_state()
+        self.apply_filter()
+        self.sync.start(sync_due_now=auto_sync)
+        self._update_sync_labels()
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.view_list = QListWidget()
+        self.view_list.setObjectName("viewList")
+        self.view_list.setMinimumWidth(170)
+        self.view_list.currentItemChanged.connect(self._view_changed)
+        self.view_list.setStyleSheet(
+            "QListWidget#viewList { border: none; background: palette(window); }"
+            "QListWidget#viewList::item { padding: 5px 8px; border-radius: 4px; }"
+            "QListWidget#viewList::item:selected { background: palette(highlight);"
+            " color: palette(highlighted-text); }")
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("searchEdit")
+        self.search_edit.setPlaceholderText(
+            self.tr("Search orders: number, customer, email, SKU, tracking…  (Ctrl+F)"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.installEventFilter(self)
+        self.connection_combo = QComboBox()
+        self.connection_combo.setObjectName("connectionCombo")
+        self.connection_combo.setToolTip(self.tr("Show orders of one connection"))
+        self.connection_combo.currentIndexChanged.connect(self._connection_changed)
+        self.storefront_combo = QComboBox()
+        self.storefront_combo.setObjectName("storefrontCombo")
+        self.storefront_combo.setToolTip(self.tr("Show orders of one storefront"))
+        self.storefront_combo.currentIndexChanged.connect(self._storefront_changed)
+        self.sync_button = QToolButton()
+        self.sync_button.setObjectName("syncButton")
+
+        filters = QHBoxLayout()
+        filters.setContentsMargins(8, 8, 8, 4)
+        filters.addWidget(self.search_edit, 1)
+        filters.addWidget(self.connection_combo)
+        filters.addWidget(self.storefront_combo)
+        filters.addWidget(self.sync_button)
+
+        self.table = QTableView()
+        self.table.setObjectName("orderTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(
+            self.table.fontMetrics().height() + 10)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setSortIndicator(self.model.sort_column(), Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)  # a header click re-queries with another sort
+        for i, width in enumerate(self.model.column_count_default_widths()):
+            self.table.setColumnWidth(i, width)
+        self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.activated.connect(self._row_activated)
+        self.table.viewport().installEventFilter(self)
+        self.empty_label = QLabel(self.table.viewport())
+        self.empty_label.setObjectName("emptyLabel")
+        self.empty_label.setStyleSheet("color: #6b7280; padding: 24px;")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.hide()
+
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.setSpacing(0)
+        centre_layout.addLayout(filters)
+        centre_layout.addWidget(self.table, 1)
+
+        self.detail = OrderDetailPane(self.images)
+        self.detail.setMinimumWidth(320)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("workspaceSplitter")
+        self.splitter.addWidget(self.view_list)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([180, 800, 460])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self.resize(1440, 860)
+
+    def _action(self, text: str, shortcut: QKeySequence | str | None, slot,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        if slot is not None:
+            action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.connections_action = self._action(self.tr("&Connections…"), "Ctrl+,",
+                                               self.open_connections,
+                                               self.tr("Add, test and set up store connections"))
+        self.quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit,
+                                        self.close)
+        self.quit_action.setShortcuts([QKeySequence("Ctrl+Q")])
+        self.find_action = self._action(self.tr("&Find orders"), QKeySequence("Ctrl+F"),
+                                        self.focus_search)
+        self.sync_action = self._action(self.tr("&Sync now"), QKeySequence("F5"),
+                                        self.sync_now,
+                                        self.tr("Fetch new and changed orders from the stores"))
+        self.sync_button.setDefaultAction(self.sync_action)
+        self.sync_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.print_action = self._action(self.tr("&Print packing slip"), QKeySequence("Ctrl+P"),
+                                         None,
+                                         self.tr("Packing slips arrive with the slips feature"))
+        self.print_action.setEnabled(False)
+        self.add_tag_action = self._action(self.tr("Add &tag…"), QKeySequence("Ctrl+T"),
+                                           self.add_tag, self.tr("Tag the selected orders"))
+        self.remove_tag_action = self._action(self.tr("&Remove tag…"),
+                                              QKeySequence("Ctrl+Shift+T"), self.remove_tag,
+                                              self.tr("Remove a tag from the selected orders"))
+        self.hold_action = self._action(self.tr("&Hold / release…"), QKeySequence("Ctrl+H"),
+                                        self.toggle_hold,
+                                        self.tr("Hold the selected orders, or release them"))
+        self.admin_action = self._action(self.tr("Open in store &admin"),
+                                         QKeySequence("Ctrl+Shift+A"), self.detail.open_admin)
+        self.clear_search_action = self._action(self.tr("Clear search"), None, self.clear_search)
+        self.next_view_action = self._action(self.tr("Next view"), QKeySequence("Ctrl+PgDown"),
+                                             lambda: self._step_view(1))
+        self.prev_view_action = self._action(self.tr("Previous view"),
+                                             QKeySequence("Ctrl+PgUp"),
+                                             lambda: self._step_view(-1))
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu(self.tr("&File"))
+        file_menu.addAction(self.connections_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        orders_menu = menu.addMenu(self.tr("&Orders"))
+        for action in (self.find_action, self.sync_action, None, self.add_tag_action,
+                       self.remove_tag_action, self.hold_action, None, self.print_action,
+                       self.admin_action):
+            if action is None:
+                orders_menu.addSeparator()
+            else:
+                orders_menu.addAction(action)
+        orders_menu.setToolTipsVisible(True)
+        view_menu = menu.addMenu(self.tr("&View"))
+        self.view_actions: list[QAction] = []
+        for number, (key, title) in enumerate(side_views(self.tr), start=1):
+            action = self._action(title, QKeySequence(f"Ctrl+{number}"),
+                                  lambda _=False, k=key: self.select_view("view", k))
+            view_menu.addAction(action)
+            self.view_actions.append(action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.next_view_action)
+        view_menu.addAction(self.prev_view_action)
+        self.table.addActions([self.add_tag_action, self.remove_tag_action, self.hold_action,
+                               self.print_action, self.admin_action])
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self._selection_changed()
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setObjectName("syncProgress")
+        self.progress_bar.setMaximumWidth(320)
+        self.progress_bar.setMinimumWidth(220)
+        self.progress_bar.setTextVisible(True)
+        self.progress_bar.hide()
+        self.offline_label = QLabel()
+        self.offline_label.setObjectName("offlineBadge")
+        self.offline_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.offline_label.setStyleSheet(
+            "QLabel#offlineBadge { background: #b3261e; color: white; border-radius: 8px;"
+            " padding: 1px 8px; font-weight: bold; }")
+        self.offline_label.hide()
+        self.last_sync_label = QLabel()
+        self.last_sync_label.setObjectName("lastSyncLabel")
+        self.last_sync_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+        bar.addWidget(self.count_label)
+        bar.addPermanentWidget(self.offline_label)
+        bar.addPermanentWidget(self.progress_bar)
+        bar.addPermanentWidget(self.last_sync_label)
+
+    # --- reference data (connections, storefronts, statuses) --------------------------------
+
+    def _reload_reference(self) -> None:
+        repo = self._context.repos.connections
+        records = repo.all()
+        self._connections = {r.id: r for r in records}
+        self._statuses = {r.id: repo.statuses(r.id) for r in records}
+        current = self.connection_combo.currentData()
+        self.connection_combo.blockSignals(True)
+        self.connection_combo.clear()
+        self.connection_combo.addItem(self.tr("All connections"), None)
+        for record in records:
+            self.connection_combo.addItem(record.name, record.id)
+        index = self.connection_combo.findData(current)
+        self.connection_combo.setCurrentIndex(max(0, index))
+        self.connection_combo.setVisible(len(records) > 1)
+        self.connection_combo.blockSignals(False)
+        self._reload_storefronts()
+        if self.view_list.count() == 0:
+            self._fill_view_list({}, {})
+
+    def _reload_storefronts(self) -> None:
+        repo = self._context.repos.connections
+        current = self.storefront_combo.currentData()
+        cid = self.connection_combo.currentData()
+        ids = [cid] if cid is not None else list(self._connections)
+        fronts = [(c, s) for c in ids for s in repo.storefronts(c)]
+        self.storefront_combo.blockSignals(True)
+        self.storefront_combo.clear()
+        self.storefront_combo.addItem(self.tr("All storefronts"), None)
+        for c, front in fronts:
+            label = front.name or front.domain_name or str(front.store_id)
+            if len(ids) > 1:
+                label = f"{self._connections[c].name}: {label}"
+            self.storefront_combo.addItem(label, (c, front.store_id))
+        index = self.storefront_combo.findData(current)
+        self.storefront_combo.setCurrentIndex(max(0, index))
+        self.storefront_combo.setVisible(len(fronts) > 1)
+        self.storefront_combo.blockSignals(False)
+
+    # --- the side list of views and tags ----------------------------------------------------
+
+    def _fill_view_list(self, counts: dict[str, int], tags: dict[str, int]) -> None:
+        selected = self._selected_view()
+        self.view_list.blockSignals(True)
+        self.view_list.clear()
+        for key, title in side_views(self.tr):
+            self._add_view_item("view", key, title, counts.get(key))
+        header = QListWidgetItem(self.tr("TAGS") if tags else "")
+        header.setFlags(Qt.ItemFlag.NoItemFlags)
+        font = header.font()
+        font.setPointSizeF(font.pointSizeF() * 0.85)
+        font.setBold(True)
+        header.setFont(font)
+        self.view_list.addItem(header)
+        for tag, count in tags.items():
+            self._add_view_item("tag", tag, tag, count)
+        kind, key = selected or ("view", StatusView.AWAITING_SHIPMENT.value)
+        item = self._find_view_item(kind, key) or self._find_view_item("view", ALL)
+        self.view_list.setCurrentItem(item)
+        self.view_list.blockSignals(False)
+        if selected is not None and (kind, key) != self._selected_view():
+            self.apply_filter()  # the tag we showed is gone
+
+    def _add_view_item(self, kind: str, key: str, title: str, count: int | None) -> None:
+        item = QListWidgetItem(f"{title}  ({count:,})" if count is not None else title)
+        item.setData(KIND_ROLE, kind)
+        item.setData(KEY_ROLE, key)
+        item.setData(TITLE_ROLE, title)
+        if kind == "tag":
+            item.setToolTip(self.tr("Orders tagged %1").replace("%1", title))
+        self.view_list.addItem(item)
+
+    def _find_view_item(self, kind: str, key: str) -> QListWidgetItem | None:
+        for i in range(self.view_list.count()):
+            item = self.view_list.item(i)
+            if item.data(KIND_ROLE) == kind and item.data(KEY_ROLE) == key:
+                return item
+        return None
+
+    def _selected_view(self) -> tuple[str, str] | None:
+        item = self.view_list.currentItem()
+        if item is None or item.data(KIND_ROLE) is None:
+            return None
+        return item.data(KIND_ROLE), item.data(KEY_ROLE)
+
+    def select_view(self, kind: str, key: str) -> None:
+        item = self._find_view_item(kind, key)
+        if item is not None:
+            self.view_list.setCurrentItem(item)
+
+    def view_counts(self) -> dict[tuple[str, str], str]:
+        """(kind, key) -> the text shown, for tests."""
+        return {(self.view_list.item(i).data(KIND_ROLE), self.view_list.item(i).data(KEY_ROLE)):
+                self.view_list.item(i).text() for i in range(self.view_list.count())
+                if self.view_list.item(i).data(KIND_ROLE)}
+
+    def _step_view(self, step: int) -> None:
+        rows = [i for i in range(self.view_list.count())
+                if self.view_list.item(i).data(KIND_ROLE)]
+        if not rows:
+            return
+        current = self.view_list.currentRow()
+        position = rows.index(current) if current in rows else 0
+        self.view_list.setCurrentRow(rows[(position + step) % len(rows)])
+
+    @Slot()
+    def _view_changed(self, *_args) -> None:
+        self.apply_filter()
+
+    def refresh_counts(self) -> None:
+        """Counts of every view and tag, on the db pool (after pending writes)."""
+        if self._counts_pending:
+            self._counts_stale = True  # count again when the running count is back
+            return
+        self._counts_pending = True
+        self._counts_stale = False
+        base = self.current_filter()
+        views = [key for key, _ in side_views(self.tr)]
+        queries = self._context.repos.order_queries
+        statuses = dict(self._statuses)
+
+        def count():
+            return queries.counts(views, base, statuses), queries.tag_counts(base)
+        self._runner.submit(DB, count, on_result=self._counts_ready,
+                            on_error=self._counts_failed)
+
+    @Slot(object)
+    def _counts_ready(self, value: object) -> None:
+        self._counts_pending = False
+        counts, tags = value  # type: ignore[misc]
+        self._fill_view_list(counts, tags)
+        if self._counts_stale:
+            self.refresh_counts()
+
+    @Slot(object)
+    def _counts_failed(self, exc: object) -> None:
+        self._counts_pending = False
+        self._counts_stale = False
+        log.warning("Counting orders failed: %s", exc)
+
+    # --- filtering --------------------------------------------------------------------------
+
+    def current_filter(self) -> OrderFilter:
+        kind, key = self._selected_view() or ("view", ALL)
+        connection_id = self.connection_combo.currentData()
+        front = self.storefront_combo.currentData()
+        store_id = None
+        if front is not None:
+            connection_id, store_id = front
+        previous = self.model.order_filter
+        search = self.search_edit.text().strip()
+        if len(search) < 2 and not search.isdigit():
+            search = ""  # one letter matches nearly every order: wait for the second
+        return OrderFilter(view=key if kind == "view" else ALL,
+                           tag=key if kind == "tag" else None,
+                           connection_id=connection_id, store_id=store_id,
+                           search=search, sort=previous.sort,
+                           descending=previous.descending)
+
+    @Slot()
+    def apply_filter(self) -> None:
+        self._search_timer.stop()
+        order_filter = self.current_filter()
+        if order_filter != self.model.order_filter or not self.model.rowCount():
+            self._requery(lambda: self.model.set_filter(order_filter), keep_scroll=False)
+        self.refresh_counts()
+
+    def _requery(self, run: Callable[[], None], *, keep_scroll: bool = True) -> None:
+        """Re-run the view's query keeping the selected orders (and the scroll position)."""
+        selected = self.selected_order_pks()
+        current = self.current_order_pk()
+        top_pk = None
+        if keep_scroll:
+            top = self.table.rowAt(0)
+            top_pk = self.model.order_pk(top) if top >= 0 else None
+        run()
+        selection = QItemSelection()
+        last = self.model.columnCount() - 1
+        for pk in selected:
+            row = self.model.row_of(pk)
+            if row is not None:
+                selection.select(self.model.index(row, 0), self.model.index(row, last))
+        selection_model = self.table.selectionModel()
+        selection_model.blockSignals(True)
+        selection_model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        current_row = self.model.row_of(current) if current is not None else None
+        if current_row is not None:
+            selection_model.setCurrentIndex(self.model.index(current_row, 0),
+                                            QItemSelectionModel.SelectionFlag.NoUpdate)
+        selection_model.blockSignals(False)
+        if top_pk is not None and (row := self.model.row_of(top_pk)) is not None:
+            self.table.scrollTo(self.model.index(row, 0),
+                                QAbstractItemView.ScrollHint.PositionAtTop)
+        elif current_row is not None:
+            self.table.scrollTo(self.model.index(current_row, 0))
+        else:
+            self.table.scrollToTop()
+        self._selection_changed()
+        self._update_empty_label()
+        self.count_label.setText(self.tr("%n order(s)", "", self.model.rowCount()))
+        shown = self.detail.detail.order.order_pk if self.detail.detail else None
+        if current_row is None and shown is not None:
+            self.detail.show_order(None)
+        elif current is not None and current_row is not None:
+            self.show_order(current)
+
+    def _update_empty_label(self) -> None:
+        empty = self.model.rowCount() == 0
+        if empty:
+            if not self._connections:
+                text = self.tr("No store connected yet.\nOpen File → Connections (Ctrl+,) "
+                               "to add one.")
+            elif self.search_edit.text().strip():
+                text = self.tr("No orders match the search.")
+            else:
+                text = self.tr("No orders in this view.")
+            self.empty_label.setText(text)
+            self.empty_label.resize(self.table.viewport().size())
+        self.empty_label.setVisible(empty)
+
+    @Slot()
+    def _connection_changed(self, *_args) -> None:
+        self._reload_storefronts()
+        self.apply_filter()
+
+    @Slot()
+    def _storefront_changed(self, *_args) -> None:
+        self.apply_filter()
+
+    @Slot()
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    @Slot()
+    def clear_search(self) -> None:
+        self.search_edit.clear()
+        self.apply_filter()
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search_edit and event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            if key == Qt.Key.Key_Escape:
+                self.clear_search()
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Down):
+                self.apply_filter()  # no need to wait for the debounce
+                self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+                if self.current_order_pk() is None and self.model.rowCount():
+                    self.table.selectRow(0)
+                return True
+        if watched is self.table.viewport():
+            if event.type() == QEvent.Type.Resize:
+                self.empty_label.resize(self.table.viewport().size())
+            elif event.type() == QEvent.Type.Paint and not self._first_paint_reported \
+                    and self.model.rowCount():
+                self._first_paint_reported = True  # rows are fetched while this paint runs
+                QTimer.singleShot(0, self._report_first_paint)
+        return super().eventFilter(watched, event)
+
+    @Slot()
+    def _report_first_paint(self) -> None:
+        if self.model.cached_rows():
+            self.first_rows_painted.emit(time.time())
+        else:  # that paint drew no rows (e.g. covered): wait for the next one
+            self._first_paint_reported = False
+
+    # --- selection and the detail pane ------------------------------------------------------
+
+    def selected_order_pks(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [pk for r in rows if (pk := self.model.order_pk(r)) is not None]
+
+    def current_order_pk(self) -> int | None:
+        index = self.table.selectionModel().currentIndex()
+        return self.model.order_pk(index.row()) if index.isValid() else None
+
+    def select_order(self, order_pk: int) -> bool:
+        row = self.model.row_of(order_pk)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    @Slot()
+    def _current_row_changed(self, current, _previous) -> None:
+        pk = current.data(ORDER_PK_ROLE) if current.isValid() else None
+        if pk is None:
+            self.detail.show_order(None)
+        else:
+            self.show_order(pk)
+
+    def show_order(self, order_pk: int) -> None:
+        detail = load_order_detail(self._context, order_pk)
+        self.detail.show_order(detail)
+        if detail is not None:
+            self.order_shown.emit(order_pk)
+
+    @Slot()
+    def _selection_changed(self, *_args) -> None:
+        has = bool(self.table.selectionModel().selectedRows())
+        for action in (self.add_tag_action, self.remove_tag_action, self.hold_action):
+            action.setEnabled(has)
+
+    @Slot()
+    def _row_activated(self, index) -> None:
+        pk = index.data(ORDER_PK_ROLE)
+        if pk is not None:
+            self.show_order(pk)
+            self.detail.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- tags and holds (written on the db pool) --------------------------------------------
+
+    def _write(self, job: Callable[..., object], *args) -> None:
+        self._runner.submit(DB, job, *args, on_result=self._marks_written,
+                            on_error=self._show_error)
+
+    @Slot()
+    def add_tag(self) -> None:
+        pks = self.selected_order_pks()
+        if not pks:
+            return
+        existing = list(self._context.repos.order_queries.tags())
+        tag, ok = QInputDialog.getItem(
+            self, self.tr("Add tag"),
+            self.tr("Tag for %n order(s):", "", len(pks)), existing, -1, True)
+        if ok and tag.strip():
+            self.tag_orders(pks, tag)
+
+    def tag_orders(self, order_pks: list[int], tag: str) -> None:
+        self._write(self._marks.add_tags, order_pks, tag)
+
+    @Slot()
+    def remove_tag(self) -> None:
+        pks = self.selected_order_pks()
+        if not pks:
+            return
+        tags = sorted({t for pk in pks if (o := self._context.repos.orders.get(pk))
+                       for t in o.tags})
+        if not tags:
+            self.statusBar().showMessage(self.tr("The selected orders have no tags."), 4000)
+            return
+        tag, ok = QInputDialog.getItem(self, self.tr("Remove tag"),
+                                       self.tr("Remove from %n order(s):", "", len(pks)),
+                                       tags, 0, False)
+        if ok and tag:
+            self.untag_orders(pks, tag)
+
+    def untag_orders(self, order_pks: list[int], tag: str) -> None:
+        self._write(self._marks.remove_tags, order_pks, tag)
+
+    @Slot()
+    def toggle_hold(self) -> None:
+        pks = self.selected_order_pks()
+        if not pks:
+            return
+        held = [pk for pk in pks if (o := self._context.repos.orders.get(pk)) and o.hold_reason]
+        if held and len(held) == len(pks):
+            self.release_orders(pks)
+            return
+        from app.ui.dialogs.hold import HoldDialog
+
+        dialog = HoldDialog(len(pks), self)
+        if dialog.exec():
+            self.hold_orders(pks, dialog.reason(), dialog.until())
+
+    def hold_orders(self, order_pks: list[int], reason: str, until: datetime | None) -> None:
+        self._write(self._marks.hold, order_pks, reason, until)
+
+    def release_orders(self, order_pks: list[int]) -> None:
+        self._write(self._marks.release, order_pks)
+
+    @Slot(object)
+    def _marks_written(self, _value: object) -> None:
+        self._requery(self.model.requery)
+        self.refresh_counts()
+        self.marks_saved.emit()
+
+    @Slot(object)
+    def _show_error(self, exc: object) -> None:
+        text = str(exc) if isinstance(exc, PackDeskError) else \
+            self.tr("The change was not saved: %1").replace("%1", str(exc))
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, text,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # --- sync -------------------------------------------------------------------------------
+
+    @Slot()
+    def sync_now(self) -> None:
+        if not self._connections:
+            self.statusBar().showMessage(self.tr("Add a store connection first (Ctrl+,)."),
+                                         5000)
+            return
+        self.sync.sync_all()
+
+    @Slot(int)
+    def _sync_started(self, _connection_id: int) -> None:
+        self.progress_bar.setRange(0, 0)
+        self.progress_bar.setFormat(self.tr("Syncing…"))
+        self.progress_bar.show()
+
+    @Slot(object)
+    def _sync_progressed(self, progress: object) -> None:
+        assert isinstance(progress, SyncProgress)
+        totals = [p for p in self.sync.last_progress.values()]
+        read = sum(p.orders_read for p in totals)
+        total = sum(p.orders_total or 0 for p in totals)
+        name = self._connections.get(progress.connection_id)
+        label = name.name if name else ""
+        if progress.phase == "reference":
+            self.progress_bar.setRange(0, 0)
+            self.progress_bar.setFormat(self.tr("%1: store settings…").replace("%1", label))
+        elif total:
+            self.progress_bar.setRange(0, total)
+            self.progress_bar.setValue(min(read, total))
+            self.progress_bar.setFormat(self.tr("Syncing %1: %2 / %3 orders")
+                                        .replace("%1", label).replace("%2", f"{read:,}")
+                                        .replace("%3", f"{total:,}"))
+        self.progress_bar.show()
+
+    @Slot(object)
+    def _sync_finished(self, result: object) -> None:
+        assert isinstance(result, SyncResult)
+        if not self.sync.running:
+            self.progress_bar.hide()
+        if result.outcome == "ok":
+            self._reload_reference()
+            self._requery(self.model.requery)
+            self.refresh_counts()
+            if result.orders_new or result.orders_updated:
+                self.statusBar().showMessage(
+                    self.tr("%1: %2 new, %3 updated orders").replace("%1", result.connection_name)
+                    .replace("%2", str(result.orders_new))
+                    .replace("%3", str(result.orders_updated)), 8000)
+        elif result.outcome == "failed" and result.connection_id not in self.sync.offline:
+            self.statusBar().showMessage(self.tr("Sync failed: %1").replace("%1", result.error),
+                                         10000)
+        self._update_sync_labels()
+
+    @Slot(int, bool)
+    def _offline_changed(self, _connection_id: int, _offline: bool) -> None:
+        self._update_sync_labels()
+
+    def _update_sync_labels(self) -> None:
+        offline = [self._connections[c].name for c in sorted(self.sync.offline)
+                   if c in self._connections]
+        self.offline_label.setText(self.tr("Offline: %1").replace("%1", ", ".join(offline)))
+        self.offline_label.setToolTip(self.tr(
+            "The store cannot be reached. You can keep working on the cached orders; "
+            "PackDesk tries again at the next sync."))
+        self.offline_label.setVisible(bool(offline))
+        parts = []
+        for record in self._connections.values():
+            last = self._context.repos.sync_state.last_success(record.id)
+            when = format_date(last.finished_at) if last and last.finished_at else \
+                self.tr("never")
+            parts.append(self.tr("%1 synced %2").replace("%1", record.name).replace("%2", when))
+        self.last_sync_label.setText("  ·  ".join(parts))
+
+    # --- connections ------------------------------------------------------------------------
+
+    @Slot()
+    def open_connections(self) -> None:
+        from app.ui.dialogs.connections import ConnectionsDialog
+
+        dialog = ConnectionsDialog(self._context, self._runner, self)
+        dialog.connections_changed.connect(self._connections_changed)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.connections_dialog = dialog
+        dialog.open()
+
+    @Slot()
+    def _connections_changed(self) -> None:
+        self._reload_reference()
+        self.sync.reload()
+        self._requery(self.model.requery)
+        self.refresh_counts()
+        self._update_sync_labels()
+
+    # --- window state -----------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        s = self._settings
+        geometry = s.value("main/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        header = s.value("main/orderColumns")
+        if isinstance(header, QByteArray) and not header.isEmpty():
+            self.table.horizontalHeader().restoreState(header)
+        splitter = s.value("main/splitter")
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+
+    def save_state(self) -> None:
+        s = self._settings
+        s.setValue("main/geometry", self.saveGeometry())
+        s.setValue("main/orderColumns", self.table.horizontalHeader().saveState())
+        s.setValue("main/splitter", self.splitter.saveState())
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        self.sync.shutdown()
+        if self._owns_runner:
+            self._runner.shutdown(wait=True)
+        super().closeEvent(event)

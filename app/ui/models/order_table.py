@@ -1,0 +1,272 @@
+"""The order list: ordered ids from SQL, rows rendered lazily from a small cache.
+
+After Anki's browser table (qt/aqt/browser/table/model.py): the view's ids come from one SQL
+query (filter and sort included), and the cells of a row are fetched only when Qt asks to paint
+it — a block of rows around it in one query. Sorting is a new query, never a proxy model, so
+100,000 orders cost one id list, not 100,000 row objects.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+
+from PySide6.QtCore import (QAbstractTableModel, QCoreApplication, QModelIndex,
+                            QPersistentModelIndex, Qt, Signal)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from app.db.repositories.order_queries import (NEW, PACKED, PACKING, SHIPPED, STATE_FLAGGED,
+                                               STATE_ON_HOLD, WAITING_TO_PUSH, OrderFilter,
+                                               OrderQueries, OrderRow)
+from app.domain.connection_settings import StatusInfo
+
+BLOCK = 120  # rows fetched per query around the one being painted
+CACHE_LIMIT = 2_000  # rows kept; far more than a screen, tiny next to 100,000
+
+ORDER_PK_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("OrderTable", text)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    sort: str | None  # OrderQueries sort key; None = not sortable
+    numeric: bool = False
+    width: int = 110
+
+
+def columns() -> list[Column]:
+    return [
+        Column("number", tr("Order"), "order", width=92),
+        Column("date", tr("Date"), "date", width=120),
+        Column("storefront", tr("Storefront"), "storefront", width=112),
+        Column("customer", tr("Customer"), "customer", width=140),
+        Column("ship_to", tr("Ship to"), "city", width=130),
+        Column("units", tr("Units"), "units", numeric=True, width=46),
+        Column("weight", tr("Weight"), "weight", numeric=True, width=58),
+        Column("method", tr("Shipping method"), "method", width=150),
+        Column("status", tr("Store status"), "status", width=130),
+        Column("state", tr("State"), "state", width=90),
+    ]
+
+
+def state_labels() -> dict[str, str]:
+    return {NEW: tr("new"), PACKING: tr("packing"), PACKED: tr("packed"),
+            SHIPPED: tr("shipped"), WAITING_TO_PUSH: tr("waiting to push"),
+            STATE_FLAGGED: tr("flagged"), STATE_ON_HOLD: tr("on hold")}
+
+
+_STATE_COLOURS = {STATE_FLAGGED: "#b3261e", STATE_ON_HOLD: "#9a6700",
+                  WAITING_TO_PUSH: "#0b57d0", PACKING: "#1f7a3a", PACKED: "#1f7a3a",
+                  SHIPPED: "#5f6368"}
+
+
+def format_date(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class OrderTableModel(QAbstractTableModel):
+    """Rows of one view of the cache; `set_filter` and `sort` re-query the ids."""
+
+    requeried = Signal(int)  # rows in the view after a query
+
+    def __init__(self, queries: OrderQueries,
+                 statuses: Callable[[], dict[int, list[StatusInfo]]], parent=None) -> None:
+        super().__init__(parent)
+        self._queries = queries
+        self._statuses = statuses
+        self._columns = columns()
+        self._states = state_labels()
+        self._filter = OrderFilter()
+        self._ids: list[int] = []
+        self._row_of: dict[int, int] | None = None  # built on demand
+        self._cache: OrderedDict[int, OrderRow] = OrderedDict()
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._brushes = {k: QBrush(QColor(v)) for k, v in _STATE_COLOURS.items()}
+        self.queries_run = 0  # for tests and the benchmark
+        self._populated = False
+
+    # --- querying ---------------------------------------------------------------------------
+
+    @property
+    def order_filter(self) -> OrderFilter:
+        return self._filter
+
+    def set_filter(self, order_filter: OrderFilter) -> None:
+        self._filter = order_filter
+        self.requery()
+
+    def requery(self) -> None:
+        """Run the view's query again (after a sync, a tag change...); rows refetch lazily."""
+        ids = self._queries.ids(self._filter, self._statuses())
+        self.queries_run += 1
+        self._populated = True
+        self.beginResetModel()
+        self._ids = ids
+        self._row_of = None
+        self._cache.clear()
+        self.endResetModel()
+        self.requeried.emit(len(ids))
+
+    def refresh_rows(self) -> None:
+        """Same ids, fresh cells (a row's tags or hold changed)."""
+        self._cache.clear()
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._ids) - 1, len(self._columns) - 1))
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = self._columns[column].sort if 0 <= column < len(self._columns) else None
+        if key is None:
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if key == self._filter.sort and descending == self._filter.descending:
+            return
+        if not self._populated:  # header state restored before the first query: remember it
+            self._filter = replace(self._filter, sort=key, descending=descending)
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._filter = replace(self._filter, sort=key, descending=descending)
+        persistent = self.persistentIndexList()
+        kept = [(p, self._ids[p.row()]) for p in persistent if 0 <= p.row() < len(self._ids)]
+        self._ids = self._queries.ids(self._filter, self._statuses())
+        self.queries_run += 1
+        self._row_of = None
+        self._cache.clear()
+        rows = self._rows_by_pk()
+        for p, pk in kept:
+            row = rows.get(pk)
+            self.changePersistentIndex(p, self.index(row, p.column()) if row is not None
+                                       else QModelIndex())
+        self.layoutChanged.emit()
+        self.requeried.emit(len(self._ids))
+
+    def sort_column(self) -> int:
+        return next((i for i, c in enumerate(self._columns) if c.sort == self._filter.sort), 1)
+
+    # --- lookups ----------------------------------------------------------------------------
+
+    def order_pk(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def order_pks(self) -> Sequence[int]:
+        return self._ids
+
+    def row_of(self, order_pk: int) -> int | None:
+        return self._rows_by_pk().get(order_pk)
+
+    def _rows_by_pk(self) -> dict[int, int]:
+        if self._row_of is None:
+            self._row_of = {pk: i for i, pk in enumerate(self._ids)}
+        return self._row_of
+
+    def column_key(self, column: int) -> str:
+        return self._columns[column].key
+
+    def column_count_default_widths(self) -> list[int]:
+        return [c.width for c in self._columns]
+
+    def cached_rows(self) -> int:
+        return len(self._cache)
+
+    def _row(self, row: int) -> OrderRow | None:
+        pk = self._ids[row]
+        found = self._cache.get(pk)
+        if found is not None:
+            return found
+        # Fetch a block around the painted row: scrolling and arrow keys hit the cache.
+        start = max(0, row - BLOCK // 4)
+        block = [p for p in self._ids[start:start + BLOCK] if p not in self._cache]
+        for key, value in self._queries.rows(block).items():
+            self._cache[key] = value
+        while len(self._cache) > CACHE_LIMIT:
+            self._cache.popitem(last=False)
+        return self._cache.get(pk)
+
+    # --- Qt model interface -----------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
+            return None
+        column = self._columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.title
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable \
+            | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._ids) \
+                or not 0 <= index.column() < len(self._columns):
+            return None
+        if role == ORDER_PK_ROLE:
+            return self._ids[index.row()]
+        column = self._columns[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int((Qt.AlignmentFlag.AlignRight if column.numeric
+                        else Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignVCenter)
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                        Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole):
+            return None
+        row = self._row(index.row())
+        if row is None:  # deleted since the query (a connection removed): blank until requery
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(column.key, row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column.key == "state":
+                return row.flag_reason or row.hold_reason or None
+            return self._text(column.key, row) or None
+        if role == Qt.ItemDataRole.ForegroundRole and column.key == "state":
+            return self._brushes.get(row.local_state)
+        if role == Qt.ItemDataRole.FontRole and column.key == "number" \
+                and row.local_state in (STATE_FLAGGED, STATE_ON_HOLD):
+            return self._bold
+        return None
+
+    def _text(self, key: str, row: OrderRow) -> str:
+        if key == "number":
+            return row.number
+        if key == "date":
+            return format_date(row.ordered_at)
+        if key == "storefront":
+            return row.storefront
+        if key == "customer":
+            return row.customer
+        if key == "ship_to":
+            return ", ".join(p for p in (row.ship_city, row.ship_country) if p)
+        if key == "units":
+            return str(row.units)
+        if key == "weight":
+            return f"{row.weight:.2f}" if row.weight else ""
+        if key == "method":
+            return row.shipping_method
+        if key == "status":
+            return row.status
+        if key == "state":
+            return self._states.get(row.local_state, row.local_state)
+        return ""

@@ -1,0 +1,172 @@
+"""Background syncs for the window: poll timers per connection, "Sync now", offline state.
+
+Syncs run on the network pool; progress and results come back on the GUI thread as signals.
+A failed run is followed by a quick reachability check so the window can tell "the store is
+offline" (StoreUnavailableError: keep working on the cache) from other failures.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from app.context import AppContext
+from app.errors import StoreUnavailableError
+from app.services.sync import SyncProgress, SyncResult
+from app.ui.tasks import NETWORK, Task, TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    result: SyncResult
+    offline: bool
+
+
+class SyncController(QObject):
+    sync_started = Signal(int)  # connection id
+    sync_progressed = Signal(object)  # SyncProgress
+    sync_finished = Signal(object)  # SyncResult
+    offline_changed = Signal(int, bool)  # connection id, offline now?
+
+    def __init__(self, context: AppContext, runner: TaskRunner,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._runner = runner
+        self._timers: dict[int, QTimer] = {}
+        self._running: dict[int, Task] = {}
+        self.offline: set[int] = set()
+        self.last_progress: dict[int, SyncProgress] = {}
+
+    # --- timers -----------------------------------------------------------------------------
+
+    def start(self, *, sync_due_now: bool = True) -> None:
+        """Poll timers for every connection; those not synced within their interval sync now."""
+        self.reload()
+        if not sync_due_now:
+            return
+        now = datetime.now(timezone.utc)
+        for record in self._context.repos.connections.all():
+            if not record.enabled:
+                continue
+            last = self._context.repos.sync_state.last_success(record.id)
+            finished = last.finished_at if last else None
+            if finished is not None and finished.tzinfo is None:
+                finished = finished.replace(tzinfo=timezone.utc)
+            if finished is None or \
+                    (now - finished).total_seconds() >= record.settings.poll_interval_min * 60:
+                self.sync(record.id)
+
+    def reload(self) -> None:
+        """Connections were added, edited or removed: one timer each, at its interval."""
+        records = {r.id: r for r in self._context.repos.connections.all() if r.enabled}
+        for cid in list(self._timers):
+            if cid not in records:
+                self._timers.pop(cid).stop()
+                self.offline.discard(cid)
+        for cid, record in records.items():
+            timer = self._timers.get(cid)
+            if timer is None:
+                timer = QTimer(self)
+                timer.setObjectName(f"poll-{cid}")
+                timer.timeout.connect(self._poll)
+                self._timers[cid] = timer
+            interval = record.settings.poll_interval_min * 60_000
+            if timer.interval() != interval or not timer.isActive():
+                timer.start(interval)
+
+    @Slot()
+    def _poll(self) -> None:
+        timer = self.sender()
+        for cid, candidate in self._timers.items():
+            if candidate is timer:
+                self.sync(cid)
+
+    def interval_ms(self, connection_id: int) -> int | None:
+        timer = self._timers.get(connection_id)
+        return timer.interval() if timer else None
+
+    # --- running ----------------------------------------------------------------------------
+
+    @property
+    def running(self) -> set[int]:
+        return set(self._running)
+
+    def sync_all(self) -> None:
+        for record in self._context.repos.connections.all():
+            if record.enabled:
+                self.sync(record.id)
+
+    def sync(self, connection_id: int) -> bool:
+        """Start a sync unless one of this connection is running; True when started."""
+        if connection_id in self._running:
+            return False
+        task = self._runner.submit(NETWORK, self._run, connection_id,
+                                   on_result=self._finished, on_error=self._failed,
+                                   on_progress=self._progressed)
+        if not task.done:
+            self._running[connection_id] = task
+        task.setProperty("connection_id", connection_id)
+        self.sync_started.emit(connection_id)
+        return True
+
+    def _run(self, connection_id: int, *, progress, cancel) -> SyncOutcome:
+        """On a network worker."""
+        result = self._context.sync.sync(connection_id, progress=progress, cancel=cancel)
+        offline = result.outcome == "failed" and self._unreachable(connection_id)
+        return SyncOutcome(result, offline)
+
+    def _unreachable(self, connection_id: int) -> bool:
+        try:
+            record = self._context.repos.connections.get(connection_id)
+            token = self._context.secrets.get(connection_id, "token")
+            self._context.connections.check_store(record.settings.address, token)
+        except StoreUnavailableError:
+            return True
+        except Exception:  # reachable but unhappy (token, 404...): not "offline"
+            return False
+        return False
+
+    @Slot(object)
+    def _progressed(self, progress: object) -> None:
+        assert isinstance(progress, SyncProgress)
+        self.last_progress[progress.connection_id] = progress
+        self.sync_progressed.emit(progress)
+
+    @Slot(object)
+    def _finished(self, outcome: object) -> None:
+        assert isinstance(outcome, SyncOutcome)
+        result = outcome.result
+        self._running.pop(result.connection_id, None)
+        self.last_progress.pop(result.connection_id, None)
+        was = result.connection_id in self.offline
+        if outcome.offline:
+            self.offline.add(result.connection_id)
+        elif result.outcome == "ok":
+            self.offline.discard(result.connection_id)
+        now = result.connection_id in self.offline
+        if was != now:
+            self.offline_changed.emit(result.connection_id, now)
+        self.sync_finished.emit(result)
+
+    @Slot(object)
+    def _failed(self, exc: object) -> None:
+        task = self.sender()
+        cid = task.property("connection_id") if task is not None else None
+        if cid is None:  # the sender is gone: find the task that finished
+            cid = next((c for c, t in self._running.items() if t.done), None)
+        log.warning("Sync of connection %s could not run: %s", cid, exc)
+        if cid is not None:
+            self._running.pop(int(cid), None)
+            self.sync_finished.emit(SyncResult(int(cid), "", 0, "incremental",
+                                               outcome="failed", error=str(exc)))
+
+    def shutdown(self) -> None:
+        for timer in self._timers.values():
+            timer.stop()
+        for task in self._running.values():
+            task.cancel()

@@ -1,0 +1,120 @@
+"""The connections dialog: inline validation, test results in place, add/edit/remove."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox
+
+from app.domain.status_rules import StatusView
+from app.ui.dialogs.connections import ConnectionsDialog
+from tests.ui.helpers import connect_and_sync
+
+
+def _dialog(qtbot, context, runner) -> ConnectionsDialog:
+    dialog = ConnectionsDialog(context, runner)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_validation_messages_appear_under_their_fields(qtbot, ui_context, sync_runner):
+    dialog = _dialog(qtbot, ui_context, sync_runner)
+    assert dialog.token_edit.echoMode() == QLineEdit.EchoMode.Password
+    dialog.prefix_edit.setText("bad prefix!")
+    dialog.tag_edit.setText("a,b")
+    dialog.poll_spin.setValue(0)
+    dialog.address_edit.setText("https://user:pw@shop.example.com")
+    assert not dialog.errors["order_prefix"].isHidden()
+    assert "prefix" in dialog.errors["order_prefix"].text()
+    assert dialog.errors["new_order_tag"].text() == "A tag has no commas and at most 40 characters."
+    assert dialog.errors["poll_interval_min"].text().startswith("Check for new orders every")
+    assert not dialog.errors["address"].isHidden()
+    dialog.prefix_edit.setText("AC-")
+    assert dialog.errors["order_prefix"].isHidden()
+    with qtbot.waitSignal(dialog.save_failed):
+        dialog.save()
+    assert ui_context.repos.connections.all() == []
+
+
+def test_a_failed_test_shows_the_store_error_in_place(qtbot, ui_context, runner, sandbox):
+    dialog = _dialog(qtbot, ui_context, runner)
+    dialog.address_edit.setText(sandbox.domain)
+    dialog.token_edit.setText("wrong-token")
+    with qtbot.waitSignal(dialog.store_checked, timeout=10_000) as checked:
+        qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    error = checked.args[0]
+    assert dialog.test_result.text() == str(error)
+    assert "wrong-token" not in dialog.test_result.text()
+    assert dialog.test_result.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_add_then_edit_every_setting_and_status_views(qtbot, ui_context, runner, sandbox):
+    dialog = _dialog(qtbot, ui_context, runner)
+    dialog.address_edit.setText(sandbox.domain)
+    dialog.token_edit.setText(sandbox.token)
+    with qtbot.waitSignal(dialog.store_checked, timeout=10_000):
+        dialog.test_store()
+    assert dialog.storefront_list.count() >= 2  # the sandbox account has several storefronts
+    dialog.storefronts_chosen.setChecked(True)
+    dialog.storefront_list.item(1).setCheckState(Qt.CheckState.Unchecked)
+    dialog.name_edit.setText("Main store")
+    with qtbot.waitSignal(dialog.saved, timeout=15_000) as saved:
+        dialog.save()
+    cid = saved.args[0]
+    record = ui_context.repos.connections.get(cid)
+    first_store = dialog.storefront_list.item(0).data(Qt.ItemDataRole.UserRole)
+    assert record.settings.storefront_ids == (first_store,)
+    assert ui_context.secrets.get(cid, "token") == sandbox.token
+    assert dialog.claim_combo.count() > 5  # filled from the store's statuses
+
+    # Edit: import rule, numbers, flags, statuses and one status view.
+    dialog.import_named.setChecked(True)
+    dialog.statuses_edit.setText("approved pending shipping")
+    dialog.days_spin.setValue(45)
+    dialog.poll_spin.setValue(5)
+    dialog.prefix_edit.setText("MS-")
+    dialog.tag_edit.setText("fresh")
+    dialog.bin_edit.setText("Bin")
+    dialog.first_check.setChecked(True)
+    dialog.notify_check.setChecked(False)
+    dialog.tracking_check.setChecked(False)
+    shipped = dialog.shipped_combo.findText("Shipped")
+    dialog.shipped_combo.setCurrentIndex(shipped)
+    dialog.partial_combo.setCurrentIndex(dialog.partial_combo.findText("Partially Shipped"))
+    # The claim status must not be imported itself (the Order Desk trap).
+    dialog.claim_combo.setCurrentIndex(dialog.claim_combo.findText("Approved, Pending Shipping"))
+    assert not dialog.errors["claim_status_id"].isHidden()
+    dialog.claim_combo.setCurrentIndex(dialog.claim_combo.findText("On Hold"))
+    assert dialog.errors["claim_status_id"].isHidden()
+    row = next(r for r in range(dialog.views_table.rowCount())
+               if dialog.views_table.item(r, 0).text() == "On Hold")
+    combo = dialog.views_table.cellWidget(row, 1)
+    assert isinstance(combo, QComboBox)
+    combo.setCurrentIndex(combo.findData(StatusView.AWAITING_SHIPMENT.value))
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        dialog.save()
+    s = ui_context.repos.connections.get(cid).settings
+    assert s.import_statuses == ("approved pending shipping",)
+    assert (s.created_within_days, s.poll_interval_min, s.order_prefix, s.new_order_tag,
+            s.bin_field_name) == (45, 5, "MS-", "fresh", "Bin")
+    assert (s.mark_shipped_on_first, s.notify_customer, s.sync_tracking) == (True, False, False)
+    names = {st.id: st for st in ui_context.repos.connections.statuses(cid)}
+    assert names[s.shipped_status_id].name == "Shipped"
+    assert names[s.claim_status_id].name == "On Hold"
+    on_hold = next(st for st in names.values() if st.name == "On Hold")
+    assert on_hold.view_override == StatusView.AWAITING_SHIPMENT
+
+
+def test_remove_asks_first(qtbot, ui_context, sync_runner, sandbox, monkeypatch):
+    cid = connect_and_sync(ui_context, sandbox)
+    dialog = _dialog(qtbot, ui_context, sync_runner)
+    assert dialog.connection_list.count() == 1
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Cancel))
+    dialog.remove_current()
+    assert ui_context.repos.connections.all()
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    with qtbot.waitSignal(dialog.connections_changed):
+        dialog.remove_current()
+    assert ui_context.repos.connections.all() == []
+    assert ui_context.repos.orders.count(cid) == 0

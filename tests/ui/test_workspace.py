@@ -1,0 +1,214 @@
+"""The orders workspace against the sandbox over real HTTP, offscreen."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
+
+from app.db.repositories.order_queries import ATTENTION
+from app.domain.status_rules import StatusView
+from app.ui.windows.main_window import MainWindow
+from tests.ui.helpers import connect_and_sync, first_pk
+
+
+def _window(qtbot, context, runner, settings, **kw) -> MainWindow:
+    window = MainWindow(context, runner, settings=settings, auto_sync=kw.pop("auto_sync", False),
+                        **kw)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    return window
+
+
+def _add_connection_in_dialog(qtbot, window, sandbox) -> int:
+    window.open_connections()
+    dialog = window.connections_dialog
+    qtbot.keyClicks(dialog.address_edit, sandbox.domain)
+    qtbot.keyClicks(dialog.token_edit, sandbox.token)
+    with qtbot.waitSignal(dialog.store_checked, timeout=10_000):
+        qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    assert dialog.test_result.text().startswith("Connected to")
+    dialog.name_edit.setText("Sandbox")
+    dialog.prefix_edit.setText("SB-")
+    with qtbot.waitSignal(dialog.saved, timeout=15_000) as saved:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.views_table.rowCount() > 5  # statuses loaded for the mapping table
+    dialog.close()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    window.raise_()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    return saved.args[0]
+
+
+def test_add_connection_sync_search_and_read_an_order(qtbot, ui_context, runner, qsettings,
+                                                      sandbox):
+    window = _window(qtbot, ui_context, runner, qsettings)
+    assert window.empty_label.isVisible() and "No store connected" in window.empty_label.text()
+    connection_id = _add_connection_in_dialog(qtbot, window, sandbox)
+
+    progress = []
+    window.sync.sync_progressed.connect(progress.append)
+    with qtbot.waitSignal(window.sync.sync_finished, timeout=30_000) as finished:
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+        assert window.sync.running == {connection_id}
+        assert window.progress_bar.isVisible()
+    result = finished.args[0]
+    assert result.outcome == "ok" and result.connection_id == connection_id
+    assert any(p.phase == "orders" and p.orders_total for p in progress)
+    assert not window.progress_bar.isVisible()
+    assert "Sandbox synced" in window.last_sync_label.text()
+    window.select_view("view", "all")
+    qtbot.waitUntil(lambda: window.model.rowCount() == ui_context.repos.orders.count())
+    qtbot.waitUntil(lambda: window.view_counts()[("view", "all")].endswith(
+        f"({window.model.rowCount()})"))
+
+    # Search: Ctrl+F focuses the box, typing re-queries after the debounce, Esc clears.
+    pk = first_pk(ui_context, "special_instructions LIKE '%<%'")
+    order = ui_context.repos.orders.get(pk)
+    everything = window.model.rowCount()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.search_edit.hasFocus()
+    qtbot.keyClicks(window.search_edit, f"SB-{order.snapshot.order_id}")
+    qtbot.waitUntil(lambda: window.model.order_pks() == [pk], timeout=3000)
+    qtbot.keyClick(window.search_edit, Qt.Key.Key_Escape)
+    assert window.search_edit.text() == "" and window.model.rowCount() == everything
+
+    # The detail pane shows store text literally.
+    with qtbot.waitSignal(window.order_shown):
+        assert window.select_order(pk)
+    note = window.detail.fields["customer_note"]
+    assert note.text() == order.snapshot.special_instructions and "<" in note.text()
+    assert note.isVisible()
+    labels = window.detail.findChildren(QLabel)
+    assert labels and all(label.textFormat() == Qt.TextFormat.PlainText
+                          for label in labels if label.text() and label.parent()
+                          and label in window.detail.fields.values())
+    assert window.detail.number_label.text() == f"SB-{order.snapshot.order_id}"
+    assert window.detail.lines_table.rowCount() == len(order.snapshot.lines)
+    assert window.detail.detail.admin_url.endswith(f"orderid={order.snapshot.order_id}")
+    # Keyboard: arrows move through the list and the pane follows.
+    window.table.setFocus()
+    with qtbot.waitSignal(window.order_shown):
+        qtbot.keyClick(window.table, Qt.Key.Key_Down)
+
+
+def test_offline_store_shows_a_badge_and_recovers(qtbot, ui_context, runner, qsettings,
+                                                  sandbox):
+    connect_and_sync(ui_context, sandbox)
+    window = _window(qtbot, ui_context, runner, qsettings)
+    rows = window.model.rowCount()
+    assert rows > 0 and not window.offline_label.isVisible()
+    port = sandbox.port
+    sandbox.stop()
+    with qtbot.waitSignal(window.sync.offline_changed, timeout=30_000) as changed:
+        window.sync_now()
+    assert changed.args[1] is True
+    assert window.offline_label.isVisible() and "Sandbox" in window.offline_label.text()
+    # Still usable on the cache: views, search and the detail pane work.
+    assert window.model.rowCount() == rows
+    assert window.select_order(window.model.order_pk(0))
+    assert window.detail.detail is not None
+
+    sandbox.config.port = port
+    sandbox.start()
+    with qtbot.waitSignal(window.sync.offline_changed, timeout=30_000) as changed:
+        window.sync_now()
+    assert changed.args[1] is False
+    assert not window.offline_label.isVisible()
+
+
+def test_tags_and_holds_for_a_multi_row_selection(qtbot, ui_context, sync_runner, qsettings,
+                                                  sandbox):
+    connect_and_sync(ui_context, sandbox)
+    window = _window(qtbot, ui_context, sync_runner, qsettings)
+    window.select_view("view", StatusView.AWAITING_SHIPMENT.value)
+    window.table.selectRow(0)
+    window.table.selectionModel().select(
+        window.model.index(1, 0), window.table.selectionModel().SelectionFlag.Select
+        | window.table.selectionModel().SelectionFlag.Rows)
+    pks = window.selected_order_pks()
+    assert len(pks) == 2 and window.add_tag_action.isEnabled()
+    window.tag_orders(pks, "rush")
+    assert window.view_counts()[("tag", "rush")].endswith("(2)")
+    window.select_view("tag", "rush")
+    assert sorted(window.model.order_pks()) == sorted(pks)
+
+    window.hold_orders(pks, "Waiting for stock",
+                       datetime.now(timezone.utc) + timedelta(days=2))
+    window.select_view("view", StatusView.AWAITING_SHIPMENT.value)
+    assert not set(pks) & set(window.model.order_pks())
+    window.select_view("view", ATTENTION)
+    assert set(pks) <= set(window.model.order_pks())
+    assert window.select_order(pks[0])
+    assert "Waiting for stock" in window.detail.hold_label.text()
+    window.release_orders(pks)
+    window.select_view("view", StatusView.AWAITING_SHIPMENT.value)
+    assert set(pks) <= set(window.model.order_pks())
+
+
+def test_shortcuts_and_disabled_print_placeholder(qtbot, ui_context, sync_runner, qsettings):
+    window = _window(qtbot, ui_context, sync_runner, qsettings)
+    shortcuts = {a.text().replace("&", ""): a.shortcut().toString() for a in window.actions()}
+    assert shortcuts["Find orders"] == "Ctrl+F"
+    assert shortcuts["Sync now"] == "F5"
+    assert shortcuts["Add tag…"] == "Ctrl+T"
+    assert shortcuts["Hold / release…"] == "Ctrl+H"
+    assert shortcuts["Connections…"] == "Ctrl+,"
+    assert shortcuts["Quit"] == "Ctrl+Q"
+    assert shortcuts["Print packing slip"] == "Ctrl+P"
+    assert not window.print_action.isEnabled()
+    assert window.print_action.toolTip() == "Packing slips arrive with the slips feature"
+
+
+def test_window_state_is_remembered_in_the_given_settings(qtbot, ui_context, sync_runner,
+                                                          tmp_path):
+    ini = str(tmp_path / "state.ini")
+    first = _window(qtbot, ui_context, sync_runner, QSettings(ini, QSettings.Format.IniFormat))
+    first.table.setColumnWidth(3, 233)
+    first.splitter.setSizes([150, 700, 500])
+    first.close()
+    second = _window(qtbot, ui_context, sync_runner, QSettings(ini, QSettings.Format.IniFormat))
+    assert second.table.columnWidth(3) == 233
+    assert second.splitter.sizes()[0] == first.splitter.sizes()[0]
+    text = open(ini, encoding="utf-8").read()
+    assert "token" not in text.lower()
+
+
+def test_startup_syncs_connections_whose_last_sync_is_older_than_their_interval(
+        qtbot, ui_context, runner, qsettings, sandbox):
+    connect_and_sync(ui_context, sandbox)  # just synced: not due
+    window = MainWindow(ui_context, runner, settings=qsettings)
+    qtbot.addWidget(window)
+    assert window.sync.running == set()
+    window.close()
+    with ui_context.db.write() as session:
+        from sqlalchemy import text
+        session.execute(text("UPDATE sync_runs SET finished_at = :t"),
+                        {"t": (datetime.now(timezone.utc) - timedelta(hours=1))
+                         .strftime("%Y-%m-%d %H:%M:%S.%f")})
+    window = MainWindow(ui_context, runner, settings=qsettings)
+    qtbot.addWidget(window)
+    assert window.sync.running  # due: started at once
+    assert window.sync.interval_ms(next(iter(window.sync.running))) == 15 * 60_000
+    qtbot.waitUntil(lambda: not window.sync.running, timeout=30_000)
+
+
+@pytest.mark.parametrize("note", ["<b>fragile</b>", "<img src=x onerror=alert(1)>"])
+def test_markup_in_any_store_field_stays_literal(qtbot, ui_context, sync_runner, qsettings,
+                                                 sandbox, note):
+    sandbox.control.update_order(100001, admin_comments=note, gift_message=note, is_gift=True)
+    connect_and_sync(ui_context, sandbox, every_status=True)
+    window = _window(qtbot, ui_context, sync_runner, qsettings)
+    window.select_view("view", "all")
+    assert window.select_order(first_pk(ui_context, "order_id = 100001"))
+    assert window.detail.fields["internal_note"].text() == note
+    assert note in window.detail.fields["gift"].text()
+    for label in window.detail.findChildren(QLabel):
+        if note in label.text():
+            assert label.textFormat() == Qt.TextFormat.PlainText
+    assert not any(isinstance(w, QLineEdit) and w.echoMode() != QLineEdit.EchoMode.Normal
+                   for w in window.findChildren(QLineEdit))
