@@ -15,7 +15,9 @@ from app.paths import AppPaths
 from app.secrets import SecretStore
 from app.services.connections import ConnectionService
 from app.services.order_lookup import OrderLookup
+from app.services.outbox import OutboxService, bulk_refresher
 from app.services.packing import PackingService, Station
+from app.services.slips import SlipService, make_image_client
 from app.services.scanning import ScanService
 from app.services.store_clients import ClientFactory, StoreClients, default_client_factory
 from app.services.sync import SyncService
@@ -52,9 +54,17 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
 
     packing = PackingService(db, repos.orders, repos.connections, sync.refresh_order, station)
     lookup = OrderLookup(repos.connections, repos.orders)
-    return AppContext(
+    image_http = make_image_client()  # logos and product pictures for slips, fetched once
+    context = AppContext(
         paths=paths, db=db, secrets=secrets, station_id=station_id, repos=repos,
         clients=clients, connections=ConnectionService(repos.connections, secrets, clients),
         sync=sync, packing=packing,
         scanning=ScanService(db, packing, repos.catalog, lookup.resolve, station),
-        lookup=lookup, station=station, demo=demo)
+        lookup=lookup, station=station,
+        slips=SlipService(db, repos.orders, repos.connections, repos.catalog, packing, station,
+                          data_dir=paths.data_dir, cache_dir=paths.cache_dir, http=image_http),
+        outbox=OutboxService(db, repos.orders, repos.connections, clients, bulk_refresher(sync),
+                             lock_path=paths.data_dir / "outbox.lock"),
+        demo=demo)
+    context.on_close(image_http.close)
+    return context

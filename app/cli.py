@@ -51,6 +51,10 @@ COMMANDS: dict[str, Callable[[], Command]] = {
     "ship": _command("packing", "ship", "mark a shipment shipped and queue the store update"),
     "void": _command("packing", "void", "void a shipment (before or after it shipped)"),
     "station": _command("packing", "station", "show or set this station's name and packer"),
+    "push": _command("outbox", "push", "send queued shipments and status changes to the stores"),
+    "outbox": _command("outbox", "outbox", "list, retry, dismiss or preview queued store updates"),
+    "slips": _command("slips", "slips", "packing slips of orders or shipments as one PDF"),
+    "picklist": _command("slips", "picklist", "a pick list of orders by status, or listed, as PDF"),
     "sandbox": _sandbox_command,
 }
 

@@ -17,7 +17,9 @@ from app.paths import AppPaths
 from app.secrets import SecretStore
 from app.services.connections import ConnectionService
 from app.services.order_lookup import OrderLookup
+from app.services.outbox import OutboxService
 from app.services.packing import PackingService, Station
+from app.services.slips import SlipService
 from app.services.scanning import ScanService
 from app.services.store_clients import StoreClients
 from app.services.sync import SyncService
@@ -51,6 +53,8 @@ class AppContext:
     scanning: ScanService
     lookup: OrderLookup
     station: Callable[[], Station]
+    slips: SlipService
+    outbox: OutboxService
     demo: bool = False
     # Callbacks run at shutdown, newest first (stop the demo sandbox, close HTTP clients...).
     _closers: list[Callable[[], None]] = field(default_factory=list)

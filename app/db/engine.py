@@ -60,6 +60,14 @@ class Database:
             with session.begin():
                 yield session
 
+    def analyze(self) -> None:
+        """Refresh the query planner's statistics. Without them SQLite guesses, and picks the
+        status index over the date index for "newest 400 awaiting shipment": 200 ms instead
+        of 5 ms at 100,000 orders. Cheap (about 0.4 s at that size); run after big imports."""
+        with self._write_engine.connect() as connection:
+            connection.exec_driver_sql("ANALYZE")
+            connection.commit()
+
     def dispose(self) -> None:
         self.engine.dispose()
         self._write_engine.dispose()

@@ -128,6 +128,15 @@ class Order(SQLModel, table=True):
         Index("ix_orders_connection_updated", "connection_id", "updated_at"),
         Index("ix_orders_ordered_at", "ordered_at"),
         Index("ix_orders_status", "connection_id", "order_status_id"),
+        # One per sortable column of the order list: the first screenful of a sorted view of
+        # 100,000 orders is then an index walk with LIMIT, not a sort of the whole table.
+        Index("ix_orders_order_id", "order_id"),
+        Index("ix_orders_customer", "customer_name"),
+        Index("ix_orders_city", "ship_city"),
+        Index("ix_orders_units", "units"),
+        Index("ix_orders_weight", "total_weight"),
+        Index("ix_orders_method", "shipping_method"),
+        Index("ix_orders_store", "store_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     connection_id: int = _fk("connections.id")
@@ -446,3 +455,30 @@ class AuditEntry(SQLModel, table=True):
 # migrations with raw SQL because SQLAlchemy has no FTS5 construct. Named here so the
 # models-vs-migrations check expects it.
 FTS_TABLES = {"orders_fts"}
+
+
+class Print(SQLModel, table=True):
+    """Every print of a slip or pick list (to a printer, a PDF file, or a preview): who, when,
+    what, how many copies, and how many times the same document was printed before."""
+
+    __tablename__ = "prints"
+    id: int | None = Field(default=None, primary_key=True)
+    printed_at: datetime = Field(index=True)
+    station: str = ""
+    packer: str = ""
+    kind: str  # slip | pick_list
+    output: str  # printer | pdf | preview
+    destination: str = ""  # the printer's name or the file's path
+    # What was printed: a slip's shipment (or an order not split yet), or a pick list's batch.
+    # Reprints are counted per document_key; the history outlives merged or deleted shipments.
+    document_key: str = Field(index=True)
+    order_pk: int | None = Field(default=None, foreign_key="orders.id", index=True,
+                                 nullable=True, ondelete="SET NULL")
+    shipment_pk: int | None = Field(default=None, foreign_key="shipments.id", index=True,
+                                    nullable=True, ondelete="SET NULL")
+    order_number: str = ""  # as printed, with the prefix: "AC-100123"
+    shipment_name: str = ""  # PD-{station}-{id}; empty for an order not split yet
+    label: str = ""  # "Shipment 1 of 2", or a pick list's title
+    copies: int = 1
+    reprint: int = 0  # earlier prints of the same document to a printer or a file
+    details: dict | None = _json()  # a pick list's orders and shipments

@@ -7,7 +7,24 @@ A separate program: it imports nothing from the rest of `app` (stdlib and Pillow
         sb.base_url, sb.token, sb.control
 """
 
-from .config import SandboxConfig
-from .server import Sandbox
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .config import SandboxConfig
+    from .server import Sandbox
 
 __all__ = ["Sandbox", "SandboxConfig"]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy: `packdesk` builds its parser (including `packdesk sandbox`) at every start, and
+    # the GUI must not pay for importing the server to show its first window.
+    if name == "Sandbox":
+        from .server import Sandbox
+        return Sandbox
+    if name == "SandboxConfig":
+        from .config import SandboxConfig
+        return SandboxConfig
+    raise AttributeError(name)

@@ -9,7 +9,6 @@ import threading
 from types import FrameType
 
 from .config import SandboxConfig
-from .server import Sandbox
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,6 +35,8 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
 
 
 def run(args: argparse.Namespace) -> int:
+    from .server import Sandbox
+
     stop = threading.Event()
 
     def _on_signal(_signum: int, _frame: FrameType | None) -> None:

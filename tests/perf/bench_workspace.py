@@ -117,6 +117,15 @@ def _repainted(window) -> None:
     window.table.viewport().repaint()  # synchronous paint of the visible rows
 
 
+def _until_complete(app, window) -> None:
+    """The first rows show at once; the rest of a big view arrives from the db thread."""
+    deadline = time.perf_counter() + 60
+    while not window.model.is_complete() and time.perf_counter() < deadline:
+        app.processEvents()
+        time.sleep(0.002)
+    app.processEvents()
+
+
 def interactive(data_dir: Path, searches: list[str]) -> dict[str, Any]:
     """Search keystrokes and sorts on the cached orders, in this process."""
     from PySide6.QtCore import QSettings, Qt
@@ -139,7 +148,7 @@ def interactive(data_dir: Path, searches: list[str]) -> dict[str, Any]:
         window.show()
         app.processEvents()
         window.select_view("view", "all")
-        app.processEvents()
+        _until_complete(app, window)
         total = window.model.rowCount()
         if total != context.repos.orders.count():
             errors.append(f"All orders shows {total} of {context.repos.orders.count()}")
@@ -160,6 +169,7 @@ def interactive(data_dir: Path, searches: list[str]) -> dict[str, Any]:
             window.search_edit.clear()
             window.search_edit.blockSignals(False)
             window.apply_filter()
+            _until_complete(app, window)
         if window.model.rowCount() != total:
             errors.append("clearing the search did not bring every order back")
         sorts: dict[str, float] = {}
@@ -173,7 +183,7 @@ def interactive(data_dir: Path, searches: list[str]) -> dict[str, Any]:
                 _repainted(window)
                 sorts[f"{key}:{'asc' if order == Qt.SortOrder.AscendingOrder else 'desc'}"] = \
                     (time.perf_counter() - t0) * 1000
-                app.processEvents()
+                _until_complete(app, window)
         rss = _rss_mb()
         window.close()
         runner.shutdown(wait=True)

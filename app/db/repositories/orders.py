@@ -309,6 +309,9 @@ class OrderRepository:
             {"rowid": pks[s.order_id], "body": search_text(display_number(s.order_id), s)}
             for s in snapshots])
 
+    def analyze(self) -> None:
+        self._db.analyze()
+
     def touch_read(self, order_pks: Iterable[int]) -> None:
         """The store's copy was read now and had not changed."""
         pks = list(order_pks)

@@ -22,6 +22,10 @@ from app.db.repositories.order_queries import (NEW, PACKED, PACKING, SHIPPED, ST
 from app.domain.connection_settings import StatusInfo
 
 BLOCK = 120  # rows fetched per query around the one being painted
+FIRST_ROWS = 400  # ids fetched at once on a new query; the rest arrive from the db thread
+
+# Runs a full id query off the GUI thread and hands the ids back on it.
+Background = Callable[[Callable[[], list[int]], Callable[[list[int]], None]], None]
 CACHE_LIMIT = 2_000  # rows kept; far more than a screen, tiny next to 100,000
 
 ORDER_PK_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -77,13 +81,18 @@ def format_date(moment: datetime | None) -> str:
 class OrderTableModel(QAbstractTableModel):
     """Rows of one view of the cache; `set_filter` and `sort` re-query the ids."""
 
-    requeried = Signal(int)  # rows in the view after a query
+    requeried = Signal(int)  # rows in the view after a query (the first rows, at first)
+    rows_completed = Signal(int)  # the whole view is loaded
 
     def __init__(self, queries: OrderQueries,
-                 statuses: Callable[[], dict[int, list[StatusInfo]]], parent=None) -> None:
+                 statuses: Callable[[], dict[int, list[StatusInfo]]], parent=None, *,
+                 background: Background | None = None) -> None:
         super().__init__(parent)
         self._queries = queries
         self._statuses = statuses
+        # Without a background runner every query loads the whole view at once (tests).
+        self._background = background
+        self._generation = 0
         self._columns = columns()
         self._states = state_labels()
         self._filter = OrderFilter()
@@ -95,6 +104,7 @@ class OrderTableModel(QAbstractTableModel):
         self._brushes = {k: QBrush(QColor(v)) for k, v in _STATE_COLOURS.items()}
         self.queries_run = 0  # for tests and the benchmark
         self._populated = False
+        self._complete = True
 
     # --- querying ---------------------------------------------------------------------------
 
@@ -108,8 +118,7 @@ class OrderTableModel(QAbstractTableModel):
 
     def requery(self) -> None:
         """Run the view's query again (after a sync, a tag change...); rows refetch lazily."""
-        ids = self._queries.ids(self._filter, self._statuses())
-        self.queries_run += 1
+        ids = self._start_query()
         self._populated = True
         self.beginResetModel()
         self._ids = ids
@@ -117,6 +126,69 @@ class OrderTableModel(QAbstractTableModel):
         self._cache.clear()
         self.endResetModel()
         self.requeried.emit(len(ids))
+        self._finish_if_complete(len(ids))
+
+    def _start_query(self) -> list[int]:
+        """The first screenfuls now, with LIMIT (milliseconds on an indexed sort column);
+        the complete id list on the db thread, appended when it arrives. A keystroke or a
+        header click thus never waits for 100,000 ids on the GUI thread."""
+        self._generation += 1
+        self.queries_run += 1
+        self._complete = True
+        statuses = self._statuses()
+        if self._background is None:
+            return self._queries.ids(self._filter, statuses)
+        first = self._queries.ids(self._filter, statuses, limit=FIRST_ROWS)
+        if len(first) == FIRST_ROWS:
+            self._complete = False
+            generation, order_filter = self._generation, self._filter
+            self._background(lambda: self._full_ids(generation, order_filter, statuses),
+                             lambda ids: self._completed(generation, ids))
+        return first
+
+    def _full_ids(self, generation: int, order_filter: OrderFilter,
+                  statuses: dict[int, list[StatusInfo]]) -> list[int] | None:
+        """On the db thread. Typing queues a query per keystroke: skip the outdated ones."""
+        if generation != self._generation:
+            return None
+        return self._queries.ids(order_filter, statuses)
+
+    def _finish_if_complete(self, rows: int) -> None:
+        if self._complete:
+            self.rows_completed.emit(rows)
+
+    def _completed(self, generation: int, ids: list[int] | None) -> None:
+        if ids is None or generation != self._generation:
+            return  # a newer query has replaced this one
+        have = len(self._ids)
+        if ids[:have] == self._ids:
+            if len(ids) > have:
+                self.beginInsertRows(QModelIndex(), have, len(ids) - 1)
+                self._ids = ids
+                self._row_of = None
+                self.endInsertRows()
+        else:  # the cache changed in between: same view, new order
+            self._replace_ids(ids)
+        self._complete = True
+        self.rows_completed.emit(len(ids))
+
+    def _replace_ids(self, ids: list[int]) -> None:
+        """New ids for the same view, keeping persistent indexes (selection) on their orders."""
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        kept = [(p, self._ids[p.row()]) for p in persistent if 0 <= p.row() < len(self._ids)]
+        self._ids = ids
+        self._row_of = None
+        self._cache.clear()
+        rows = self._rows_by_pk()
+        for p, pk in kept:
+            row = rows.get(pk)
+            self.changePersistentIndex(p, self.index(row, p.column()) if row is not None
+                                       else QModelIndex())
+        self.layoutChanged.emit()
+
+    def is_complete(self) -> bool:
+        return self._complete
 
     def refresh_rows(self) -> None:
         """Same ids, fresh cells (a row's tags or hold changed)."""
@@ -135,21 +207,10 @@ class OrderTableModel(QAbstractTableModel):
         if not self._populated:  # header state restored before the first query: remember it
             self._filter = replace(self._filter, sort=key, descending=descending)
             return
-        self.layoutAboutToBeChanged.emit()
         self._filter = replace(self._filter, sort=key, descending=descending)
-        persistent = self.persistentIndexList()
-        kept = [(p, self._ids[p.row()]) for p in persistent if 0 <= p.row() < len(self._ids)]
-        self._ids = self._queries.ids(self._filter, self._statuses())
-        self.queries_run += 1
-        self._row_of = None
-        self._cache.clear()
-        rows = self._rows_by_pk()
-        for p, pk in kept:
-            row = rows.get(pk)
-            self.changePersistentIndex(p, self.index(row, p.column()) if row is not None
-                                       else QModelIndex())
-        self.layoutChanged.emit()
+        self._replace_ids(self._start_query())
         self.requeried.emit(len(self._ids))
+        self._finish_if_complete(len(self._ids))
 
     def sort_column(self) -> int:
         return next((i for i, c in enumerate(self._columns) if c.sort == self._filter.sort), 1)

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from PySide6.QtCore import (QByteArray, QEvent, QItemSelection, QItemSelectionModel, QObject,
                             QSettings, Qt, QTimer, Signal, Slot)
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView,
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QHeaderView,
                                QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QMainWindow, QMessageBox, QProgressBar, QSplitter, QTableView,
                                QToolButton, QVBoxLayout, QWidget)
@@ -25,9 +25,13 @@ from app.db.repositories.order_queries import (ALL, ATTENTION, PARTIALLY_SHIPPED
 from app.domain.connection_settings import StatusInfo
 from app.domain.status_rules import StatusView
 from app.errors import PackDeskError
+from app.services.outbox import FAILED_NOW, SENT, SKIPPED, STOPPED_NOW, PushResult
 from app.services.sync import SyncProgress, SyncResult
+from app.ui.dialogs.outbox import OutboxDialog
 from app.ui.images import ImageCache
 from app.ui.models.order_table import ORDER_PK_ROLE, OrderTableModel, format_date
+from app.ui.outbox_controller import OutboxController
+from app.ui.packing.scanner import ScanListener
 from app.ui.sync_controller import SyncController
 from app.ui.tasks import DB, TaskRunner
 from app.ui.widgets.order_detail import OrderDetailPane, load_order_detail
@@ -77,7 +81,11 @@ class MainWindow(QMainWindow):
 
         self.images = image_cache or ImageCache(context.paths.cache_dir, runner, parent=self)
         self.sync = SyncController(context, runner, self)
-        self.model = OrderTableModel(context.repos.order_queries, lambda: self._statuses, self)
+        self.model = OrderTableModel(
+            context.repos.order_queries, lambda: self._statuses, self,
+            background=lambda job, done: runner.submit(DB, job, on_result=done))
+        self._pending_restore: tuple | None = None
+        self.model.rows_completed.connect(self._rows_completed)
 
         self._build_widgets()
         self._build_actions()
@@ -97,6 +105,20 @@ class MainWindow(QMainWindow):
         self._restore_state()
         self.apply_filter()
         self.sync.start(sync_due_now=auto_sync)
+        # Shipments and status changes go to the stores in the background, as they fall due.
+        self.outbox = OutboxController(context.outbox, runner, self)
+        self.outbox.pushed.connect(self._pushed)
+        self._auto_push = auto_sync
+        self._packing = None
+        # Scanning a slip or tracking label over the order list opens it for packing.
+        self.scan_listener = ScanListener(parent=self)
+        self.scan_listener.accepts = self.isActiveWindow
+        self.scan_listener.scanned.connect(self._scanned_in_list)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            self.scan_listener.install(app)
+        if auto_sync:
+            self.outbox.start()
         self._update_sync_labels()
 
     # --- layout -----------------------------------------------------------------------------
@@ -229,6 +251,13 @@ class MainWindow(QMainWindow):
         self.hold_action = self._action(self.tr("&Hold / release…"), QKeySequence("Ctrl+H"),
                                         self.toggle_hold,
                                         self.tr("Hold the selected orders, or release them"))
+        self.pack_action = self._action(self.tr("&Pack order"), QKeySequence("Ctrl+Return"),
+                                        self.pack_selected,
+                                        self.tr("Open the selected order in the packing view "
+                                                "(or press Enter, or scan its slip)"))
+        self.outbox_action = self._action(self.tr("&Outbox…"), QKeySequence("Ctrl+Shift+O"),
+                                          self.open_outbox,
+                                          self.tr("Store updates waiting, failed or delivered"))
         self.admin_action = self._action(self.tr("Open in store &admin"),
                                          QKeySequence("Ctrl+Shift+A"), self.detail.open_admin)
         self.clear_search_action = self._action(self.tr("Clear search"), None, self.clear_search)
@@ -241,10 +270,12 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu(self.tr("&File"))
         file_menu.addAction(self.connections_action)
+        file_menu.addAction(self.outbox_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         orders_menu = menu.addMenu(self.tr("&Orders"))
-        for action in (self.find_action, self.sync_action, None, self.add_tag_action,
+        for action in (self.find_action, self.sync_action, None, self.pack_action,
+                       None, self.add_tag_action,
                        self.remove_tag_action, self.hold_action, None, self.print_action,
                        self.admin_action):
             if action is None:
@@ -469,6 +500,22 @@ class MainWindow(QMainWindow):
             top = self.table.rowAt(0)
             top_pk = self.model.order_pk(top) if top >= 0 else None
         run()
+        self._restore_view(selected, current, top_pk)
+        wanted = [pk for pk in (*selected, current, top_pk) if pk is not None]
+        # Orders beyond the first rows come back when the whole view has loaded.
+        self._pending_restore = ((selected, current, top_pk)
+                                 if any(self.model.row_of(pk) is None for pk in wanted)
+                                 and not self.model.is_complete() else None)
+
+    @Slot(int)
+    def _rows_completed(self, rows: int) -> None:
+        pending, self._pending_restore = self._pending_restore, None
+        if pending is not None:
+            self._restore_view(*pending)
+        self.count_label.setText(self.tr("%n order(s)", "", rows))
+
+    def _restore_view(self, selected: list[int], current: int | None,
+                      top_pk: int | None) -> None:
         selection = QItemSelection()
         last = self.model.columnCount() - 1
         for pk in selected:
@@ -603,8 +650,55 @@ class MainWindow(QMainWindow):
     def _row_activated(self, index) -> None:
         pk = index.data(ORDER_PK_ROLE)
         if pk is not None:
-            self.show_order(pk)
-            self.detail.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.open_packing(pk)
+
+    # --- packing ------------------------------------------------------------------------------
+
+    def packing_window(self):
+        """The packing view, made on first use (start-up stays light)."""
+        if self._packing is None:
+            from app.ui.packing import PackingWindow
+
+            self._packing = PackingWindow(self._context, self._runner,
+                                          settings=self._settings, image_cache=self.images)
+            self._packing.setWindowTitle(self.tr("%1 — packing").replace("%1", APP_NAME))
+            self._packing.resize(1400, 860)
+            self._packing.shipment_shipped.connect(self._packing_changed)
+            self._packing.order_completed.connect(self._packing_changed)
+            self._packing.slip_requested.connect(self.print_slip_for)
+        return self._packing
+
+    @Slot()
+    def pack_selected(self) -> None:
+        pk = self.current_order_pk()
+        if pk is not None:
+            self.open_packing(pk)
+
+    def open_packing(self, order_pk: int | None = None, scanned: str | None = None) -> None:
+        window = self.packing_window()
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        if scanned is not None:
+            window.scan(scanned)
+        elif order_pk is not None:
+            window.open_order(order_pk)
+
+    @Slot(str, object)
+    def _scanned_in_list(self, value: str, _field: object) -> None:
+        """A slip or tracking barcode scanned over the order list opens it for packing."""
+        self.open_packing(scanned=value)
+
+    @Slot()
+    def _packing_changed(self, *_args) -> None:
+        self._requery(self.model.requery)
+        self.refresh_counts()
+        if self._auto_push:
+            self.outbox.kick()
+
+    @Slot(int, int)
+    def print_slip_for(self, order_pk: int, number: int) -> None:
+        self.print_slips([(order_pk, number)])
 
     # --- tags and holds (written on the db pool) --------------------------------------------
 
@@ -724,6 +818,8 @@ class MainWindow(QMainWindow):
         if not self.sync.running:
             self.progress_bar.hide()
         if result.outcome == "ok":
+            if self._auto_push and (result.orders_new or result.orders_updated):
+                self.outbox.kick()  # claim statuses of new orders, re-checks of waiting ones
             self._reload_reference()
             self._requery(self.model.requery)
             self.refresh_counts()
@@ -798,8 +894,29 @@ class MainWindow(QMainWindow):
         s.setValue("main/splitter", self.splitter.saveState())
         s.sync()
 
+    @Slot()
+    def open_outbox(self) -> None:
+        dialog = OutboxDialog(self._context, self._runner, parent=self)
+        dialog.finished.connect(lambda _result: self.outbox.kick())  # a retry may be due now
+        dialog.open()
+
+    @Slot(object)
+    def _pushed(self, result: object) -> None:
+        assert isinstance(result, PushResult)
+        self._requery(self.model.requery)  # "waiting to push" changes to shipped
+        failed = result.count(FAILED_NOW) + result.count(STOPPED_NOW)
+        message = self.tr("Sent %1 update(s) to the stores").replace(
+            "%1", str(result.count(SENT) + result.count(SKIPPED)))
+        if failed:
+            message += self.tr("; %1 need attention (File ▸ Outbox)").replace("%1", str(failed))
+        self.statusBar().showMessage(message, 8000)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        self.scan_listener.uninstall()
+        if self._packing is not None:
+            self._packing.close()
+        self.outbox.stop()
         self.sync.shutdown()
         if self._owns_runner:
             self._runner.shutdown(wait=True)

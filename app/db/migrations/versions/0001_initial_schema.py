@@ -143,6 +143,13 @@ def upgrade() -> None:
         batch_op.create_index('ix_orders_connection_updated', ['connection_id', 'updated_at'], unique=False)
         batch_op.create_index('ix_orders_ordered_at', ['ordered_at'], unique=False)
         batch_op.create_index('ix_orders_status', ['connection_id', 'order_status_id'], unique=False)
+        batch_op.create_index('ix_orders_order_id', ['order_id'], unique=False)
+        batch_op.create_index('ix_orders_customer', ['customer_name'], unique=False)
+        batch_op.create_index('ix_orders_city', ['ship_city'], unique=False)
+        batch_op.create_index('ix_orders_units', ['units'], unique=False)
+        batch_op.create_index('ix_orders_weight', ['total_weight'], unique=False)
+        batch_op.create_index('ix_orders_method', ['shipping_method'], unique=False)
+        batch_op.create_index('ix_orders_store', ['store_id'], unique=False)
 
     op.create_table('product_codes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -547,6 +554,13 @@ def downgrade() -> None:
 
     op.drop_table('product_codes')
     with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.drop_index('ix_orders_store')
+        batch_op.drop_index('ix_orders_method')
+        batch_op.drop_index('ix_orders_weight')
+        batch_op.drop_index('ix_orders_units')
+        batch_op.drop_index('ix_orders_city')
+        batch_op.drop_index('ix_orders_customer')
+        batch_op.drop_index('ix_orders_order_id')
         batch_op.drop_index('ix_orders_status')
         batch_op.drop_index('ix_orders_ordered_at')
         batch_op.drop_index('ix_orders_connection_updated')

@@ -1,0 +1,554 @@
+"""Preview packing slips or a pick list, then print them or save them as PDF.
+
+    dialog = SlipPreviewDialog(context.slips, slip_job(targets), runner, settings,
+                               station_key=context.station_id, parent=window)
+    dialog.show()            # builds the PDF on the "pdf" pool; progress and Cancel meanwhile
+
+The PDF is built off the GUI thread (the task runner's single "pdf" thread: reportlab is not
+thread-safe) into a temporary folder removed when the dialog closes. Printing renders each page
+with QPdfDocument onto a QPrinter kept on the dialog (a temporary QPrinter crashes the print
+dialog), one page per event-loop turn so the window stays responsive and Cancel works. The
+station's printer and paper size are remembered in QSettings (names only; never secrets).
+Every print, save and preview is recorded through the backend (the print log, on the "db" pool).
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+from PySide6.QtCore import (QObject, QPointF, QRect, QSettings, QSize, QSizeF, Qt, QTimer,
+                            Signal, Slot)
+from PySide6.QtGui import QColor, QImage, QKeySequence, QPageLayout, QPageSize, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
+from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel,
+                               QProgressBar, QPushButton, QToolButton, QVBoxLayout, QWidget)
+
+from app.errors import PackDeskError
+from app.services.slips import PDF, PICK_LIST, PREVIEW, PRINTER, SlipDocument, SlipJob
+from app.slips import PageSize, SlipsCancelled
+from app.ui.tasks import DB, PDF as PDF_POOL, Task, TaskRunner
+from app.ui.widgets.pdf_view import PdfPageView
+
+log = logging.getLogger(__name__)
+
+MAX_PRINT_DPI = 300  # enough for Code 128 on laser and thermal printers; keeps images small
+ZOOM_STEP = 1.25
+PAPER_NAMES = {PageSize.LETTER: "Letter", PageSize.A4: "A4", PageSize.LABEL_4X6: "4 × 6 label"}
+
+
+class SlipBackend(Protocol):
+    """What the dialog needs from the slips service (tests pass a fake)."""
+
+    def build(self, job: SlipJob, out: Path, *, progress=None, cancel=None) -> SlipDocument: ...
+
+    def record(self, document: SlipDocument, *, output: str, destination: str = "",
+               copies: int = 1) -> Any: ...
+
+
+PrintDialogFactory = Callable[[QPrinter, QWidget], Any]  # an object with exec() -> int
+SavePathChooser = Callable[[QWidget, str], str]  # "" = cancelled
+
+
+def default_print_dialog(printer: QPrinter, parent: QWidget) -> QPrintDialog:
+    return QPrintDialog(printer, parent)
+
+
+def default_save_path(parent: QWidget, suggested: str) -> str:
+    path, _ = QFileDialog.getSaveFileName(parent, parent.tr("Save as PDF"), suggested,
+                                          parent.tr("PDF files (*.pdf)"))
+    if path and not path.lower().endswith(".pdf"):
+        path += ".pdf"
+    return path
+
+
+def qt_page_size(size: PageSize) -> QPageSize:
+    if size is PageSize.A4:
+        return QPageSize(QPageSize.PageSizeId.A4)
+    if size is PageSize.LABEL_4X6:
+        return QPageSize(QSizeF(4, 6), QPageSize.Unit.Inch, "4x6",
+                         QPageSize.SizeMatchPolicy.ExactMatch)
+    return QPageSize(QPageSize.PageSizeId.Letter)
+
+
+class StationPrintSettings:
+    """The station's printer and paper, in QSettings under slips/<station>/."""
+
+    def __init__(self, settings: QSettings, station_key: str) -> None:
+        self._settings = settings
+        self._prefix = f"slips/{station_key or 'default'}"
+
+    def printer_name(self) -> str:
+        return str(self._settings.value(f"{self._prefix}/printer", "") or "")
+
+    def set_printer_name(self, name: str) -> None:
+        self._settings.setValue(f"{self._prefix}/printer", name)
+
+    def paper(self, default: PageSize) -> PageSize:
+        value = str(self._settings.value(f"{self._prefix}/paper", "") or "")
+        try:
+            return PageSize(value) if value else default
+        except ValueError:
+            return default
+
+    def set_paper(self, size: PageSize) -> None:
+        self._settings.setValue(f"{self._prefix}/paper", PageSize(size).value)
+
+
+class SlipPreviewDialog(QDialog):
+    document_built = Signal(object)  # SlipDocument, the preview is loading
+    first_page_shown = Signal()  # the first page is painted in the view
+    build_failed = Signal(str)  # message (cancelled included)
+    printed = Signal(str, int)  # printer (or file) name, copies
+    saved = Signal(str)  # path
+
+    def __init__(self, backend: SlipBackend, job: SlipJob, runner: TaskRunner,
+                 settings: QSettings, *, station_key: str = "",
+                 print_dialog_factory: PrintDialogFactory = default_print_dialog,
+                 save_path_chooser: SavePathChooser = default_save_path,
+                 work_dir: Path | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._backend = backend
+        self._runner = runner
+        self._station = StationPrintSettings(settings, station_key)
+        self._print_dialog_factory = print_dialog_factory
+        self._save_path_chooser = save_path_chooser
+        self._job = job.with_page_size(self._station.paper(job.options.page_size))
+        self._dir = Path(tempfile.mkdtemp(prefix="packdesk-slips-",
+                                          dir=str(work_dir) if work_dir else None))
+        self._builds = 0
+        self._task: Task | None = None
+        self._document: SlipDocument | None = None
+        self._printing: _PagePrinter | None = None
+        self._printer: QPrinter | None = None
+        self.setWindowTitle(self.tr("Pick list") if job.kind == PICK_LIST
+                            else self.tr("Packing slips"))
+        self.resize(820, 960)
+        self._build_ui()
+        self._set_ready(False)
+
+    # --- layout -------------------------------------------------------------------------------
+
+    def _build_ui(self) -> None:
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.previous_button = QToolButton(text="◀")
+        self.previous_button.setToolTip(self.tr("Previous page (Page Up)"))
+        self.previous_button.setShortcut(QKeySequence(Qt.Key.Key_PageUp))
+        self.next_button = QToolButton(text="▶")
+        self.next_button.setToolTip(self.tr("Next page (Page Down)"))
+        self.next_button.setShortcut(QKeySequence(Qt.Key.Key_PageDown))
+        self.page_label = QLabel()
+        self.page_label.setMinimumWidth(90)
+        self.page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.zoom_out_button = QToolButton(text="−")
+        self.zoom_out_button.setToolTip(self.tr("Zoom out"))
+        self.zoom_out_button.setShortcut(QKeySequence.StandardKey.ZoomOut)
+        self.zoom_in_button = QToolButton(text="+")
+        self.zoom_in_button.setToolTip(self.tr("Zoom in"))
+        self.zoom_in_button.setShortcut(QKeySequence.StandardKey.ZoomIn)
+        self.fit_button = QToolButton(text=self.tr("Fit page"))
+        self.fit_width_button = QToolButton(text=self.tr("Fit width"))
+        self.paper_combo = QComboBox()
+        for size, name in PAPER_NAMES.items():
+            self.paper_combo.addItem(name, size.value)
+        self.paper_combo.setCurrentIndex(self.paper_combo.findData(self._job.options.page_size
+                                                                   .value))
+        self.paper_combo.setToolTip(self.tr("Paper (remembered for this station)"))
+        self.print_button = QPushButton(self.tr("Print…"))
+        self.print_button.setDefault(True)
+        self.save_button = QPushButton(self.tr("Save as PDF…"))
+        self.close_button = QPushButton(self.tr("Close"))
+        for widget in (self.previous_button, self.page_label, self.next_button,
+                       self.zoom_out_button, self.zoom_in_button, self.fit_button,
+                       self.fit_width_button):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(QLabel(self.tr("Paper")))
+        for widget in (self.paper_combo, self.save_button, self.print_button,
+                       self.close_button):
+            bar.addWidget(widget)
+        layout.addLayout(bar)
+
+        self.view = PdfPageView(self)
+        self.pdf = QPdfDocument(self)
+        self.view.setDocument(self.pdf)
+        self.view.setPageMode(QPdfView.PageMode.SinglePage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
+        layout.addWidget(self.view, 1)
+
+        status = QHBoxLayout()
+        self.status_label = QLabel()
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)  # store text is data
+        self.status_label.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        status.addWidget(self.status_label, 1)
+        status.addWidget(self.progress)
+        status.addWidget(self.cancel_button)
+        layout.addLayout(status)
+
+        self.previous_button.clicked.connect(lambda: self.go_to_page(self.current_page() - 1))
+        self.next_button.clicked.connect(lambda: self.go_to_page(self.current_page() + 1))
+        self.zoom_in_button.clicked.connect(lambda: self.zoom_by(ZOOM_STEP))
+        self.zoom_out_button.clicked.connect(lambda: self.zoom_by(1 / ZOOM_STEP))
+        self.fit_button.clicked.connect(
+            lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitInView))
+        self.fit_width_button.clicked.connect(
+            lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth))
+        self.paper_combo.activated.connect(self._paper_chosen)
+        self.print_button.clicked.connect(self.print_document)
+        self.save_button.clicked.connect(self.save_as_pdf)
+        self.close_button.clicked.connect(self.reject)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.view.pageNavigator().currentPageChanged.connect(self._update_page_label)
+        self.view.first_page_painted.connect(self.first_page_shown)
+
+    # --- building -----------------------------------------------------------------------------
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._task is None and self._document is None:
+            self.start()
+
+    def start(self) -> Task:
+        """Build (or rebuild) the PDF for the current job on the "pdf" pool."""
+        if self._task is not None and not self._task.done:
+            self._task.cancel()
+        self._builds += 1
+        out = self._dir / f"preview-{self._builds}.pdf"
+        self._set_ready(False)
+        self.status_label.setText(self.tr("Preparing…"))
+        self.progress.setRange(0, 0)  # busy until the first progress report
+        self.progress.show()
+        self.cancel_button.show()
+        self.cancel_button.setEnabled(True)
+        backend, job = self._backend, self._job
+
+        def build(progress, cancel) -> SlipDocument:  # on the pdf worker
+            return backend.build(job, out, progress=lambda done, total: progress((done, total)),
+                                 cancel=cancel)
+
+        task = self._runner.submit(PDF_POOL, build, on_result=self._built,
+                                   on_error=self._failed, on_progress=self._progressed)
+        if not task.done:  # a synchronous runner has already delivered
+            self._task = task
+        return task
+
+    def cancel(self) -> None:
+        if self._printing is not None:
+            self._printing.cancel()
+        elif self._task is not None and not self._task.done:
+            self._task.cancel()
+            self.cancel_button.setEnabled(False)
+            self.status_label.setText(self.tr("Cancelling…"))
+
+    @Slot(object)
+    def _progressed(self, value: object) -> None:
+        if self._task is not None and self.sender() is not self._task:
+            return
+        done, total = value  # type: ignore[misc]
+        self.progress.setRange(0, max(1, total))
+        self.progress.setValue(done)
+        self.progress.setFormat(self.tr("%v of %m"))
+        self.status_label.setText(self.tr("Building…"))
+
+    @Slot(object)
+    def _built(self, document: SlipDocument) -> None:
+        if self._task is not None and self.sender() is not self._task:
+            return  # an older build, replaced by a newer one
+        self._task = None
+        self._document = document
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.pdf.load(str(document.file))
+        self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
+        self.go_to_page(0)
+        self._set_ready(True)
+        count = len(document.items)
+        what = (self.tr("%n shipment(s) to pick", "", count) if document.kind == PICK_LIST
+                else self.tr("%n slip(s)", "", count))
+        reprints = sum(1 for i in document.items if i.reprint) + int(document.reprint)
+        self.status_label.setText(what + (self.tr(" · %n reprint(s)", "", reprints)
+                                          if reprints else ""))
+        self.document_built.emit(document)
+        self._record(PREVIEW)
+
+    @Slot(object)
+    def _failed(self, error: object) -> None:
+        if self._task is not None and self.sender() is not self._task:
+            return
+        self._task = None
+        self.progress.hide()
+        self.cancel_button.hide()
+        if isinstance(error, SlipsCancelled):
+            message = self.tr("Cancelled; nothing was built.")
+        elif isinstance(error, PackDeskError):
+            message = str(error)
+        else:
+            log.error("Building slips failed", exc_info=error
+                      if isinstance(error, BaseException) else None)
+            message = self.tr("The slips could not be built (details in the log).")
+        self.status_label.setText(message)
+        self.build_failed.emit(message)
+
+    def _paper_chosen(self, index: int) -> None:
+        size = PageSize(self.paper_combo.itemData(index))
+        self._station.set_paper(size)
+        if size != self._job.options.page_size:
+            self._job = self._job.with_page_size(size)
+            self.start()
+
+    def _set_ready(self, ready: bool) -> None:
+        for widget in (self.print_button, self.save_button, self.previous_button,
+                       self.next_button, self.zoom_in_button, self.zoom_out_button,
+                       self.fit_button, self.fit_width_button):
+            widget.setEnabled(ready)
+        self.paper_combo.setEnabled(self._printing is None)
+        self._update_page_label()
+
+    # --- navigation and zoom ------------------------------------------------------------------
+
+    def page_count(self) -> int:
+        return self.pdf.pageCount() if self.pdf.status() == QPdfDocument.Status.Ready else 0
+
+    def current_page(self) -> int:
+        return self.view.pageNavigator().currentPage()
+
+    def go_to_page(self, page: int) -> None:
+        count = self.page_count()
+        if count == 0:
+            return
+        page = max(0, min(count - 1, page))
+        navigator = self.view.pageNavigator()
+        navigator.jump(page, QPointF(), navigator.currentZoom())
+        self._update_page_label()
+
+    def zoom_by(self, factor: float) -> None:
+        current = self.view.zoomFactor()
+        if self.view.zoomMode() != QPdfView.ZoomMode.Custom:
+            current = self._effective_zoom()
+        self.view.setZoomMode(QPdfView.ZoomMode.Custom)
+        self.view.setZoomFactor(max(0.1, min(8.0, current * factor)))
+
+    def _effective_zoom(self) -> float:
+        """The zoom a fit mode shows, so +/- continue from what the packer sees."""
+        size = self.pdf.pagePointSize(max(0, self.current_page()))
+        if size.isEmpty():
+            return 1.0
+        viewport = self.view.viewport().size()
+        dpi = self.view.logicalDpiX() / 72.0
+        return max(0.1, min(viewport.width() / (size.width() * dpi),
+                            viewport.height() / (size.height() * dpi)))
+
+    def _update_page_label(self, *_args) -> None:
+        count = self.page_count()
+        page = self.current_page() if count else -1
+        self.page_label.setText(self.tr("Page %1 of %2").replace("%1", str(page + 1))
+                                .replace("%2", str(count)) if count else "")
+        ready = self._document is not None and self._task is None
+        self.previous_button.setEnabled(ready and page > 0)
+        self.next_button.setEnabled(ready and 0 <= page < count - 1)
+
+    # --- printing and saving ------------------------------------------------------------------
+
+    @property
+    def printer(self) -> QPrinter:
+        """Made on first use and kept for the dialog's lifetime: QPrintDialog on a temporary
+        QPrinter crashes."""
+        if self._printer is None:
+            self._printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        return self._printer
+
+    def print_document(self) -> bool:
+        """The system print dialog, then the pages onto the chosen printer. False if the
+        packer cancelled the dialog."""
+        if self._document is None or self._printing is not None:
+            return False
+        printer = self.printer
+        remembered = self._station.printer_name()
+        if remembered and remembered in QPrinterInfo.availablePrinterNames():
+            printer.setPrinterName(remembered)
+        printer.setPageSize(qt_page_size(self._document.page_size))
+        printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+        printer.setFullPage(True)  # the slip has its own margins
+        printer.setFromTo(0, 0)
+        dialog = self._print_dialog_factory(printer, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        if printer.outputFormat() == QPrinter.OutputFormat.NativeFormat and printer.printerName():
+            self._station.set_printer_name(printer.printerName())
+        self._printing = _PagePrinter(self.pdf, printer, self)
+        self._printing.progressed.connect(self._print_progressed)
+        self._printing.finished.connect(self._print_finished)
+        self._set_ready(False)
+        self.progress.setRange(0, self._printing.total)
+        self.progress.setValue(0)
+        self.progress.setFormat(self.tr("Printing %v of %m"))
+        self.progress.show()
+        self.cancel_button.show()
+        self.cancel_button.setEnabled(True)
+        self._printing.start()
+        return True
+
+    @Slot(int, int)
+    def _print_progressed(self, done: int, total: int) -> None:
+        self.progress.setValue(done)
+
+    @Slot(bool, str)
+    def _print_finished(self, ok: bool, message: str) -> None:
+        job = self._printing
+        self._printing = None
+        self.progress.hide()
+        self.cancel_button.hide()
+        self._set_ready(True)
+        if not ok:
+            self.status_label.setText(message)
+            return
+        assert job is not None
+        printer = job.printer
+        name = printer.printerName() or printer.outputFileName() or self.tr("printer")
+        copies = printer.copyCount()
+        self.status_label.setText(self.tr("Sent to %1.").replace("%1", name))
+        self._record(PRINTER, destination=name, copies=copies)
+        self.printed.emit(name, copies)
+
+    def save_as_pdf(self) -> str:
+        if self._document is None or self._document.file is None:
+            return ""
+        suggested = ("pick-list.pdf" if self._document.kind == PICK_LIST else
+                     f"slips-{self._document.items[0].order_number}.pdf"
+                     if len(self._document.items) == 1 else "packing-slips.pdf")
+        path = self._save_path_chooser(self, suggested)
+        if not path:
+            return ""
+        try:
+            shutil.copyfile(self._document.file, path)
+        except OSError as exc:
+            self.status_label.setText(self.tr("Could not save: %1").replace("%1", str(exc)))
+            return ""
+        self.status_label.setText(self.tr("Saved %1.").replace("%1", path))
+        self._record(PDF, destination=path)
+        self.saved.emit(path)
+        return path
+
+    def _record(self, output: str, *, destination: str = "", copies: int = 1) -> None:
+        document = self._document
+        if document is None:
+            return
+        self._runner.submit(DB, self._backend.record, document, output=output,
+                            destination=destination, copies=copies,
+                            on_error=lambda exc: log.warning("Print not logged: %s", exc))
+
+    # --- closing ------------------------------------------------------------------------------
+
+    def done(self, result: int) -> None:  # noqa: D401 - Qt's name; runs for accept and reject
+        if self._printing is not None:
+            self._printing.cancel()
+        task, folder = self._task, self._dir
+        self.pdf.close()
+        if task is not None and not task.done:
+            task.cancel()
+            # the worker may still be writing there: clean up once it has stopped
+            task.finished.connect(lambda: shutil.rmtree(folder, ignore_errors=True))
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+        self._task = None
+        super().done(result)
+
+    # for tests and the main window
+    @property
+    def document(self) -> SlipDocument | None:
+        return self._document
+
+    @property
+    def job(self) -> SlipJob:
+        return self._job
+
+    @property
+    def building(self) -> bool:
+        return self._task is not None and not self._task.done
+
+
+class _PagePrinter(QObject):
+    """Renders the document's pages onto a printer without freezing the window."""
+
+    progressed = Signal(int, int)
+    finished = Signal(bool, str)  # ok, message when not ok
+
+    def __init__(self, pdf: QPdfDocument, printer: QPrinter, parent) -> None:
+        super().__init__(parent)
+        self.pdf = pdf
+        self.printer = printer
+        count = pdf.pageCount()
+        first, last = 0, count - 1
+        if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
+            first = max(0, printer.fromPage() - 1)
+            last = min(count - 1, max(first, printer.toPage() - 1))
+        pages = list(range(first, last + 1))
+        # A printer that cannot make copies itself gets the pages again (collated).
+        copies = 1 if printer.supportsMultipleCopies() else max(1, printer.copyCount())
+        self.pages = pages * copies
+        self.total = len(self.pages)
+        self._done = 0
+        self._painter: QPainter | None = None
+        self._cancelled = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._next_page)
+
+    def start(self) -> None:
+        self._painter = QPainter()
+        if not self._painter.begin(self.printer):
+            self._painter = None
+            self.finished.emit(False, self.tr("The printer could not be started."))
+            return
+        self._timer.start()
+
+    def cancel(self) -> None:
+        self._cancelled = True
+
+    def _next_page(self) -> None:
+        painter = self._painter
+        assert painter is not None
+        if self._cancelled:
+            self._timer.stop()
+            self.printer.abort()
+            painter.end()
+            self.finished.emit(False, self.tr("Printing cancelled."))
+            return
+        if self._done >= self.total:
+            self._timer.stop()
+            painter.end()
+            self.finished.emit(True, "")
+            return
+        if self._done:
+            self.printer.newPage()
+        draw_page(painter, self.pdf, self.pages[self._done], self.printer)
+        self._done += 1
+        self.progressed.emit(self._done, self.total)
+
+
+def draw_page(painter: QPainter, pdf: QPdfDocument, page: int, printer: QPrinter) -> None:
+    """One PDF page scaled to fit the paper. QPdfDocument.render gives a transparent image:
+    it is laid on white first, or some drivers print the background black."""
+    target = printer.pageLayout().fullRectPixels(printer.resolution())
+    points = pdf.pagePointSize(page)
+    dpi = min(printer.resolution(), MAX_PRINT_DPI)
+    size = QSize(max(1, round(points.width() * dpi / 72)), max(1, round(points.height() * dpi
+                                                                          / 72)))
+    rendered = pdf.render(page, size)
+    image = QImage(size, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    with_white = QPainter(image)
+    with_white.drawImage(0, 0, rendered)
+    with_white.end()
+    scale = min(target.width() / size.width(), target.height() / size.height())
+    width, height = round(size.width() * scale), round(size.height() * scale)
+    painter.drawImage(QRect(0, 0, width, height), image)

@@ -1,0 +1,94 @@
+"""What the packing view asks of the services, as plain functions run on the task pools.
+
+Every function here runs on a worker thread ("db" pool, or "network" for shipping, which may
+re-read the order from the store) and returns plain dataclasses; no Qt (house rule 3).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.context import AppContext
+from app.domain.catalog import ProductInfo
+from app.domain.packing import MOVABLE
+from app.domain.scanning import ScanResult, shipment_name_in
+from app.domain.store_info import ShippingServiceInfo
+from app.errors import ConfigurationError
+from app.services.packing import PackingView
+from app.services.scanning import ScanOutcome
+
+
+@dataclass(frozen=True)
+class PackingSnapshot:
+    """One order as the packing view shows it."""
+
+    view: PackingView
+    products: dict[int, ProductInfo] = field(default_factory=dict)
+    services: tuple[ShippingServiceInfo, ...] = ()
+    order_prefix: str = ""
+
+    @property
+    def order_pk(self) -> int:
+        return self.view.order.order_pk
+
+    @property
+    def order_label(self) -> str:
+        return f"{self.order_prefix}{self.view.order.snapshot.order_id}"
+
+
+def load(context: AppContext, order_pk: int, *, begin: bool = True) -> PackingSnapshot:
+    """The order's packing view; `begin` saves the plan so scans can be recorded."""
+    view = context.packing.begin(order_pk) if begin else context.packing.view(order_pk)
+    return with_reference(context, view)
+
+
+def with_reference(context: AppContext, view: PackingView) -> PackingSnapshot:
+    connection_id = view.order.connection_id
+    products = context.repos.catalog.products(
+        connection_id, [line.product_id for line in view.lines.lines.values()
+                        if line.product_id])
+    connection = context.repos.connections.get(connection_id)
+    return PackingSnapshot(view, products,
+                           tuple(context.repos.connections.shipping_services(connection_id)),
+                           connection.settings.order_prefix if connection else "")
+
+
+@dataclass(frozen=True)
+class ScanReply:
+    """What one scan did: verified/refused a unit, opened a shipment, or named nothing."""
+
+    value: str
+    outcome: ScanOutcome | None = None  # a unit check (verified, manual, wrong, over-scan)
+    view: PackingView | None = None  # the order after a unit check
+    opened: PackingSnapshot | None = None  # the scan opened this order
+    number: int | None = None  # the shipment the scan was for, or opened
+    unmatched: str = ""  # message when the value named nothing
+
+
+def handle_scan(context: AppContext, order_pk: int | None, number: int | None,
+                value: str) -> ScanReply:
+    """With an order open, a scan is first a unit of its active shipment; a value that is no
+    unit of it but names another slip, order or tracking number opens that instead."""
+    if order_pk is not None and shipment_name_in(value) is None:
+        view = context.packing.view(order_pk)
+        movable = [n for n, s, _ in view.numbered() if s.state in MOVABLE]
+        if number not in movable:
+            number = movable[0] if movable else None
+        if number is not None:
+            outcome = context.scanning.scan(order_pk, number, value)
+            if outcome.result is not ScanResult.WRONG_ITEM:
+                return ScanReply(value, outcome, context.packing.view(order_pk), number=number)
+            try:
+                context.scanning.find(value)
+            except ConfigurationError:
+                return ScanReply(value, outcome, number=number)
+    try:
+        view, opened_number = context.scanning.open(value)
+    except ConfigurationError as exc:
+        context.scanning.record_unmatched(value)
+        return ScanReply(value, unmatched=exc.message)
+    return ScanReply(value, opened=with_reference(context, view), number=opened_number)
+
+
+def confirm(context: AppContext, order_pk: int, number: int, line_id: int) -> ScanReply:
+    outcome = context.scanning.confirm(order_pk, number, line_id)
+    return ScanReply(outcome.value, outcome, context.packing.view(order_pk), number=number)

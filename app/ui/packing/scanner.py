@@ -1,0 +1,187 @@
+"""The scanner listener: keyboard-wedge scans caught whatever widget has focus.
+
+A wedge scanner "types" a code a few milliseconds per key and presses Enter. An application-wide
+event filter feeds every printable key to the BurstDetector and holds the keys back; when Enter
+ends a burst the value is a scan (`scanned`), and its keys never reach the focused field. Keys
+that turn out to be a person typing (a pause longer than the burst gap, a non-printable key, or
+Enter after slow keys) are given back, in order, to the widget they were meant for.
+
+The one field scans may fill is a tracking-number field (a widget with the SCAN_FIELD property):
+the burst is still held back, and `scanned` names that field so the packing view fills it with
+the cleaned value (prefix and suffix stripped).
+
+Time comes from an injected clock (milliseconds), so tests drive bursts and typing with
+synthetic key events instead of sleeping.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.domain.scanning import BurstDetector
+
+SCAN_FIELD = "packdeskScanField"  # widget property: a field a scan may fill (tracking number)
+DEFAULT_MAX_GAP_MS = 35.0
+ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_KEY_PRESS, _SHORTCUT_OVERRIDE = QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride
+_TYPING_MODIFIERS = (Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier)
+
+
+def monotonic_ms() -> float:
+    return time.monotonic() * 1000.0
+
+
+@dataclass
+class _HeldKey:
+    target: QWidget  # checked with shiboken6.isValid before use: it may have been deleted
+    key: int
+    modifiers: Qt.KeyboardModifier
+    text: str
+
+
+class ScanListener(QObject):
+    """Install once per application (`install()`); `scanned(value, field)` fires on the GUI
+    thread for every complete scan. `field` is the focused scan field, or None."""
+
+    scanned = Signal(str, object)  # value, the focused SCAN_FIELD widget or None
+    keys_returned = Signal(str)  # held keys given back as typing (for tests and diagnostics)
+
+    def __init__(self, *, prefix: str = "", suffix: str = "",
+                 max_gap_ms: float = DEFAULT_MAX_GAP_MS, min_length: int = 3,
+                 clock: Callable[[], float] = monotonic_ms,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.detector = BurstDetector(max_gap_ms=max_gap_ms, min_length=min_length,
+                                      prefix=prefix, suffix=suffix)
+        self._clock = clock
+        self._held: list[_HeldKey] = []
+        self._last_ms: float | None = None
+        self._replaying = False
+        self._installed_on: QApplication | None = None
+        self.enabled = True
+        # Whether scans are wanted now (the packing view shown in the active window)
+        self.accepts: Callable[[], bool] | None = None
+        # A pause as long as the burst gap means the held keys were typing: give them back.
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(int(max_gap_ms) + 15)
+        self._flush_timer.timeout.connect(self.give_back)
+
+    # --- set-up -------------------------------------------------------------------------------
+
+    def configure(self, *, prefix: str | None = None, suffix: str | None = None,
+                  max_gap_ms: float | None = None) -> None:
+        if prefix is not None:
+            self.detector.prefix = prefix
+        if suffix is not None:
+            self.detector.suffix = suffix
+        if max_gap_ms is not None:
+            self.detector.max_gap_ms = max_gap_ms
+            self._flush_timer.setInterval(int(max_gap_ms) + 15)
+
+    def install(self, app: QApplication) -> None:
+        if self._installed_on is None:
+            app.installEventFilter(self)
+            self._installed_on = app
+
+    def uninstall(self) -> None:
+        if self._installed_on is not None:
+            self.give_back()
+            self._installed_on.removeEventFilter(self)
+            self._installed_on = None
+
+    @property
+    def holding(self) -> str:
+        return "".join(k.text for k in self._held)
+
+    # --- the filter ---------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        kind = event.type()  # every event of the app passes here: identity tests only
+        if (kind is not _KEY_PRESS and kind is not _SHORTCUT_OVERRIDE) \
+                or self._replaying or not self.enabled or not isinstance(watched, QWidget):
+            return False
+        if self.accepts is not None and not self.accepts():
+            if self._held:
+                self.give_back()
+            return False
+        if kind is _SHORTCUT_OVERRIDE:
+            # While a burst is held, no key of it (Enter included) may fire a shortcut.
+            if self._held and self._is_printable_or_enter(event):
+                event.accept()
+                return True
+            return False
+        return self._key_pressed(watched, event)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _is_printable_or_enter(event: QKeyEvent) -> bool:
+        if event.key() in ENTER_KEYS:
+            return not (event.modifiers() & ~_TYPING_MODIFIERS)
+        return ScanListener._printable(event)
+
+    @staticmethod
+    def _printable(event: QKeyEvent) -> bool:
+        text = event.text()
+        return (len(text) == 1 and text.isprintable()
+                and not (event.modifiers() & ~_TYPING_MODIFIERS))
+
+    def _key_pressed(self, watched: QWidget, event: QKeyEvent) -> bool:
+        now = self._clock()
+        if event.key() in ENTER_KEYS and not (event.modifiers() & ~_TYPING_MODIFIERS):
+            return self._enter(watched, now)
+        if not self._printable(event) or event.isAutoRepeat():
+            self.give_back()  # an arrow, Backspace, a shortcut: whatever was held was typing
+            self.detector.reset()
+            return False
+        if self._held and self._last_ms is not None \
+                and now - self._last_ms > self.detector.max_gap_ms:
+            self.give_back()  # a pause: the keys before it were typing
+        self.detector.key(event.text(), now)
+        self._last_ms = now
+        self._held.append(_HeldKey(watched, event.key(), event.modifiers(),
+                                   event.text()))
+        self._flush_timer.start()
+        return True
+
+    def _enter(self, watched: QWidget, now: float) -> bool:
+        self._flush_timer.stop()
+        value = self.detector.enter(now)
+        if value is None:
+            self.give_back()
+            return False  # a person pressed Enter: the field gets it
+        target = self._held[-1].target if self._held else watched
+        if not shiboken6.isValid(target):
+            target = None
+        self._held.clear()
+        self._last_ms = None
+        field = target if target is not None and target.property(SCAN_FIELD) else None
+        self.scanned.emit(value, field)
+        return True
+
+    @Slot()
+    def give_back(self) -> None:
+        """Replay held keys to the widgets they were meant for: they were typing."""
+        self._flush_timer.stop()
+        held, self._held = self._held, []
+        if not held:
+            return
+        self.detector.reset()
+        self._last_ms = None
+        self._replaying = True
+        try:
+            for key in held:
+                target = key.target
+                if not shiboken6.isValid(target):
+                    continue
+                for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                    QApplication.sendEvent(target, QKeyEvent(kind, key.key, key.modifiers,
+                                                             key.text))
+        finally:
+            self._replaying = False
+        self.keys_returned.emit("".join(k.text for k in held))

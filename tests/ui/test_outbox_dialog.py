@@ -1,0 +1,78 @@
+"""The outbox dialog: entries with their states and errors, Retry, and the dry-run Preview."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from PySide6.QtCore import Qt
+
+from app.db.repositories import outbox as rows
+from app.db.tables import Order
+from app.domain.connection_settings import ConnectionSettings
+from app.ui.dialogs.outbox import OutboxDialog
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+
+
+def _queue(context) -> tuple[int, int]:
+    """One order in the cache with a delivered claim and a failed status entry."""
+    record = context.repos.connections.add(
+        ConnectionSettings(name="main", address="https://shop.example.com", order_prefix="AC-"))
+    with context.db.write() as session:
+        order = Order(connection_id=record.id, order_id=100123, order_status_id=1,
+                      first_synced_at=NOW, last_read_at=NOW)
+        session.add(order)
+        session.flush()
+        claim = rows.enqueue(session, connection_id=record.id, kind="claim", now=NOW,
+                             order_pk=order.id, payload={"order_status_id": 2, "notify": False})
+        rows.finish(session, claim, rows.DELIVERED, now=NOW, note="HTTP 200")
+        status = rows.enqueue(session, connection_id=record.id, kind="status", now=NOW,
+                              order_pk=order.id,
+                              payload={"order_status_id": 4, "notify": True, "after": "shipped"})
+        rows.finish(session, status, rows.FAILED, now=NOW,
+                    note="<b>Refused</b>: Invalid order_status_id 4.")
+    return claim, status
+
+
+def test_entries_retry_and_preview(qtbot, ui_context):
+    claim, status = _queue(ui_context)
+    dialog = OutboxDialog(ui_context)
+    qtbot.addWidget(dialog)
+    dialog.show_all_check.setChecked(True)
+    dialog.show()
+    table = dialog.table
+    assert table.rowCount() == 2
+    by_id = {table.item(r, 0).data(Qt.ItemDataRole.UserRole): r for r in range(2)}
+    failed_row = by_id[status]
+    assert table.item(failed_row, 0).text() == "AC-100123"
+    assert table.item(failed_row, 2).text() == "failed"
+    # The store's words are shown as they are, never as markup.
+    assert table.item(failed_row, 4).text() == "<b>Refused</b>: Invalid order_status_id 4."
+    assert table.item(by_id[claim], 5).text() == "2026-11-20 12:00"
+
+    dialog.select_entry(claim)
+    assert not dialog.retry_button.isEnabled()  # delivered: nothing to retry
+    dialog.select_entry(status)
+    assert dialog.retry_button.isEnabled()
+
+    with qtbot.waitSignal(dialog.preview_shown):
+        dialog.preview_button.click()
+    text = dialog.preview_text.toPlainText()
+    assert text.splitlines()[0] == "PUT /orders/100123/status"
+    body = text[text.index("{"):text.rindex("}") + 1]
+    assert json.loads(body) == {"order_status_id": 4}
+
+    with qtbot.waitSignal(dialog.entry_retried):
+        dialog.retry_button.click()
+    assert ui_context.outbox.entry(status).entry.state == "pending"
+    state_of = {table.item(r, 0).data(Qt.ItemDataRole.UserRole): table.item(r, 2).text()
+                for r in range(table.rowCount())}
+    assert state_of[status] == "pending"
+
+
+def test_runs_its_database_work_on_the_runner(qtbot, ui_context, runner):
+    _claim, status = _queue(ui_context)
+    dialog = OutboxDialog(ui_context, runner)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)  # only the failed one by default
+    assert dialog.table.item(0, 0).data(Qt.ItemDataRole.UserRole) == status

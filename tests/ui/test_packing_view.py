@@ -1,0 +1,372 @@
+"""The packing view against a synced sandbox store, offscreen, driven by synthetic keys.
+
+Scans are typed as a wedge scanner types them: a few milliseconds per key on an injected clock,
+then Enter, sent to whatever widget has focus.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt
+from PySide6.QtGui import QDropEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLabel
+from sqlalchemy import text, update
+from sqlmodel import select
+
+from app.db.repositories.station import PACKER_KEY, STATION_NAME_KEY, StationRepository
+from app.db.tables import Order, Scan
+from app.domain.packing import ShipmentState
+from app.ui.packing import PackingWindow, ScanSounds
+from app.ui.packing.banner import ERROR, INFO, OK, OVER, PACKED, WRONG
+from app.ui.packing.shipment_panel import units_mime
+from app.ui.packing.window import ON_PACKED_KEY, ON_PACKED_PRINT
+from tests.ui.helpers import connect_and_sync
+
+
+class FakeClock:
+    """Milliseconds that move only when the test says so."""
+
+    def __init__(self) -> None:
+        self.ms = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.ms
+
+
+def type_keys(widget, clock: FakeClock, value: str, *, gap_ms: float = 4) -> None:
+    for char in value:
+        clock.ms += gap_ms
+        QTest.keyClick(widget, char)
+
+
+def scan(window: PackingWindow, clock: FakeClock, value: str, *, target=None) -> None:
+    """A wedge scanner: fast keys then Enter, into the focused widget (or `target`)."""
+    widget = target or QApplication.focusWidget() or window
+    type_keys(widget, clock, value)
+    clock.ms += 4
+    QTest.keyClick(widget, Qt.Key.Key_Return)
+
+
+def plain_order(context, *, max_units: int = 6) -> int:
+    """An order of 2+ plain lines (no kits, nothing shipped yet), few units, distinct SKUs."""
+    with context.db.read() as session:
+        pks = list(session.exec(select(Order.id).order_by(Order.id)))
+    for pk in pks:
+        view = context.packing.view(pk)
+        lines = view.lines
+        packable = [lines.lines[i] for i in lines.packable_ids()]
+        skus = [line.sku for line in packable]
+        if 2 <= len(packable) <= 3 and not lines.covered_elsewhere and not view.interruption \
+                and all(not line.bound_to_parent and line.sku for line in packable) \
+                and len(set(skus)) == len(skus) and not view.shipments \
+                and sum(line.quantity for line in packable) <= max_units \
+                and any(line.quantity >= 2 for line in packable):
+            return pk
+    pytest.fail("no plain order in the sandbox")
+
+
+@pytest.fixture
+def station(ui_context, sandbox):
+    connection_id = connect_and_sync(ui_context, sandbox)
+    return ui_context, connection_id
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def played():
+    return []
+
+
+@pytest.fixture
+def window(qtbot, station, sync_runner, qsettings, clock, played):
+    context, _ = station
+    win = PackingWindow(context, sync_runner, settings=qsettings,
+                        sounds=ScanSounds(player=lambda path: played.append(path.stem)),
+                        clock=clock)
+    qtbot.addWidget(win)
+    win.show()
+    win.activateWindow()
+    qtbot.waitActive(win)
+    yield win
+    win.listener.uninstall()
+
+
+def test_a_whole_scan_session_by_keyboard(qtbot, station, window, clock, played, sandbox):
+    context, _ = station
+    pk = plain_order(context)
+    name = context.packing.begin(pk).shipments[0].shipment_name
+    assert window.snapshot is None
+
+    # 1. The slip's shipment barcode opens the order, whatever has focus.
+    with qtbot.waitSignal(window.order_opened, timeout=5000):
+        scan(window, clock, "S" + name)
+    assert window.order_pk == pk and window.active_number == 1
+    assert len(window.panels) == 1 and window.banner.kind == INFO
+    panel = window.panels[0]
+    units = dict(panel.shipment.units)
+    lines = window.snapshot.view.lines.lines
+    first, second = list(units)[:2]
+    assert panel.title_label.text() == "Shipment 1 of 1"
+
+    # 2. A unit by its SKU (lower case: scanners and stores disagree about case).
+    scan(window, clock, lines[first].sku.lower())
+    assert window.banner.kind == OK and lines[first].sku in window.banner.text()
+    assert panel.record.verified == {first: 1}
+    assert panel.table.item(panel.row_of(first), 4).text() == f"1 / {units[first]}"
+
+    # 3. A wrong item: refused at once, in red, naming what was scanned.
+    scan(window, clock, "NOT-IN-THIS-BOX")
+    assert window.banner.kind == WRONG and "NOT-IN-THIS-BOX" in window.banner.text()
+    assert window.banner.colour == "#c62828"
+
+    # 4. A unit without a barcode, confirmed by hand with the row's button.
+    confirm = panel.table.cellWidget(panel.row_of(second), 6)
+    qtbot.mouseClick(confirm, Qt.MouseButton.LeftButton)
+    assert window.banner.kind == OK and "by hand" in window.banner.text()
+    assert window.panel(1).record.verified.get(second) == 1
+
+    # 5. A scan while the internal-note field has focus: verified, not typed into the note.
+    panel = window.panel(1)
+    panel.internal_note_edit.setFocus()
+    qtbot.waitUntil(panel.internal_note_edit.hasFocus)
+    remaining = [(i, n - window.panel(1).record.verified.get(i, 0)) for i, n in units.items()]
+    todo = [i for i, left in remaining for _ in range(left)]
+    scan(window, clock, lines[todo[0]].sku)
+    assert panel.internal_note_edit.text() == ""
+    assert window.banner.kind in (OK, PACKED)
+
+    # 6. One too many of a finished line: amber.
+    done_line = next(i for i in units if window.panel(1).record.verified.get(i, 0) == units[i]
+                     and i not in todo[1:])
+    panel.internal_note_edit.setFocus()
+    scan(window, clock, lines[done_line].sku)
+    assert window.banner.kind == OVER and lines[done_line].sku in window.banner.text()
+    assert window.banner.colour == "#ffb300"
+
+    # 7. The rest: the shipment is packed and the tracking field takes the focus.
+    for line_id in todo[1:]:
+        scan(window, clock, lines[line_id].sku)
+    assert window.banner.kind == PACKED
+    panel = window.panel(1)
+    assert panel.shipment.state is ShipmentState.PACKED
+    assert panel.state_label.text() == "PACKED"
+    qtbot.waitUntil(panel.tracking_edit.hasFocus)
+
+    # 8. The label's barcode fills the focused tracking field (and nothing else).
+    scan(window, clock, "1Z999AA10123456784", target=panel.tracking_edit)
+    assert panel.tracking_edit.text() == "1Z999AA10123456784"
+
+    # 9. Ctrl+Enter marks it shipped.
+    with qtbot.waitSignal(window.shipment_shipped, timeout=10_000) as shipped:
+        QTest.keyClick(panel.tracking_edit, Qt.Key.Key_Return,
+                       Qt.KeyboardModifier.ControlModifier)
+    assert shipped.args == [pk, 1]
+    record = context.packing.view(pk).shipments[0]
+    assert record.state is ShipmentState.SHIPPED
+    assert record.details.tracking_numbers == ("1Z999AA10123456784",)
+
+    with context.db.read() as session:
+        results = [s.result for s in session.exec(
+            select(Scan).where(Scan.order_pk == pk).order_by(Scan.id))]
+    assert results[0] == "opened" and "wrong_item" in results and "manual" in results
+    assert "over_scan" in results
+    assert results.count("verified") + results.count("manual") == sum(units.values())
+    assert {"ok", "wrong", "over-scan", "packed"} <= set(played)
+
+
+def test_moving_units_by_buttons_keyboard_and_drag(qtbot, station, window, clock):
+    context, _ = station
+    pk = plain_order(context)
+    with qtbot.waitSignal(window.order_opened, timeout=5000):
+        window.open_order(pk)
+    panel = window.panels[0]
+    first, second = panel.line_ids()[:2]
+
+    # "New shipment" with the selected line's units
+    panel.select_line(second)
+    with qtbot.waitSignal(window.plan_changed, timeout=5000):
+        qtbot.mouseClick(panel.new_button, Qt.MouseButton.LeftButton)
+    assert [p.title_label.text() for p in window.panels] == ["Shipment 1 of 2",
+                                                             "Shipment 2 of 2"]
+    assert second in window.panel(2).line_ids() and second not in window.panel(1).line_ids()
+
+    # "Move to ▸ Shipment 2" with a quantity of one unit of a multi-unit line
+    multi = next(i for i, n in window.panel(1).shipment.units.items() if n >= 2)
+    panel = window.panel(1)
+    panel.select_line(multi)
+    panel.quantity_spin.setValue(1)
+    action = next(a for a in panel.move_menu.actions() if a.text() == "Shipment 2")
+    with qtbot.waitSignal(window.plan_changed, timeout=5000):
+        action.trigger()
+    assert window.panel(2).shipment.units[multi] == 1
+
+    # Keyboard: Ctrl+Shift+Left moves the selected line of shipment 2 back to shipment 1
+    window.activate_shipment(2)
+    panel = window.panel(2)
+    panel.select_line(second)
+    panel.table.setFocus()
+    with qtbot.waitSignal(window.plan_changed, timeout=5000):
+        QTest.keyClick(panel.table, Qt.Key.Key_Left,
+                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert second in window.panel(1).line_ids()
+
+    # Drag and drop: a line of shipment 1 dropped on shipment 2
+    source = window.panel(1)
+    target = window.panel(2)
+    first = source.line_ids()[0]
+    had = target.shipment.units.get(first, 0)
+    mime: QMimeData = units_mime(pk, 1, first, 1)
+    drop = QDropEvent(QPointF(20, 20), Qt.DropAction.MoveAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.plan_changed, timeout=5000):
+        target.dropEvent(drop)
+    assert window.panel(2).shipment.units.get(first) == had + 1
+
+    # Ctrl+M merges everything back into one shipment; Ctrl+Z undoes the merge
+    window.panel(1).table.setFocus()
+    with qtbot.waitSignal(window.plan_changed, timeout=5000):
+        QTest.keyClick(window.panel(1).table, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    assert len(window.panels) == 1
+    window.panel(1).table.setFocus()
+    with qtbot.waitSignal(window.plan_changed, timeout=5000):
+        QTest.keyClick(window.panel(1).table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(window.panels) == 2
+
+    # Keyboard: Ctrl+Shift+Right on the last shipment makes a new one
+    window.activate_shipment(2)
+    window.panel(2).table.setFocus()
+    with qtbot.waitSignal(window.plan_changed, timeout=5000):
+        QTest.keyClick(window.panel(2).table, Qt.Key.Key_Right,
+                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert len(window.panels) in (2, 3)  # a one-line shipment moved whole leaves no empty one
+    assert window.active_number == len(window.panels)
+    assert sum(sum(p.shipment.units.values()) for p in window.panels) == sum(
+        context.packing.view(pk).plan.by_number(1).units.values()) + sum(
+        sum(s.units.values()) for _, s, _ in context.packing.view(pk).numbered()[1:])
+
+
+def test_an_interruption_must_be_acknowledged(qtbot, station, window, sandbox):
+    context, _ = station
+    pk = plain_order(context)
+    with qtbot.waitSignal(window.order_opened, timeout=5000):
+        window.open_order(pk)
+    order_id = context.repos.orders.get(pk).snapshot.order_id
+    sandbox.control.advance_clock(minutes=2)
+    sandbox.control.cancel_order(order_id)
+    with context.db.write() as session:  # read over a minute ago: shipping re-reads it
+        session.execute(update(Order).where(Order.id == pk).values(
+            last_read_at=datetime.now(timezone.utc) - timedelta(minutes=5)))
+
+    panel = window.panel(1)
+    qtbot.mouseClick(panel.ship_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.interruption_box is not None
+                    and window.interruption_box.isVisible(), timeout=10_000)
+    box = window.interruption_box
+    assert box.textFormat() == Qt.TextFormat.PlainText
+    assert "cancelled in the store" in box.text()
+    assert window.banner.kind == ERROR
+    assert context.packing.view(pk).shipments[0].state is not ShipmentState.SHIPPED
+
+    with qtbot.waitSignal(window.shipment_shipped, timeout=10_000):
+        qtbot.mouseClick(box.acknowledge_button, Qt.MouseButton.LeftButton)
+    view = context.packing.view(pk)
+    assert view.shipments[0].state is ShipmentState.SHIPPED and view.interruption == ""
+
+
+def test_errors_are_messages_in_the_panel_not_crashes(qtbot, station, window):
+    context, _ = station
+    pk = plain_order(context)
+    with qtbot.waitSignal(window.order_opened, timeout=5000):
+        window.open_order(pk)
+    errors = []
+    window.error_shown.connect(errors.append)
+    window.undo()  # nothing to undo: a PackingError
+    assert errors and "no split or merge to undo" in errors[-1]
+    assert window.banner.kind == ERROR
+    panel = window.panel(1)
+    assert panel.error_label.isVisible() and "undo" in panel.error_label.text()
+
+    panel.fee_edit.setText("twelve")
+    qtbot.mouseClick(panel.ship_button, Qt.MouseButton.LeftButton)
+    assert "not a number" in panel.error_label.text()
+    assert context.packing.view(pk).shipments[0].state is ShipmentState.OPEN
+
+    window.move_selected(-1)  # no shipment before the first
+    assert window.banner.kind == ERROR
+
+
+def test_store_text_is_plain_text(qtbot, station, window):
+    context, _ = station
+    pk = plain_order(context)
+    with context.db.write() as session:
+        session.execute(text("UPDATE orders SET customer_name = '<b>Bold</b> <img src=x>' "
+                             "WHERE id = :pk"), {"pk": pk})
+    with qtbot.waitSignal(window.order_opened, timeout=5000):
+        window.open_order(pk)
+    assert "<b>Bold</b>" in window.customer_label.text()
+    data_labels = [window.order_label, window.customer_label, window.extras_label,
+                   window.interruption_label, window.banner.title_label,
+                   window.banner.detail_label, window.station_bar.station_label]
+    for panel in window.panels:
+        data_labels += [panel.title_label, panel.name_label, panel.error_label]
+    assert all(label.textFormat() == Qt.TextFormat.PlainText for label in data_labels)
+    assert all(isinstance(label, QLabel) for label in data_labels)
+
+
+def test_station_and_packer_switch_in_one_step(qtbot, station, window, clock):
+    context, _ = station
+    repo = StationRepository(context.db)
+    bar = window.station_bar
+    bar.rename_station("Bench 3")
+    assert repo.get(STATION_NAME_KEY) == "Bench 3" and bar.station_label.text() == "Bench 3"
+
+    window.activateWindow()
+    QTest.keyClick(window, Qt.Key.Key_P,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert bar.packer_combo.hasFocus()
+    bar.packer_combo.lineEdit().clear()
+    with qtbot.waitSignal(bar.packer_switched, timeout=5000):
+        # typed slowly by a person: the listener gives the keys back to the combo's field
+        for char in "Ana":
+            clock.ms += 200
+            QTest.keyClick(bar.packer_combo.lineEdit(), char)
+        qtbot.waitUntil(lambda: bar.packer_combo.currentText() == "Ana")
+        clock.ms += 200
+        QTest.keyClick(bar.packer_combo.lineEdit(), Qt.Key.Key_Return)
+    assert repo.get(PACKER_KEY) == "Ana" and context.station().packer == "Ana"
+    before = bar.packer
+    bar.switch_packer("Bo")
+    chip = next(c for c in bar.chips if c.text() == "Ana")
+    with qtbot.waitSignal(bar.packer_switched, timeout=5000):
+        qtbot.mouseClick(chip, Qt.MouseButton.LeftButton)  # one click back to Ana
+    assert context.station().packer == "Ana" and before == "Ana"
+
+    pk = plain_order(context)
+    with qtbot.waitSignal(window.scan_handled, timeout=5000):
+        window.scan(context.packing.begin(pk).shipments[0].shipment_name)
+    with context.db.read() as session:
+        last = session.exec(select(Scan).order_by(Scan.id.desc())).first()
+    assert (last.station, last.packer) == ("Bench 3", "Ana")
+
+
+def test_on_the_last_unit_the_slip_is_requested(qtbot, station, window, qsettings):
+    context, _ = station
+    qsettings.setValue(ON_PACKED_KEY, ON_PACKED_PRINT)
+    pk = plain_order(context)
+    with qtbot.waitSignal(window.order_opened, timeout=5000):
+        window.open_order(pk)
+    units = dict(window.panel(1).shipment.units)
+    requested = []
+    window.slip_requested.connect(lambda order, number: requested.append((order, number)))
+    for line_id, count in units.items():
+        for _ in range(count):
+            window.confirm_unit(1, line_id)
+    assert requested == [(pk, 1)]
+    assert window.banner.kind == PACKED
+
