@@ -287,7 +287,9 @@ class Shipment(SQLModel, table=True):
     """PackDesk's unit of packing work."""
 
     __tablename__ = "shipments"
-    __table_args__ = (UniqueConstraint("order_pk", "number"),)
+    # AUTOINCREMENT: ids are never reused, so a shipment name PD-{station}-{id} printed on a
+    # slip (or sent to the store) can never come to mean another shipment after a merge.
+    __table_args__ = (UniqueConstraint("order_pk", "number"), {"sqlite_autoincrement": True})
     id: int | None = Field(default=None, primary_key=True)
     order_pk: int = _fk("orders.id")
     number: int  # 1, 2, ... within the order, as printed on slips

@@ -42,12 +42,13 @@ from app.db.tables import Print, Shipment
 from app.domain.packing import MOVABLE, PlannedShipment, ShipmentState
 from app.domain.scanning import shipment_name_in
 from app.errors import ConfigurationError, PackDeskError
-from app.slips import (PageSize, PickList, PickShipment, SlipLine, SlipOptions, SlipShipment,
-                       SlipsCancelled, Storefront, render_pick_list, render_slips)
-from app.slips.document import Progress
+import app.slips as documents  # renderers load on first use (reportlab is slow to import)
+from app.slips.model import (PageSize, PickList, PickShipment, SlipLine, SlipOptions,
+                             SlipShipment, Storefront)
 
 if TYPE_CHECKING:
     from app.context import AppContext
+    from app.slips.document import Progress
     from app.services.packing import PackingService, PackingView, Station
 
 log = logging.getLogger(__name__)
@@ -315,7 +316,7 @@ class SlipService:
         targets = list(targets)
         for done, target in enumerate(targets):
             if cancel is not None and cancel.is_set():  # a big batch reads for a while
-                raise SlipsCancelled(done, len(targets))
+                raise documents.SlipsCancelled(done, len(targets))
             view = self._packing.view(target.order_pk)  # refuses an order gone from the cache
             order = view.order
             numbered = view.numbered()
@@ -341,18 +342,19 @@ class SlipService:
     # --- building the PDF (the "pdf" pool's single thread) -----------------------------------
 
     def render(self, prepared: PreparedSlips, options: SlipOptions,
-               out: str | Path | BinaryIO, *, progress: Progress | None = None,
+               out: str | Path | BinaryIO, *, progress: "Progress | None" = None,
                cancel: threading.Event | None = None) -> SlipDocument:
-        pages = render_slips(prepared.shipments, options, out, progress=progress, cancel=cancel)
+        pages = documents.render_slips(prepared.shipments, options, out, progress=progress,
+                                       cancel=cancel)
         return SlipDocument(SLIP, Path(out) if isinstance(out, (str, Path)) else None, pages,
                             prepared.items, options.page_size, title="Packing slips")
 
     def render_pick_list(self, prepared: PreparedPickList, options: SlipOptions,
-                         out: str | Path | BinaryIO, *, progress: Progress | None = None,
+                         out: str | Path | BinaryIO, *, progress: "Progress | None" = None,
                          cancel: threading.Event | None = None) -> SlipDocument:
         if cancel is not None and cancel.is_set():
-            raise SlipsCancelled(0, 1)
-        pages = render_pick_list(prepared.pick_list, options, out)
+            raise documents.SlipsCancelled(0, 1)
+        pages = documents.render_pick_list(prepared.pick_list, options, out)
         if progress is not None:
             progress(1, 1)
         return SlipDocument(PICK_LIST, Path(out) if isinstance(out, (str, Path)) else None,
@@ -360,7 +362,7 @@ class SlipService:
                             prepared.pick_list.title, prepared.pick_list.reprint)
 
     def build(self, job: SlipJob, out: str | Path | BinaryIO, *,
-              progress: Progress | None = None,
+              progress: "Progress | None" = None,
               cancel: threading.Event | None = None) -> SlipDocument:
         """Prepare and render a job: what the GUI's "pdf" pool runs."""
         if job.kind == PICK_LIST:
@@ -391,7 +393,7 @@ class SlipService:
                             quantity_other_shipments=1, bin_location="A-1",
                             image=icon if icon.exists() else None),),
             is_gift=True, gift_message="Warm-up", customer_notes="Warm-up")
-        return render_slips([sample], SlipOptions(), BytesIO())
+        return documents.render_slips([sample], SlipOptions(), BytesIO())
 
     # --- the print log ------------------------------------------------------------------------
 

@@ -1,12 +1,32 @@
 """Packing slips and pick lists as PDF (reportlab, no Qt).
 
 Render on ONE PDF worker thread: reportlab is not thread-safe.
+
+The input dataclasses import at once; the renderers (and reportlab, a third of a second to
+import) only when first used, so the desktop app's start-up does not pay for them.
 """
-from app.slips.document import SlipsCancelled
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from app.slips.model import (PageSize, PickList, PickShipment, SlipLine, SlipOptions,
                              SlipShipment, Storefront)
-from app.slips.packing_slip import render_slips
-from app.slips.pick_list import render_pick_list
+
+if TYPE_CHECKING:
+    from app.slips.document import SlipsCancelled
+    from app.slips.packing_slip import render_slips
+    from app.slips.pick_list import render_pick_list
 
 __all__ = ["PageSize", "PickList", "PickShipment", "SlipLine", "SlipOptions", "SlipShipment",
            "SlipsCancelled", "Storefront", "render_pick_list", "render_slips"]
+
+_LAZY = {"SlipsCancelled": "app.slips.document", "render_slips": "app.slips.packing_slip",
+         "render_pick_list": "app.slips.pick_list"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(name)

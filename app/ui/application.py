@@ -8,17 +8,21 @@ import shutil
 import sys
 import tempfile
 
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+# The app's own (Qt-free) modules first: once PySide6 is imported, its import hook reads the
+# source of every module imported after it (shibokensupport's __feature__ check), which costs
+# a quarter of a second at start-up for SQLAlchemy and SQLModel alone.
+from app import APP_ID, APP_NAME, __version__  # isort: skip
+from app.bootstrap import build_context  # isort: skip
+from app.context import AppContext  # isort: skip
+from app.errors import PackDeskError  # isort: skip
+from app.logs import describe_exception  # isort: skip
+from app.paths import resolve_paths, resources_dir  # isort: skip
+from app.secrets import SecretStore  # isort: skip
 
-from app import APP_ID, APP_NAME, __version__
-from app.bootstrap import build_context
-from app.context import AppContext
-from app.errors import PackDeskError
-from app.logs import describe_exception
-from app.paths import resolve_paths, resources_dir
-from app.secrets import SecretStore
-from app.ui.errors import ErrorReporter
+from PySide6.QtGui import QIcon  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+
+from app.ui.errors import ErrorReporter  # noqa: E402
 
 log = logging.getLogger(__name__)
 

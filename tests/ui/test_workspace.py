@@ -150,7 +150,7 @@ def test_tags_and_holds_for_a_multi_row_selection(qtbot, ui_context, sync_runner
     assert set(pks) <= set(window.model.order_pks())
 
 
-def test_shortcuts_and_disabled_print_placeholder(qtbot, ui_context, sync_runner, qsettings):
+def test_shortcuts_cover_the_frequent_actions(qtbot, ui_context, sync_runner, qsettings):
     window = _window(qtbot, ui_context, sync_runner, qsettings)
     shortcuts = {a.text().replace("&", ""): a.shortcut().toString() for a in window.actions()}
     assert shortcuts["Find orders"] == "Ctrl+F"
@@ -159,9 +159,31 @@ def test_shortcuts_and_disabled_print_placeholder(qtbot, ui_context, sync_runner
     assert shortcuts["Hold / release…"] == "Ctrl+H"
     assert shortcuts["Connections…"] == "Ctrl+,"
     assert shortcuts["Quit"] == "Ctrl+Q"
-    assert shortcuts["Print packing slip"] == "Ctrl+P"
-    assert not window.print_action.isEnabled()
-    assert window.print_action.toolTip() == "Packing slips arrive with the slips feature"
+    assert shortcuts["Print packing slips…"] == "Ctrl+P"
+    assert shortcuts["Print pick list…"] == "Ctrl+Shift+K"
+    assert shortcuts["Pack order"] == "Ctrl+Return"
+    assert shortcuts["Outbox…"] == "Ctrl+Shift+O"
+    assert not window.print_action.isEnabled()  # nothing selected yet
+
+
+def test_print_slips_of_the_selection_and_pack_with_enter(qtbot, ui_context, sync_runner,
+                                                        qsettings, sandbox):
+    from app.ui.dialogs.slip_preview import SlipPreviewDialog
+
+    connect_and_sync(ui_context, sandbox)
+    window = _window(qtbot, ui_context, sync_runner, qsettings)
+    window.table.selectRow(0)
+    assert window.print_action.isEnabled()
+    window.print_action.trigger()
+    dialog = next(w for w in window.findChildren(SlipPreviewDialog))
+    qtbot.waitUntil(lambda: dialog._document is not None, timeout=20_000)
+    assert dialog._document.pages >= 1
+    dialog.close()
+    pk = window.model.order_pk(0)
+    window._row_activated(window.model.index(0, 0))  # Enter / double-click on the row
+    packing = window.packing_window()
+    assert packing.isVisible() and packing.snapshot.order_pk == pk
+    packing.close()
 
 
 def test_window_state_is_remembered_in_the_given_settings(qtbot, ui_context, sync_runner,

@@ -33,7 +33,7 @@ from app.ui.models.order_table import ORDER_PK_ROLE, OrderTableModel, format_dat
 from app.ui.outbox_controller import OutboxController
 from app.ui.packing.scanner import ScanListener
 from app.ui.sync_controller import SyncController
-from app.ui.tasks import DB, TaskRunner
+from app.ui.tasks import DB, PDF, TaskRunner
 from app.ui.widgets.order_detail import OrderDetailPane, load_order_detail
 
 log = logging.getLogger(__name__)
@@ -109,6 +109,8 @@ class MainWindow(QMainWindow):
         self.outbox = OutboxController(context.outbox, runner, self)
         self.outbox.pushed.connect(self._pushed)
         self._auto_push = auto_sync
+        if auto_sync:  # fonts and reportlab loaded before the first slip is asked for
+            QTimer.singleShot(1500, lambda: runner.submit(PDF, context.slips.warm_up))
         self._packing = None
         # Scanning a slip or tracking label over the order list opens it for packing.
         self.scan_listener = ScanListener(parent=self)
@@ -239,10 +241,15 @@ class MainWindow(QMainWindow):
                                         self.tr("Fetch new and changed orders from the stores"))
         self.sync_button.setDefaultAction(self.sync_action)
         self.sync_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.print_action = self._action(self.tr("&Print packing slip"), QKeySequence("Ctrl+P"),
-                                         None,
-                                         self.tr("Packing slips arrive with the slips feature"))
-        self.print_action.setEnabled(False)
+        self.print_action = self._action(self.tr("&Print packing slips…"),
+                                         QKeySequence("Ctrl+P"), self.print_selected_slips,
+                                         self.tr("Preview and print the slips of the selected "
+                                                 "orders"))
+        self.pick_list_action = self._action(self.tr("Print pic&k list…"),
+                                             QKeySequence("Ctrl+Shift+K"),
+                                             self.print_pick_list,
+                                             self.tr("A pick list of the selected orders, "
+                                                     "sorted by bin"))
         self.add_tag_action = self._action(self.tr("Add &tag…"), QKeySequence("Ctrl+T"),
                                            self.add_tag, self.tr("Tag the selected orders"))
         self.remove_tag_action = self._action(self.tr("&Remove tag…"),
@@ -275,8 +282,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         orders_menu = menu.addMenu(self.tr("&Orders"))
         for action in (self.find_action, self.sync_action, None, self.pack_action,
-                       None, self.add_tag_action,
-                       self.remove_tag_action, self.hold_action, None, self.print_action,
+                       self.print_action, self.pick_list_action, None, self.add_tag_action,
+                       self.remove_tag_action, self.hold_action, None, self.outbox_action,
                        self.admin_action):
             if action is None:
                 orders_menu.addSeparator()
@@ -643,7 +650,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def _selection_changed(self, *_args) -> None:
         has = bool(self.table.selectionModel().selectedRows())
-        for action in (self.add_tag_action, self.remove_tag_action, self.hold_action):
+        for action in (self.add_tag_action, self.remove_tag_action, self.hold_action,
+                       self.print_action, self.pick_list_action, self.pack_action):
             action.setEnabled(has)
 
     @Slot()
@@ -698,7 +706,35 @@ class MainWindow(QMainWindow):
 
     @Slot(int, int)
     def print_slip_for(self, order_pk: int, number: int) -> None:
-        self.print_slips([(order_pk, number)])
+        from app.services.slips import SlipTarget, slip_job
+
+        self._preview(slip_job([SlipTarget(order_pk, number)]))
+
+    @Slot()
+    def print_selected_slips(self) -> None:
+        from app.services.slips import SlipTarget, slip_job
+
+        pks = self.selected_order_pks()
+        if pks:
+            self._preview(slip_job([SlipTarget(pk) for pk in pks]))
+
+    @Slot()
+    def print_pick_list(self) -> None:
+        from app.services.slips import SlipTarget, pick_list_job
+
+        pks = self.selected_order_pks()
+        if pks:
+            self._preview(pick_list_job([SlipTarget(pk) for pk in pks],
+                                        title=self.tr("Pick list")))
+
+    def _preview(self, job) -> None:
+        """Slips and pick lists are built on the PDF thread and previewed before printing."""
+        from app.ui.dialogs.slip_preview import SlipPreviewDialog
+
+        dialog = SlipPreviewDialog(self._context.slips, job, self._runner, self._settings,
+                                   station_key=self._context.station_id, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     # --- tags and holds (written on the db pool) --------------------------------------------
 

@@ -377,7 +377,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['order_pk'], ['orders.id'], name=op.f('fk_shipments_order_pk_orders'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_shipments')),
     sa.UniqueConstraint('order_pk', 'number', name=op.f('uq_shipments_order_pk')),
-    sa.UniqueConstraint('shipment_name', name=op.f('uq_shipments_shipment_name'))
+    sa.UniqueConstraint('shipment_name', name=op.f('uq_shipments_shipment_name')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('shipments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_shipments_order_pk'), ['order_pk'], unique=False)
