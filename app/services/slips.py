@@ -42,6 +42,7 @@ from app.db.tables import Print, Shipment
 from app.domain.packing import MOVABLE, PlannedShipment, ShipmentState
 from app.domain.scanning import shipment_name_in
 from app.errors import ConfigurationError, PackDeskError
+from app.services.images import LazyHttpClient, download_image, image_cache_path
 import app.slips as documents  # renderers load on first use (reportlab is slow to import)
 from app.slips.model import (PageSize, PickList, PickShipment, SlipLine, SlipOptions,
                              SlipShipment, Storefront)
@@ -60,7 +61,6 @@ SLIP, PICK_LIST = "slip", "pick_list"
 PRINTER, PDF, PREVIEW = "printer", "pdf", "preview"
 OUTPUTS = (PRINTER, PDF, PREVIEW)
 COUNTED_OUTPUTS = (PRINTER, PDF)  # what makes the next print a REPRINT
-MAX_IMAGE_BYTES = 5_000_000
 PREFETCH_THREADS = 6
 
 
@@ -154,37 +154,6 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def image_cache_path(cache_dir: Path, url: str) -> Path:
-    """The same place the GUI's thumbnail cache uses, so each picture is fetched once."""
-    digest = hashlib.sha256(url.encode("utf-8")).hexdigest()
-    return cache_dir / "images" / digest[:2] / f"{digest}.img"
-
-
-class LazyHttpClient:
-    """An httpx.Client made on first use: start-up does not pay for TLS setup (~50 ms) when no
-    slip needs a picture. Call it for the client; close() at shutdown."""
-
-    def __init__(self, factory: Callable[[], httpx.Client] | None = None) -> None:
-        # Short timeouts: a packer waits for the slip; a picture that is slow is left off.
-        self._factory = factory or (lambda: httpx.Client(
-            timeout=httpx.Timeout(5.0, connect=2.0), headers={"User-Agent": "PackDesk"},
-            limits=httpx.Limits(max_connections=PREFETCH_THREADS)))
-        self._client: httpx.Client | None = None
-        self._lock = threading.Lock()
-
-    def __call__(self) -> httpx.Client:
-        with self._lock:
-            if self._client is None:
-                self._client = self._factory()
-            return self._client
-
-    def close(self) -> None:
-        with self._lock:
-            if self._client is not None:
-                self._client.close()
-                self._client = None
-
-
 def make_image_client() -> LazyHttpClient:
     return LazyHttpClient()
 
@@ -227,16 +196,7 @@ class ImageFetcher:
             return None
         try:
             client = self._http if isinstance(self._http, httpx.Client) else self._http()
-            response = client.get(url, follow_redirects=True)
-            response.raise_for_status()
-            kind = response.headers.get("content-type", "")
-            if not kind.startswith("image/") or len(response.content) > MAX_IMAGE_BYTES:
-                raise ValueError(f"not a usable image ({kind}, {len(response.content)} bytes)")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(f"{target.name}.{threading.get_ident()}.part")
-            partial.write_bytes(response.content)
-            partial.replace(target)
-            return target
+            return download_image(client, url, target)
         except (httpx.HTTPError, OSError, ValueError) as exc:
             log.info("Image %s left off the slip: %s", url, exc)
             with self._lock:

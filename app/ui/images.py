@@ -5,39 +5,20 @@ each URL is fetched once per session at most (failures are remembered, not retri
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QPainter, QPixmap
 
+if TYPE_CHECKING:
+    import httpx
+
+from app.services.images import LazyHttpClient, download_image, image_cache_path
 from app.ui.tasks import NETWORK, TaskRunner
 
 log = logging.getLogger(__name__)
-
-MAX_IMAGE_BYTES = 5_000_000
-
-
-def cache_path(cache_dir: Path, url: str) -> Path:
-    digest = hashlib.sha256(url.encode("utf-8")).hexdigest()
-    return cache_dir / "images" / f"{digest[:2]}" / f"{digest}.img"
-
-
-def download(http: httpx.Client, url: str, target: Path) -> Path:
-    """Runs on a network worker: fetch, check it is an image of sane size, write atomically."""
-    response = http.get(url, follow_redirects=True)
-    response.raise_for_status()
-    kind = response.headers.get("content-type", "")
-    if not kind.startswith("image/") or len(response.content) > MAX_IMAGE_BYTES:
-        raise ValueError(f"not a usable image ({kind}, {len(response.content)} bytes)")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".part")
-    partial.write_bytes(response.content)
-    partial.replace(target)
-    return target
-
 
 def placeholder(size: int) -> QPixmap:
     pixmap = QPixmap(size, size)
@@ -58,8 +39,8 @@ class ImageCache(QObject):
         super().__init__(parent)
         self._dir = cache_dir
         self._runner = runner
-        self._owns_http = http is None
-        self._http = http or httpx.Client(timeout=httpx.Timeout(10.0, connect=5.0))
+        # Made on the first download: start-up does not pay for an HTTP client it may not use.
+        self._http = (lambda: http) if http is not None else LazyHttpClient()
         self._pending: set[str] = set()
         self._failed: set[str] = set()
 
@@ -67,7 +48,7 @@ class ImageCache(QObject):
         """The cached file for url, or None (and a download is started if worth trying)."""
         if not url:
             return None
-        target = cache_path(self._dir, url)
+        target = image_cache_path(self._dir, url)
         if target.exists():
             return target
         if url not in self._pending and url not in self._failed \
@@ -79,7 +60,7 @@ class ImageCache(QObject):
 
     def _fetch(self, url: str) -> tuple[str, str]:
         try:
-            return url, str(download(self._http, url, cache_path(self._dir, url)))
+            return url, str(download_image(self._http(), url, image_cache_path(self._dir, url)))
         except Exception as exc:
             raise _ImageFailed(url, exc) from exc
 
@@ -97,7 +78,7 @@ class ImageCache(QObject):
         log.info("Image %s not downloaded: %s", url, getattr(exc, "cause", exc))
 
     def close(self) -> None:
-        if self._owns_http:
+        if isinstance(self._http, LazyHttpClient):  # a client passed in is its owner's to close
             self._http.close()
 
 
