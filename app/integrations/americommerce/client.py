@@ -356,13 +356,19 @@ class AmeriCommerceClient:
                      "Cache-Control": "no-cache"},
             **({"timeout": self._timeout} if self._timeout else {}))
         permit = self.throttle.acquire()
-        limit: CallLimit | None = None
         started = time.perf_counter()
         try:
             response = self._http.send(request, follow_redirects=False)
-            limit = parse_call_limit(response.headers.get("X-AC-Call-Limit"))
-        finally:
-            self.throttle.done(permit, limit)
+        except _NOT_SENT_ERRORS:
+            # Never reached the store, so it counted nothing: offline retries must not use up
+            # the allowance (before the first answer we assume the smallest plan's 5 calls).
+            self.throttle.release(permit)
+            raise
+        except BaseException:
+            self.throttle.done(permit, None)
+            raise
+        limit = parse_call_limit(response.headers.get("X-AC-Call-Limit"))
+        self.throttle.done(permit, limit)
         self._stats.response(response, limit)
         log.debug("%s %s -> %s in %.0f ms (limit %s)", call.method, request.url.path,
                   response.status_code, (time.perf_counter() - started) * 1000, limit)

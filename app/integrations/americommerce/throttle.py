@@ -139,6 +139,11 @@ class Throttle:
             if limit is not None:
                 self._learn(now, limit)
 
+    def release(self, permit: Permit) -> None:
+        """The call never reached the store (connection refused, DNS): it takes no slot."""
+        with self._lock:
+            self._log.pop(permit.ticket, None)
+
     def block_for(self, seconds: float | None) -> None:
         """The store said 429: nobody calls before `seconds` (+margin); unknown -> a full window."""
         delay = self._span if seconds is None else seconds + self._retry_after_margin

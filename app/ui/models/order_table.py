@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from PySide6.QtCore import (QAbstractTableModel, QCoreApplication, QModelIndex,
-                            QPersistentModelIndex, Qt, Signal)
+                            QPersistentModelIndex, Qt, QTimer, Signal)
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.db.repositories.order_queries import (NEW, PACKED, PACKING, SHIPPED, STATE_FLAGGED,
@@ -23,6 +23,9 @@ from app.domain.connection_settings import StatusInfo
 
 BLOCK = 120  # rows fetched per query around the one being painted
 FIRST_ROWS = 400  # ids fetched at once on a new query; the rest arrive from the db thread
+# The complete id list waits for the typing to pause: fetching 100,000 ids per keystroke on
+# the db thread would compete with the next keystroke for the interpreter.
+FULL_LOAD_DELAY_MS = 150
 
 # Runs a full id query off the GUI thread and hands the ids back on it.
 Background = Callable[[Callable[[], list[int]], Callable[[list[int]], None]], None]
@@ -93,6 +96,11 @@ class OrderTableModel(QAbstractTableModel):
         # Without a background runner every query loads the whole view at once (tests).
         self._background = background
         self._generation = 0
+        self._pending_full: tuple | None = None
+        self._full_timer = QTimer(self)
+        self._full_timer.setSingleShot(True)
+        self._full_timer.setInterval(FULL_LOAD_DELAY_MS)
+        self._full_timer.timeout.connect(self._load_the_rest)
         self._columns = columns()
         self._states = state_labels()
         self._filter = OrderFilter()
@@ -141,10 +149,17 @@ class OrderTableModel(QAbstractTableModel):
         first = self._queries.ids(self._filter, statuses, limit=FIRST_ROWS)
         if len(first) == FIRST_ROWS:
             self._complete = False
-            generation, order_filter = self._generation, self._filter
-            self._background(lambda: self._full_ids(generation, order_filter, statuses),
-                             lambda ids: self._completed(generation, ids))
+            self._pending_full = (self._generation, self._filter, statuses)
+            self._full_timer.start()
         return first
+
+    def _load_the_rest(self) -> None:
+        if self._pending_full is None or self._background is None:
+            return
+        generation, order_filter, statuses = self._pending_full
+        self._pending_full = None
+        self._background(lambda: self._full_ids(generation, order_filter, statuses),
+                         lambda ids: self._completed(generation, ids))
 
     def _full_ids(self, generation: int, order_filter: OrderFilter,
                   statuses: dict[int, list[StatusInfo]]) -> list[int] | None:

@@ -152,3 +152,17 @@ def test_shared_by_threads_without_exceeding_the_limit(clock):
         thread.join()
     assert sum(store.counts.values()) == 60
     assert store.too_many == 0
+
+
+def test_a_call_that_never_reached_the_store_takes_no_slot():
+    from app.integrations.americommerce.throttle import SMALLEST_PLAN_MAX, Throttle
+
+    now = [0.0]
+    throttle = Throttle(clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
+    for _ in range(SMALLEST_PLAN_MAX * 3):  # offline: every connect fails at once
+        throttle.release(throttle.acquire())
+    assert now[0] == 0.0  # nobody waited for a window
+    for _ in range(SMALLEST_PLAN_MAX):
+        throttle.done(throttle.acquire())
+    throttle.acquire()  # the sixth real call of the window has to wait
+    assert now[0] > 9.0
