@@ -75,6 +75,11 @@ def _post_shipment(s: Store, m: Mutations, req: ApiRequest, _seg: list[str]) -> 
     return (201 if created else 200), _shown(s, "order_shipments", doc, req)
 
 
+def _delete_shipment(_s: Store, m: Mutations, req: ApiRequest, seg: list[str]) -> tuple[int, Any]:
+    m.delete_shipment(seg[1], token=req.token)
+    return 204, None  # the docs say 204; the OpenAPI file says 200 (API.md §5)
+
+
 def _put_shipment(s: Store, m: Mutations, req: ApiRequest, seg: list[str]) -> tuple[int, Any]:
     doc = m.upsert_shipment(req.body, shipment_id=seg[1], token=req.token)[1]
     return 200, _shown(s, "order_shipments", doc, req)
@@ -109,6 +114,7 @@ def _build_routes() -> list[tuple[str, str, Handler]]:
         ("POST", "/inventory/remove", _inventory_change),
         ("POST", "/order_shipments", _post_shipment),
         ("PUT", "/order_shipments/{id}", _put_shipment),
+        ("DELETE", "/order_shipments/{id}", _delete_shipment),
         ("PUT", "/orders/{id}", _put_order),
         ("PUT", "/orders/{id}/status", _put_status),
         ("POST", "/products", _post_product),

@@ -153,6 +153,16 @@ class Mutations:
                       "order_shipments", shipment["id"], body, token, order_id=order["id"])
         return created, shipment
 
+    def delete_shipment(self, shipment_id: Any, source: str = "api",
+                        token: str | None = None) -> None:
+        """DELETE /order_shipments/{id}: the shipment goes; its order's updated_at moves."""
+        with self.store.transaction():
+            shipment = self._require("order_shipments", shipment_id, "order shipment")
+            self.store.delete("order_shipments", shipment["id"])
+            self._touch_order(shipment["order_id"], self._now())
+            self._log("shipment_deleted", source, "order_shipments", shipment["id"], None, token,
+                      order_id=shipment["order_id"])
+
     def _new_shipment(self, order_id: int, stamp: str) -> Doc:
         doc: Doc = {key: None for key in _SHIPMENT_FIELDS}
         doc.update(id=self.store.next_id("order_shipments"), order_id=order_id, shipped_at=stamp,

@@ -177,6 +177,10 @@ class Store:
             self._db.execute(f"INSERT OR REPLACE INTO {table} VALUES (?,?,?,?,?,?)",
                              self._row(table, doc))
 
+    def delete(self, table: str, doc_id: int) -> None:
+        with self.lock:
+            self._db.execute(f"DELETE FROM {table} WHERE id=?", (doc_id,))
+
     def get(self, table: str, doc_id: int) -> Doc | None:
         with self.lock:
             row = self._db.execute(f"SELECT doc, embedded FROM {table} WHERE id=?",

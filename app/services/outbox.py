@@ -23,10 +23,8 @@ read under a minute ago. If the store cancelled or declined it, or another tool'
 already cover the units, the entry stops, the order is flagged and nothing is sent. Statuses and
 shipments PackDesk made itself (`PD-*`) never stop anything.
 
-Void: the sandbox (like the vendor docs' ambiguity about DELETE) does not serve
-`DELETE /order_shipments/{id}`, so a void neutralises the pushed shipment instead:
-`PUT /order_shipments/{id}` with every line at quantity 0 and tracking cleared (see
-`void_request`). The store keeps an empty shipment under our name; nothing counts as shipped.
+Void: a pushed shipment that is voided is deleted from the store
+(`DELETE /order_shipments/{id}`); a 404 means an earlier try already did it.
 
 Test seam: `hook(point, entry)` is called at "before_send", "after_send" (response in hand,
 nothing committed) and "after_commit". It defaults to None and production never sets it; the
@@ -239,21 +237,9 @@ def status_request(order_id: int, status_id: int, notify: bool) -> StoreRequest:
     return StoreRequest("PUT", path, {"order_status_id": status_id})
 
 
-def void_request(order: CachedOrder, record: ShipmentRecord,
-                 store_shipment_id: int) -> StoreRequest:
-    """Neutralise a pushed shipment: every line at 0, tracking cleared (no DELETE route)."""
-    line_ids = set(record.units)
-    for shipment in order.snapshot.shipments:
-        if shipment.shipment_id == store_shipment_id:
-            line_ids |= {line.line_id for line in shipment.lines}
-    return StoreRequest("PUT", f"/order_shipments/{store_shipment_id}", {
-        "order_id": order.snapshot.order_id,
-        "shipment_name": record.shipment_name,
-        "tracking_numbers": "",
-        "tracking_url": "",
-        "private_comment": "Voided in PackDesk",
-        "items": [{"id": line_id, "quantity_shipped": 0} for line_id in sorted(line_ids)],
-    })
+def void_request(store_shipment_id: int) -> StoreRequest:
+    """A voided shipment leaves the store: DELETE (the docs answer 204, the OpenAPI file 200)."""
+    return StoreRequest("DELETE", f"/order_shipments/{store_shipment_id}", None)
 
 
 def stop_reason(kind: str, order: CachedOrder, statuses: dict[int, StatusInfo],
@@ -500,7 +486,7 @@ class OutboxService:
                     return Preview(entry_id, entry.kind, entry.state, None,
                                    "The store has no copy of this shipment (as last read): "
                                    "nothing to void.")
-                request = void_request(order, record, store_id)
+                request = void_request(store_id)
         reason = stop_reason(entry.kind, order, statuses, records, next(
             (r for r in records if r.shipment_pk == entry.shipment_pk), None))
         if reason:
@@ -708,7 +694,7 @@ class OutboxService:
             run.add(self._delivery(entry, order, SKIPPED, None,
                                    message="The store never had this shipment."))
             return SKIPPED
-        request = void_request(order, record, store_id)
+        request = void_request(store_id)
         sent = self._send(run, entry, request, retry_writes=True, gone_is_done=True)
         if isinstance(sent, str):
             return sent
@@ -736,6 +722,9 @@ class OutboxService:
             if request.method == "POST":
                 status_code, body = run.client.post(request.path, request.body,
                                                     retry_writes=retry_writes)
+            elif request.method == "DELETE":
+                run.client.delete(request.path, retry_writes=retry_writes)
+                status_code, body = 204, {}
             else:
                 body = run.client.put(request.path, request.body, retry_writes=retry_writes)
                 status_code = 200

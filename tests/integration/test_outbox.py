@@ -186,7 +186,7 @@ def test_corrections_update_the_same_store_shipment(station, store):
         "body": [w for w in store.control.writes()][-1]["body"]}
 
 
-def test_void_neutralises_the_pushed_shipment(station, store):
+def test_void_deletes_the_pushed_shipment(station, store):
     context, _ = station
     pk = packable_orders(context, 1)[0]
     oid = order_id(context, pk)
@@ -195,9 +195,8 @@ def test_void_neutralises_the_pushed_shipment(station, store):
     context.packing.void(pk, 1)
     result = context.outbox.run_until_idle(threading.Event())
     assert [(d.kind, d.outcome) for d in result.deliveries] == [("shipment_void", "sent")]
-    held = store_shipments(store, oid)
-    assert len(held) == 1 and all(i["quantity_shipped"] == 0 for i in held[0]["items"])
-    assert held[0]["tracking_numbers"] == ""
+    assert store_shipments(store, oid) == []
+    assert [w["kind"] for w in store.control.writes()][-1] == "shipment_deleted"
 
 
 def test_void_before_the_push_sends_nothing(station, store):

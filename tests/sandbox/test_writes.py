@@ -143,3 +143,15 @@ def test_inventory_lookup_and_changes(sb: Sandbox, api: httpx.Client) -> None:
     assert api.get("/inventory").status_code == 400
     assert [w["kind"] for w in sb.control.writes()] == ["inventory_set", "inventory_add",
                                                         "inventory_remove"]
+
+
+def test_delete_a_shipment_answers_204_and_frees_its_units(api: httpx.Client) -> None:
+    order = next(o for o in api.get("/orders", params={"count": 200, "expand": "items,shipments"})
+                 .json()["orders"] if o.get("shipments"))
+    shipment = order["shipments"][0]
+    deleted = api.delete(f"/order_shipments/{shipment['id']}")
+    assert deleted.status_code == 204 and deleted.content == b""
+    assert api.get(f"/order_shipments/{shipment['id']}").status_code == 404
+    assert api.delete(f"/order_shipments/{shipment['id']}").status_code == 404
+    again = api.get(f"/orders/{order['id']}", params={"expand": "shipments"}).json()
+    assert shipment["id"] not in [s["id"] for s in again.get("shipments") or []]

@@ -230,6 +230,11 @@ class AmeriCommerceClient:
                                            retry_writes=retry_writes)))
         return body if isinstance(body, dict) else {"items": body}
 
+    def delete(self, path: str, *, retry_writes: bool = True) -> None:
+        """DELETE; 204 per the docs, 200 per the OpenAPI file: both mean done. A repeat of a
+        DELETE is harmless (a 404 then means an earlier try already deleted it)."""
+        self._send(_Call("DELETE", self._url(path), retry_writes=retry_writes))
+
     def test_connection(self) -> ConnectionCheck:
         """Call `GET /stores`; on failure raise one StoreError that says what to fix."""
         where = self.address.display
