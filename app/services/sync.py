@@ -34,7 +34,7 @@ from app.domain.connection_settings import StatusInfo
 from app.domain.interruptions import store_changes
 from app.domain.orders import OrderSnapshot
 from app.domain.store_info import ShippingServiceInfo
-from app.errors import PackDeskError, StoreResponseError
+from app.errors import PackDeskError, StoreResponseError, StoreUnavailableError
 from app.integrations.americommerce import mapping
 from app.integrations.americommerce.client import AmeriCommerceClient
 from app.services.store_clients import StoreClients
@@ -81,6 +81,7 @@ class SyncResult:
     duration_ms: int = 0
     outcome: str = "ok"
     error: str = ""
+    offline: bool = False  # the store could not be reached at all (not: it answered badly)
 
     def as_dict(self) -> dict:
         return dict(vars(self))
@@ -148,7 +149,8 @@ class SyncService:
             return
         statuses = [mapping.status_from_api(s) for s in client.get_all("/order_statuses")]
         self._connections.save_statuses(connection.id, [s for s in statuses if s])
-        stores = [mapping.storefront_from_api(s, client.address.origin) for s in client.get_all("/stores")]
+        stores = [mapping.storefront_from_api(s, client.address.origin)
+                  for s in client.get_all("/stores")]
         self._connections.save_storefronts(connection.id, [s for s in stores if s])
         self._connections.save_shipping_services(connection.id, self._services(client))
         self._state.set_checkpoint(connection.id, "reference", query_time(self._clock()))
@@ -198,6 +200,7 @@ class SyncService:
         except (PackDeskError, OSError) as exc:
             result.outcome = "cancelled" if isinstance(exc, SyncCancelled) else "failed"
             result.error = str(exc)
+            result.offline = isinstance(exc, StoreUnavailableError) and exc.status_code is None
             log.warning("Sync of %s %s: %s", connection.name, result.outcome, exc)
         except Exception as exc:  # a bug must not kill the poll timer; the run records it
             result.outcome = "failed"

@@ -1,8 +1,8 @@
 """Background syncs for the window: poll timers per connection, "Sync now", offline state.
 
 Syncs run on the network pool; progress and results come back on the GUI thread as signals.
-A failed run is followed by a quick reachability check so the window can tell "the store is
-offline" (StoreUnavailableError: keep working on the cache) from other failures.
+A run that could not reach the store at all marks the connection "offline" (the window keeps
+working on the cache); other failures (a bad token, a store error) are shown as such.
 """
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from datetime import datetime, timezone
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from app.context import AppContext
-from app.errors import StoreUnavailableError
 from app.services.sync import SyncProgress, SyncResult
 from app.ui.tasks import NETWORK, Task, TaskRunner
 
@@ -117,19 +116,7 @@ class SyncController(QObject):
     def _run(self, connection_id: int, *, progress, cancel) -> SyncOutcome:
         """On a network worker."""
         result = self._context.sync.sync(connection_id, progress=progress, cancel=cancel)
-        offline = result.outcome == "failed" and self._unreachable(connection_id)
-        return SyncOutcome(result, offline)
-
-    def _unreachable(self, connection_id: int) -> bool:
-        try:
-            record = self._context.repos.connections.get(connection_id)
-            token = self._context.secrets.get(connection_id, "token")
-            self._context.connections.check_store(record.settings.address, token)
-        except StoreUnavailableError:
-            return True
-        except Exception:  # reachable but unhappy (token, 404...): not "offline"
-            return False
-        return False
+        return SyncOutcome(result, result.offline)
 
     @Slot(object)
     def _progressed(self, progress: object) -> None:
