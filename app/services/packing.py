@@ -175,13 +175,7 @@ class PackingService:
     def ship(self, order_pk: int, number: int, details: ShipmentDetails | None = None, *,
              acknowledge: bool = False) -> PackingView:
         """Mark shipment `number` shipped and queue the store update (outbox)."""
-        self._reread_if_stale(order_pk)
-        view = self.view(order_pk)
-        if acknowledge and view.interruption:
-            self.acknowledge(order_pk)
-            view = self.view(order_pk)
-        if view.interruption:
-            raise PackingInterrupted(view.interruption)
+        view = self._ready_to_ship(order_pk, acknowledge)
         if details is not None:
             view = self.set_details(order_pk, number, details)
         plan = packing.mark_shipped(view.plan, view.lines, number)
@@ -193,13 +187,7 @@ class PackingService:
     def complete_without_parcel(self, order_pk: int, *, acknowledge: bool = False) -> PackingView:
         """An order of non-shipping lines only (gift cards...): no parcel, the status policy
         still applies."""
-        self._reread_if_stale(order_pk)
-        view = self.view(order_pk)
-        if acknowledge and view.interruption:
-            self.acknowledge(order_pk)
-            view = self.view(order_pk)
-        if view.interruption:
-            raise PackingInterrupted(view.interruption)
+        view = self._ready_to_ship(order_pk, acknowledge)
         if not view.lines.all_non_shipping():
             raise PackingError("This order has items to ship; pack and ship them instead.")
         self._after_shipping(view, None)
@@ -226,6 +214,17 @@ class PackingService:
             audit(session, "acknowledge", **self._who(), entity="order", entity_id=order_pk)
 
     # --- internals ----------------------------------------------------------------------------
+
+    def _ready_to_ship(self, order_pk: int, acknowledge: bool) -> PackingView:
+        """The order as the store has it now; refused while a store change is unacknowledged."""
+        self._reread_if_stale(order_pk)
+        view = self.view(order_pk)
+        if acknowledge and view.interruption:
+            self.acknowledge(order_pk)
+            view = self.view(order_pk)
+        if view.interruption:
+            raise PackingInterrupted(view.interruption)
+        return view
 
     def _reread_if_stale(self, order_pk: int) -> None:
         order = self._orders.get(order_pk)

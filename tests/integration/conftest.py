@@ -1,6 +1,11 @@
 """Fixtures for tests that meet the store over real HTTP: a sandbox on loopback."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from app.bootstrap import build_context
@@ -28,3 +33,27 @@ def connected(station, sandbox):
         ConnectionSettings(name="main", address=sandbox.domain, order_prefix="AC-"),
         sandbox.token)
     return station, record
+
+
+@pytest.fixture
+def run(tmp_path):
+    """`packdesk ...` as a real subprocess on a kept data dir, as a user runs it. The keyring
+    is a test backend in a file outside the data dir; every output is kept in run.outputs."""
+    root = Path(__file__).resolve().parents[2]
+    data_dir = tmp_path / "station"
+    env = dict(os.environ, PYTHONPATH=str(root),
+               PYTHON_KEYRING_BACKEND="tests.support.file_keyring.TestFileKeyring",
+               PACKDESK_TEST_KEYRING_FILE=str(tmp_path / "keyring.json"))
+    env.pop("PACKDESK_HOME", None)
+    outputs: list[str] = []
+
+    def run_command(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+        result = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(data_dir), *args],
+                                input=stdin, capture_output=True, text=True, env=env,
+                                timeout=120)
+        outputs.append(result.stdout + result.stderr)
+        return result
+
+    run_command.data_dir = data_dir
+    run_command.outputs = outputs
+    return run_command

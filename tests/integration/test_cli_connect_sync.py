@@ -2,37 +2,8 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
 
 from app.sandbox import Sandbox, SandboxConfig
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def run(tmp_path):
-    data_dir = tmp_path / "station"
-    env = dict(os.environ, PYTHONPATH=str(ROOT),
-               PYTHON_KEYRING_BACKEND="tests.support.file_keyring.TestFileKeyring",
-               PACKDESK_TEST_KEYRING_FILE=str(tmp_path / "keyring.json"))
-    env.pop("PACKDESK_HOME", None)
-    outputs: list[str] = []
-
-    def run_command(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-        result = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(data_dir), *args],
-                                input=stdin, capture_output=True, text=True, env=env,
-                                timeout=120)
-        outputs.append(result.stdout + result.stderr)
-        return result
-
-    run_command.data_dir = data_dir
-    run_command.outputs = outputs
-    return run_command
 
 
 def test_connect_sync_show_keep_the_token_out_of_everything(run):
