@@ -56,6 +56,19 @@ def add_connect(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tag", default="", help="tag put on newly imported orders")
     parser.add_argument("--bin-field", default="ShipStationWarehouseLocation",
                         help="product custom field holding the bin location")
+    parser.add_argument("--tracking-url", action="append", default=[], type=_tracking_url,
+                        metavar="CARRIER=URL",
+                        help="tracking link for a carrier, {tracking} standing for the number "
+                             "(UPS, FedEx, USPS and DHL are preset); repeat for several")
+
+
+def _tracking_url(value: str) -> tuple[str, str]:
+    carrier, sep, url = value.partition("=")
+    if not sep or not carrier.strip() or "{tracking}" not in url:
+        raise argparse.ArgumentTypeError(
+            "use CARRIER=URL with {tracking} in the URL, e.g. "
+            "OnTrac=https://www.ontrac.com/tracking/?number={tracking}")
+    return carrier.strip(), url.strip()
 
 
 def _read_token(args: argparse.Namespace) -> str:
@@ -117,6 +130,7 @@ def run_connect(args: argparse.Namespace) -> int:
             mark_shipped_on_first=args.mark_shipped_on_first,
             notify_customer=not args.no_notify, sync_tracking=not args.no_tracking,
             order_prefix=args.prefix, new_order_tag=args.tag, bin_field_name=args.bin_field,
+            tracking_url_templates=dict(args.tracking_url),
             storefront_ids=tuple(int(i) for i in args.storefronts.split(",") if i.strip())
             if args.storefronts else None)
         ensure_valid(settings)

@@ -12,6 +12,15 @@ from app.domain.status_rules import (StatusView, default_import_rule, default_vi
 from app.errors import ConfigurationError
 
 DEFAULT_BIN_FIELD = "ShipStationWarehouseLocation"
+
+# Tracking links per carrier; a connection's tracking_url_templates override or add to them.
+TRACKING_URL_PRESETS = {
+    "UPS": "https://www.ups.com/track?tracknum={tracking}",
+    "FedEx": "https://www.fedex.com/fedextrack/?trknbr={tracking}",
+    "USPS": "https://tools.usps.com/go/TrackConfirmAction?tLabels={tracking}",
+    "DHL": "https://www.dhl.com/global-en/home/tracking/tracking-express.html"
+           "?tracking-id={tracking}",
+}
 _PREFIX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,11}$")
 _TAG = re.compile(r"^[^\s,][^,]{0,39}$")
 

@@ -53,7 +53,7 @@ from app.db.repositories.orders import CachedOrder, OrderRepository
 from app.db.repositories.outbox import OutboxItem, OutboxListing
 from app.db.repositories.shipments import ShipmentRecord, load_shipments
 from app.db.tables import Shipment
-from app.domain.connection_settings import StatusInfo
+from app.domain.connection_settings import TRACKING_URL_PRESETS, StatusInfo
 from app.domain.interruptions import OUR_SHIPMENT_PREFIX
 from app.domain.orders import shipped_in_store
 from app.domain.packing import ShipmentState
@@ -67,15 +67,6 @@ STATUS_KINDS = ("status", "claim")
 REFRESH_AFTER = timedelta(seconds=60)
 BACKOFF_BASE = timedelta(seconds=15)
 BACKOFF_CAP = timedelta(minutes=15)
-
-# Tracking links per carrier; a connection's settings.tracking_url_templates override them.
-TRACKING_URL_PRESETS = {
-    "UPS": "https://www.ups.com/track?tracknum={tracking}",
-    "FedEx": "https://www.fedex.com/fedextrack/?trknbr={tracking}",
-    "USPS": "https://tools.usps.com/go/TrackConfirmAction?tLabels={tracking}",
-    "DHL": "https://www.dhl.com/global-en/home/tracking/tracking-express.html"
-           "?tracking-id={tracking}",
-}
 
 # What one entry's delivery came to in a run.
 SENT, SKIPPED, RETRY, FAILED_NOW, STOPPED_NOW, SUPERSEDED_NOW = (

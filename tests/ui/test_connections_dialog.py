@@ -118,3 +118,22 @@ def test_remove_asks_first(qtbot, ui_context, sync_runner, sandbox, monkeypatch)
         dialog.remove_current()
     assert ui_context.repos.connections.all() == []
     assert ui_context.repos.orders.count(cid) == 0
+
+
+def test_tracking_links_are_edited_per_connection(qtbot, ui_context, sync_runner, sandbox):
+    from app.domain.connection_settings import TRACKING_URL_PRESETS
+
+    dialog = _dialog(qtbot, ui_context, sync_runner)
+    table = dialog.tracking_table
+    assert table.item(0, 0).text() == "UPS"
+    assert dialog.tracking_templates() == {}  # presets untouched: nothing stored
+    last = table.rowCount() - 1
+    table.item(last, 0).setText("OnTrac")
+    table.item(last, 1).setText("https://www.ontrac.com/tracking/?number={tracking}")
+    table.item(0, 1).setText("no placeholder here")
+    assert dialog.tracking_templates() == {
+        "UPS": "no placeholder here",
+        "OnTrac": "https://www.ontrac.com/tracking/?number={tracking}"}
+    errors = dialog.validate()
+    assert "tracking_url_templates" in errors and "UPS" in errors["tracking_url_templates"]
+    assert "UPS" in TRACKING_URL_PRESETS

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComb
 
 from app.context import AppContext
 from app.db.repositories.connections import ConnectionRecord
-from app.domain.connection_settings import (DEFAULT_BIN_FIELD, ConnectionSettings, StatusInfo,
+from app.domain.connection_settings import (DEFAULT_BIN_FIELD, TRACKING_URL_PRESETS,
+                                            ConnectionSettings, StatusInfo,
                                             validate_settings)
 from app.domain.status_rules import (StatusView, default_view_for_status, format_status_list,
                                      parse_status_list)
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 ERROR_STYLE = "color: #b3261e;"
 OK_STYLE = "color: #1f7a3a;"
+EXTRA_CARRIER_ROWS = 2  # empty rows for carriers the presets do not know
 
 
 def view_titles(tr) -> dict[StatusView, str]:
@@ -265,7 +267,40 @@ class ConnectionsDialog(QDialog):
         self.tracking_check = QCheckBox(self.tr("Send tracking numbers to the store"))
         for check in (self.first_check, self.notify_check, self.tracking_check):
             form.addRow("", check)
+        # Tracking links sent with each shipment: the presets, changed or added to per store.
+        self.tracking_table = QTableWidget(len(TRACKING_URL_PRESETS) + EXTRA_CARRIER_ROWS, 2)
+        self.tracking_table.setObjectName("trackingTemplates")
+        self.tracking_table.setHorizontalHeaderLabels([self.tr("Carrier"),
+                                                       self.tr("Tracking link")])
+        self.tracking_table.horizontalHeader().setStretchLastSection(True)
+        self.tracking_table.verticalHeader().hide()
+        self.tracking_table.itemChanged.connect(self.validate)
+        self._row(form, self.tr("Tracking links"), self.tracking_table, "tracking_url_templates",
+                  self.tr("{tracking} stands for the tracking number."))
         return page
+
+    def _fill_tracking(self, settings: ConnectionSettings) -> None:
+        templates = {**TRACKING_URL_PRESETS, **dict(settings.tracking_url_templates)}
+        rows = list(templates.items())
+        rows += [("", "")] * max(0, EXTRA_CARRIER_ROWS - (len(rows) - len(TRACKING_URL_PRESETS)))
+        self.tracking_table.blockSignals(True)
+        self.tracking_table.setRowCount(len(rows))
+        for row, (carrier, template) in enumerate(rows):
+            self.tracking_table.setItem(row, 0, QTableWidgetItem(carrier))
+            self.tracking_table.setItem(row, 1, QTableWidgetItem(template))
+        self.tracking_table.blockSignals(False)
+
+    def tracking_templates(self) -> dict[str, str]:
+        """What differs from the presets (a preset left as it is is not stored)."""
+        chosen: dict[str, str] = {}
+        for row in range(self.tracking_table.rowCount()):
+            carrier_item = self.tracking_table.item(row, 0)
+            template_item = self.tracking_table.item(row, 1)
+            carrier = carrier_item.text().strip() if carrier_item else ""
+            template = template_item.text().strip() if template_item else ""
+            if carrier and TRACKING_URL_PRESETS.get(carrier) != template:
+                chosen[carrier] = template
+        return chosen
 
     def _views_tab(self) -> QWidget:
         page = QWidget()
@@ -358,6 +393,7 @@ class ConnectionsDialog(QDialog):
         self.first_check.setChecked(settings.mark_shipped_on_first)
         self.notify_check.setChecked(settings.notify_customer)
         self.tracking_check.setChecked(settings.sync_tracking)
+        self._fill_tracking(settings)
         self._fill_statuses(settings)
         self.remove_button.setEnabled(record is not None)
         self.refresh_statuses_button.setEnabled(record is not None)
@@ -449,6 +485,7 @@ class ConnectionsDialog(QDialog):
             order_prefix=self.prefix_edit.text().strip(),
             new_order_tag=self.tag_edit.text().strip(),
             bin_field_name=self.bin_edit.text().strip(),
+            tracking_url_templates=self.tracking_templates(),
             storefront_ids=chosen)
 
     def status_views(self) -> dict[int, StatusView | None]:
