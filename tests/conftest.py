@@ -1,6 +1,7 @@
 """Test-wide setup: offscreen Qt, a temporary data dir, an in-memory keyring."""
 from __future__ import annotations
 
+import gc
 import os
 
 # Before anything can create a QApplication: without a display Qt would abort the whole run.
@@ -14,6 +15,25 @@ import pytest  # noqa: E402
 from app.bootstrap import build_context  # noqa: E402
 from app.paths import AppPaths, resolve_paths  # noqa: E402
 from tests.support.memory_keyring import MemoryKeyring  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collect_garbage_on_the_main_thread():
+    """As the app does (app/ui/garbage.py): cyclic collection never runs on a worker thread,
+    where it could destroy Qt objects on the wrong thread."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
+_tests_run = [0]
+
+
+@pytest.fixture(autouse=True)
+def _collect_between_tests():
+    yield
+    _tests_run[0] += 1
+    gc.collect(2 if _tests_run[0] % 10 == 0 else 1)
 
 
 @pytest.fixture(autouse=True)

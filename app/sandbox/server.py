@@ -141,6 +141,7 @@ class Sandbox:
         if cfg.clock_start is not None:  # exact start instant: same seed, same data
             now = parse_ticks(cfg.clock_start.isoformat())
             self.clock.set_now(now)
+        collecting = gc.isenabled()  # an embedding app may have its own policy: restore it
         gc.disable()  # millions of fresh acyclic dicts: cycle collection only costs time here
         try:
             dataset = generate(cfg.seed, cfg.orders, now, cfg.custom_statuses, cfg.products)
@@ -151,7 +152,8 @@ class Sandbox:
                 self.store.meta_set("seed", str(cfg.seed))
                 self.store.meta_set("generated", str(cfg.orders))
         finally:
-            gc.enable()
+            if collecting:
+                gc.enable()
 
     def reset(self) -> None:
         token = self.token

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import os
 import shutil
@@ -24,6 +23,7 @@ from PySide6.QtGui import QIcon  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
 from app.ui.errors import ErrorReporter  # noqa: E402
+from app.ui.garbage import GuiThreadGarbageCollector  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -93,26 +93,12 @@ def run_gui(args: argparse.Namespace) -> int:
             window.first_rows_painted.connect(
                 lambda moment: (_write_first_paint(first_paint_file, moment), app.quit()))
         window.show()
-        calm_garbage_collector()
+        GuiThreadGarbageCollector(app)  # see app/ui/garbage.py: crashes and stalls otherwise
         return app.exec()
     finally:
         reporter.uninstall()
         runner.shutdown(wait=True)  # syncs were told to cancel; let them stop cleanly
         context.close()
-
-
-def calm_garbage_collector() -> None:
-    """Keep Python's full collections from freezing the window.
-
-    A full (generation 2) collection walks every object the app holds — SQLAlchemy, Qt
-    wrappers, cached rows — and held the GUI thread for 35-60 ms every second or two during
-    a sync (measured with a 5 ms heartbeat). Objects made during start-up live as long as the
-    app, so they are frozen out of collections, and full collections are made rare; the app
-    makes little cyclic garbage, and young collections still run as usual.
-    """
-    gc.freeze()
-    young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, 1000)
 
 
 def _write_first_paint(path: str, moment: float) -> None:

@@ -133,7 +133,8 @@ def interactive(data_dir: Path, searches: list[str]) -> dict[str, Any]:
     from app.bootstrap import build_context
     from app.paths import resolve_paths
     from app.secrets import SecretStore
-    from app.ui.application import calm_garbage_collector, make_qapplication
+    from app.ui.application import make_qapplication
+    from app.ui.garbage import GuiThreadGarbageCollector
     from app.ui.tasks import TaskRunner
     from app.ui.windows.main_window import MainWindow
 
@@ -146,7 +147,7 @@ def interactive(data_dir: Path, searches: list[str]) -> dict[str, Any]:
         window = MainWindow(context, runner, settings=settings, auto_sync=False)
         window.resize(1440, 900)
         window.show()
-        calm_garbage_collector()  # as run_gui does once the window is up
+        GuiThreadGarbageCollector(app)  # as run_gui does once the window is up
         app.processEvents()
         window.select_view("view", "all")
         _until_complete(app, window)
@@ -222,7 +223,8 @@ def sync_stalls(orders: int) -> dict[str, Any]:
     from app.bootstrap import build_context
     from app.paths import resolve_paths
     from app.secrets import SecretStore
-    from app.ui.application import calm_garbage_collector, make_qapplication
+    from app.ui.application import make_qapplication
+    from app.ui.garbage import GuiThreadGarbageCollector
     from app.ui.tasks import TaskRunner
     from app.ui.windows.main_window import MainWindow
 
@@ -251,7 +253,7 @@ def sync_stalls(orders: int) -> dict[str, Any]:
             settings = QSettings(str(Path(tmp) / "bench.ini"), QSettings.Format.IniFormat)
             window = MainWindow(context, runner, settings=settings, auto_sync=False)
             window.show()
-            calm_garbage_collector()  # as run_gui does once the window is up
+            GuiThreadGarbageCollector(app)  # as run_gui does once the window is up
             app.processEvents()
             gaps: list[float] = []
             clock = QElapsedTimer()
