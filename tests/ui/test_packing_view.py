@@ -370,3 +370,18 @@ def test_on_the_last_unit_the_slip_is_requested(qtbot, station, window, qsetting
     assert requested == [(pk, 1)]
     assert window.banner.kind == PACKED
 
+
+
+def test_scanner_settings_are_edited_and_applied_at_once(qtbot, window, qsettings, clock):
+    from app.ui.packing.scanner_settings import ScannerSettingsDialog
+
+    window.edit_scanner_settings()
+    dialog = window.findChild(ScannerSettingsDialog)
+    dialog.prefix_edit.setText("]C1")
+    dialog.sounds_check.setChecked(False)
+    dialog.on_packed_combo.setCurrentIndex(dialog.on_packed_combo.findData("mark_shipped"))
+    dialog.accept()
+    assert window.listener.detector.prefix == "]C1"
+    assert window.sounds.enabled is False
+    assert window.on_packed == "mark_shipped"
+    assert qsettings.value("scanner/prefix") == "]C1"

@@ -142,6 +142,27 @@ class PackingWindow(QWidget):
         self._show_empty()
         self.resize(1400, 860)
 
+    def edit_scanner_settings(self) -> None:
+        from app.ui.packing.scanner_settings import ScannerSettingsDialog
+
+        dialog = ScannerSettingsDialog(
+            self._settings,
+            {"prefix": PREFIX_KEY, "suffix": SUFFIX_KEY, "max_gap_ms": MAX_GAP_KEY,
+             "sounds": SOUNDS_KEY, "on_packed": ON_PACKED_KEY},
+            {"max_gap_ms": DEFAULT_MAX_GAP_MS, "on_packed": ON_PACKED_NOTHING},
+            [(ON_PACKED_NOTHING, self.tr("Nothing: I decide")),
+             (ON_PACKED_PRINT, self.tr("Print the packing slip")),
+             (ON_PACKED_SHIP, self.tr("Mark the shipment shipped"))], self)
+        dialog.accepted.connect(self._scanner_settings_saved)
+        dialog.open()
+
+    def _scanner_settings_saved(self) -> None:
+        self.listener.configure(prefix=str(self._settings.value(PREFIX_KEY, "") or ""),
+                                suffix=str(self._settings.value(SUFFIX_KEY, "") or ""),
+                                max_gap_ms=float(self._settings.value(MAX_GAP_KEY,
+                                                                      DEFAULT_MAX_GAP_MS)))
+        self.sounds.enabled = self._flag(SOUNDS_KEY, True)
+
     def _flag(self, key: str, default: bool) -> bool:
         value = self._settings.value(key, default)
         return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
@@ -199,6 +220,12 @@ class PackingWindow(QWidget):
         header.addWidget(self.refresh_button)
         header.addWidget(self.undo_button)
         header.addWidget(self.merge_button)
+        self.settings_button = QPushButton(self.tr("Scanner…"))
+        self.settings_button.setObjectName("scannerSettingsButton")
+        self.settings_button.setToolTip(self.tr("Scanner prefix and suffix, sounds, and what "
+                                                "happens when a shipment is fully verified"))
+        self.settings_button.clicked.connect(self.edit_scanner_settings)
+        header.addWidget(self.settings_button)
 
         self.interruption_label = plain_label(object_name="interruptionLabel")
         self.interruption_label.setWordWrap(True)

@@ -1,0 +1,64 @@
+"""Scanner and packing preferences of this station: prefix/suffix, burst timing, sounds, and
+what happens when the last unit of a shipment is verified. Kept in QSettings (no secrets)."""
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
+                               QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget)
+
+
+class ScannerSettingsDialog(QDialog):
+    def __init__(self, settings: QSettings, keys: dict[str, str], defaults: dict[str, object],
+                 on_packed_choices: list[tuple[str, str]], parent: QWidget | None = None
+                 ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Scanner and packing"))
+        self._settings = settings
+        self._keys = keys
+        self.prefix_edit = QLineEdit(str(settings.value(keys["prefix"], "") or ""))
+        self.suffix_edit = QLineEdit(str(settings.value(keys["suffix"], "") or ""))
+        for edit in (self.prefix_edit, self.suffix_edit):
+            edit.setMaxLength(16)
+        self.gap_spin = QSpinBox()
+        self.gap_spin.setRange(10, 150)
+        self.gap_spin.setSuffix(" ms")
+        self.gap_spin.setValue(int(float(settings.value(keys["max_gap_ms"],
+                                                        defaults["max_gap_ms"]))))
+        self.sounds_check = QCheckBox(self.tr("Play a sound for each scan"))
+        sounds = settings.value(keys["sounds"], True)
+        self.sounds_check.setChecked(sounds if isinstance(sounds, bool)
+                                     else str(sounds).lower() in ("1", "true", "yes"))
+        self.on_packed_combo = QComboBox()
+        for value, label in on_packed_choices:
+            self.on_packed_combo.addItem(label, value)
+        current = self.on_packed_combo.findData(settings.value(keys["on_packed"],
+                                                               defaults["on_packed"]))
+        self.on_packed_combo.setCurrentIndex(max(0, current))
+
+        form = QFormLayout()
+        form.addRow(self.tr("Prefix to strip"), self.prefix_edit)
+        form.addRow(self.tr("Suffix to strip"), self.suffix_edit)
+        form.addRow(self.tr("Longest pause within a scan"), self.gap_spin)
+        hint = QLabel(self.tr("Scanners type a code within a few milliseconds per key; people "
+                              "pause longer. Raise this only for a slow wireless scanner."))
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #5f6368;")
+        form.addRow("", hint)
+        form.addRow("", self.sounds_check)
+        form.addRow(self.tr("When every unit is verified"), self.on_packed_combo)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        s, k = self._settings, self._keys
+        s.setValue(k["prefix"], self.prefix_edit.text())
+        s.setValue(k["suffix"], self.suffix_edit.text())
+        s.setValue(k["max_gap_ms"], self.gap_spin.value())
+        s.setValue(k["sounds"], self.sounds_check.isChecked())
+        s.setValue(k["on_packed"], self.on_packed_combo.currentData())
+        super().accept()
