@@ -27,7 +27,6 @@ from app.domain.status_rules import StatusView
 from app.errors import PackDeskError
 from app.services.outbox import FAILED_NOW, SENT, SKIPPED, STOPPED_NOW, PushResult
 from app.services.sync import SyncProgress, SyncResult
-from app.ui.dialogs.outbox import OutboxDialog
 from app.ui.images import ImageCache
 from app.ui.models.order_table import ORDER_PK_ROLE, OrderTableModel, format_date
 from app.ui.outbox_controller import OutboxController
@@ -932,6 +931,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_outbox(self) -> None:
+        from app.ui.dialogs.outbox import OutboxDialog
+
         dialog = OutboxDialog(self._context, self._runner, parent=self)
         dialog.finished.connect(lambda _result: self.outbox.kick())  # a retry may be due now
         dialog.open()
