@@ -244,3 +244,26 @@ def test_claim_status_is_queued_with_each_new_order(connected, sandbox):
     with pytest.raises(ConfigurationError, match="import status"):
         context.connections.update(record.id, record.settings.with_changes(
             import_statuses=("Approved Pending Shipping",)))
+
+
+def test_search_by_prefixed_number_names_and_skus(connected):
+    from app.db.repositories.order_queries import OrderFilter, fts_query
+
+    context, record = connected
+    context.sync.sync(record.id)
+    queries = context.repos.order_queries
+    statuses = {record.id: context.repos.connections.statuses(record.id)}
+    some = context.repos.orders.get(context.repos.orders.find_pks(min(cached_ids(context)))[0][0])
+    number = str(some.snapshot.order_id)
+
+    def found(text: str) -> list[int]:
+        return queries.ids(OrderFilter(view="all", search=text), statuses)
+
+    assert some.order_pk in found(f"AC-{number}")
+    assert some.order_pk in found(f"ac-{number[:4]}")  # the start of a number, any case
+    assert len(found("AC")) == len(found("")) == context.repos.orders.count()
+    sku = some.snapshot.lines[0].sku
+    assert some.order_pk in found(sku)
+    assert some.order_pk in found(some.customer_email)
+    assert found("no-such-order-zzzz") == []
+    assert fts_query('he said "NEAR(a b)" OR x*') == '"he"* "said"* "NEAR"* "OR"*'

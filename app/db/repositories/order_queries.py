@@ -159,7 +159,7 @@ class LocalShipmentRow:
     units: int
 
 
-_WORD = re.compile(r"\w[\w@.\-]*", re.UNICODE)
+_WORD = re.compile(r"\w+", re.UNICODE)  # as FTS5 unicode61 splits: "-", "." and "@" separate
 
 
 def fts_query(search: str) -> str:
@@ -169,7 +169,19 @@ def fts_query(search: str) -> str:
     read as operators.
     """
     tokens = [t.replace('"', "") for t in _WORD.findall(search)]
-    return " ".join(f'"{t}"*' for t in tokens if t)
+    # A one-character prefix matches most of the index and has no prefix index of its own
+    # (prefix = '2 3'): such words narrow nothing, slowly, so they are left out.
+    tokens = [t for t in tokens if len(t) >= 2]
+    return " ".join(f'"{t}"*' for t in tokens)
+
+
+def order_number_starts(start: int, digits: int, longest: int = 10) -> ColumnElement:
+    """Order ids whose decimal digits begin with `start` ("100" -> 100, 1000-1009, ...)."""
+    ranges = [ORDERS.c.order_id.between(start * 10 ** k, (start + 1) * 10 ** k - 1)
+              for k in range(0, max(1, longest - digits + 1))]
+    # As a subquery, SQLite answers it from the order_id index alone, then checks each row of
+    # the (date-ordered) list against that set; inline, it tested every range on every row.
+    return ORDERS.c.id.in_(select(ORDERS.c.id).where(or_(*ranges)))
 
 
 class OrderQueries:
@@ -210,6 +222,29 @@ class OrderQueries:
                  for cid, items in statuses.items() if any(match(s) for s in items)]
         return or_(*parts) if parts else false()
 
+    def _prefixed_connection(self, search: str) -> tuple[int | None, str]:
+        """"AC-1001" typed in the search box: the prefix names the connection (every order of
+        it carries the prefix, so as a search word it would match them all, slowly); the rest
+        is searched. Returns (connection id or None, what is left to search)."""
+        text_ = search.strip()
+        if not text_:
+            return None, ""
+        with self._db.read() as session:
+            prefixes = session.execute(select(CONNECTIONS.c.id, CONNECTIONS.c.order_prefix)
+                                       .where(CONNECTIONS.c.order_prefix != "")).all()
+        typed = text_.upper()
+        for connection_id, prefix in sorted(prefixes, key=lambda p: -len(p[1])):
+            prefix = prefix.upper()
+            if typed == prefix.rstrip("-_ ./#"):  # "BN" on the way to "BN-1001"
+                return connection_id, ""
+            if typed.startswith(prefix) and (typed == prefix or typed[len(prefix):].isdigit()):
+                return connection_id, text_[len(prefix):]
+        return None, search
+
+    def _match(self, f: OrderFilter) -> str:
+        prefixed, rest = self._prefixed_connection(f.search)
+        return "" if prefixed is not None else fts_query(rest)
+
     def _scope(self, f: OrderFilter) -> list[ColumnElement]:
         """Conditions of a filter other than its view: connection, storefront, tag, search."""
         conditions: list[ColumnElement] = []
@@ -219,7 +254,13 @@ class OrderQueries:
             conditions.append(ORDERS.c.store_id == f.store_id)
         if f.tag:
             conditions.append(ORDERS.c.id.in_(select(TAGS.c.order_pk).where(TAGS.c.tag == f.tag)))
-        match = fts_query(f.search)
+        prefixed, rest = self._prefixed_connection(f.search)
+        if prefixed is not None:
+            conditions.append(ORDERS.c.connection_id == prefixed)
+            if rest:  # the start of an order number: ranges of ids on the order_id index
+                conditions.append(order_number_starts(int(rest), len(rest)))
+            rest = ""
+        match = fts_query(rest)
         if match:
             conditions.append(ORDERS.c.id.in_(
                 select(text("rowid")).select_from(text("orders_fts"))
@@ -246,7 +287,7 @@ class OrderQueries:
         with self._db.read() as session:
             # The driver's cursor directly: 100,000 ids through the ORM's result machinery
             # would cost more than the query itself.
-            return [pk for (pk,) in session.execute(statement, {"match": fts_query(f.search)})]
+            return [pk for (pk,) in session.execute(statement, {"match": self._match(f)})]
 
     def counts(self, views: Sequence[str], order_filter: OrderFilter,
                statuses: dict[int, list[StatusInfo]]) -> dict[str, int]:
@@ -262,7 +303,7 @@ class OrderQueries:
                    for i, v in enumerate(views)]
         statement = select(*columns).select_from(ORDERS).where(scope)
         with self._db.read() as session:
-            row = session.execute(statement, {"match": fts_query(order_filter.search)}).one()
+            row = session.execute(statement, {"match": self._match(order_filter)}).one()
         return {view: int(row[i]) for i, view in enumerate(views)}
 
     def tag_counts(self, order_filter: OrderFilter | None = None) -> dict[str, int]:
@@ -277,7 +318,7 @@ class OrderQueries:
             statement = statement.where(and_(*scope))
         with self._db.read() as session:
             return {tag: int(n) for tag, n in session.execute(
-                statement, {"match": fts_query(f.search)})}
+                statement, {"match": self._match(f)})}
 
     def local_shipments(self, order_pk: int) -> list[LocalShipmentRow]:
         from app.db.tables import ShipmentLine

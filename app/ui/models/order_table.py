@@ -110,6 +110,10 @@ class OrderTableModel(QAbstractTableModel):
         self._bold = QFont()
         self._bold.setBold(True)
         self._brushes = {k: QBrush(QColor(v)) for k, v in _STATE_COLOURS.items()}
+        self._texts: dict[int, tuple[str, ...]] = {}  # order pk -> cell texts of the row
+        self._alignments = [int((Qt.AlignmentFlag.AlignRight if c.numeric
+                                 else Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignVCenter)
+                            for c in self._columns]
         self.queries_run = 0  # for tests and the benchmark
         self._populated = False
         self._complete = True
@@ -131,7 +135,7 @@ class OrderTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids = ids
         self._row_of = None
-        self._cache.clear()
+        self._forget_rows()
         self.endResetModel()
         self.requeried.emit(len(ids))
         self._finish_if_complete(len(ids))
@@ -194,7 +198,7 @@ class OrderTableModel(QAbstractTableModel):
         kept = [(p, self._ids[p.row()]) for p in persistent if 0 <= p.row() < len(self._ids)]
         self._ids = ids
         self._row_of = None
-        self._cache.clear()
+        self._forget_rows()
         rows = self._rows_by_pk()
         for p, pk in kept:
             row = rows.get(pk)
@@ -207,7 +211,7 @@ class OrderTableModel(QAbstractTableModel):
 
     def refresh_rows(self) -> None:
         """Same ids, fresh cells (a row's tags or hold changed)."""
-        self._cache.clear()
+        self._forget_rows()
         if self._ids:
             self.dataChanged.emit(self.index(0, 0),
                                   self.index(len(self._ids) - 1, len(self._columns) - 1))
@@ -255,6 +259,10 @@ class OrderTableModel(QAbstractTableModel):
     def cached_rows(self) -> int:
         return len(self._cache)
 
+    def _forget_rows(self) -> None:
+        self._cache.clear()
+        self._texts.clear()
+
     def _row(self, row: int) -> OrderRow | None:
         pk = self._ids[row]
         found = self._cache.get(pk)
@@ -265,8 +273,10 @@ class OrderTableModel(QAbstractTableModel):
         block = [p for p in self._ids[start:start + BLOCK] if p not in self._cache]
         for key, value in self._queries.rows(block).items():
             self._cache[key] = value
+            # Cell texts once per fetched row: Qt asks for them on every repaint.
+            self._texts[key] = tuple(self._text(c.key, value) for c in self._columns)
         while len(self._cache) > CACHE_LIMIT:
-            self._cache.popitem(last=False)
+            self._texts.pop(self._cache.popitem(last=False)[0], None)
         return self._cache.get(pk)
 
     # --- Qt model interface -----------------------------------------------------------------
@@ -301,22 +311,21 @@ class OrderTableModel(QAbstractTableModel):
             return None
         if role == ORDER_PK_ROLE:
             return self._ids[index.row()]
-        column = self._columns[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int((Qt.AlignmentFlag.AlignRight if column.numeric
-                        else Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignVCenter)
+            return self._alignments[index.column()]
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
                         Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole):
             return None
+        column = self._columns[index.column()]
         row = self._row(index.row())
         if row is None:  # deleted since the query (a connection removed): blank until requery
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(column.key, row)
+            return self._texts[row.order_pk][index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
             if column.key == "state":
                 return row.flag_reason or row.hold_reason or None
-            return self._text(column.key, row) or None
+            return self._texts[row.order_pk][index.column()] or None
         if role == Qt.ItemDataRole.ForegroundRole and column.key == "state":
             return self._brushes.get(row.local_state)
         if role == Qt.ItemDataRole.FontRole and column.key == "number" \
