@@ -100,11 +100,12 @@ class SyncController(QObject):
             if record.enabled:
                 self.sync(record.id)
 
-    def sync(self, connection_id: int) -> bool:
-        """Start a sync unless one of this connection is running; True when started."""
+    def sync(self, connection_id: int, since: datetime | None = None) -> bool:
+        """Start a sync unless one of this connection is running; True when started. With
+        `since`, a manual import of the orders created from that date (Order Desk's)."""
         if connection_id in self._running:
             return False
-        task = self._runner.submit(NETWORK, self._run, connection_id,
+        task = self._runner.submit(NETWORK, self._run, connection_id, since,
                                    on_result=self._finished, on_error=self._failed,
                                    on_progress=self._progressed)
         if not task.done:
@@ -113,9 +114,11 @@ class SyncController(QObject):
         self.sync_started.emit(connection_id)
         return True
 
-    def _run(self, connection_id: int, *, progress, cancel) -> SyncOutcome:
+    def _run(self, connection_id: int, since: datetime | None, *, progress,
+             cancel) -> SyncOutcome:
         """On a network worker."""
-        result = self._context.sync.sync(connection_id, progress=progress, cancel=cancel)
+        result = self._context.sync.sync(connection_id, since=since, progress=progress,
+                                         cancel=cancel)
         return SyncOutcome(result, result.offline)
 
     @Slot(object)

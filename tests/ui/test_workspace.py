@@ -234,3 +234,19 @@ def test_markup_in_any_store_field_stays_literal(qtbot, ui_context, sync_runner,
             assert label.textFormat() == Qt.TextFormat.PlainText
     assert not any(isinstance(w, QLineEdit) and w.echoMode() != QLineEdit.EchoMode.Normal
                    for w in window.findChildren(QLineEdit))
+
+
+def test_import_from_a_date_fetches_older_orders(qtbot, ui_context, sync_runner, qsettings,
+                                                 sandbox):
+    from app.ui.dialogs.import_from_date import ImportFromDateDialog
+
+    connect_and_sync(ui_context, sandbox)
+    before = ui_context.repos.orders.count()
+    window = _window(qtbot, ui_context, sync_runner, qsettings)
+    window.import_action.trigger()
+    dialog = window.findChild(ImportFromDateDialog)
+    dialog.date_edit.setDate(dialog.date_edit.date().addDays(-10))  # 70 days back
+    with qtbot.waitSignal(window.sync.sync_finished, timeout=20_000) as finished:
+        dialog.accept()
+    assert finished.args[0].kind == "manual"
+    assert ui_context.repos.orders.count() > before

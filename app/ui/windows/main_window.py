@@ -261,6 +261,10 @@ class MainWindow(QMainWindow):
                                         self.pack_selected,
                                         self.tr("Open the selected order in the packing view "
                                                 "(or press Enter, or scan its slip)"))
+        self.import_action = self._action(self.tr("&Import from a date…"), None,
+                                          self.import_from_date,
+                                          self.tr("Fetch older orders of a connection, created "
+                                                  "from a date you choose"))
         self.outbox_action = self._action(self.tr("&Outbox…"), QKeySequence("Ctrl+Shift+O"),
                                           self.open_outbox,
                                           self.tr("Store updates waiting, failed or delivered"))
@@ -280,7 +284,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         orders_menu = menu.addMenu(self.tr("&Orders"))
-        for action in (self.find_action, self.sync_action, None, self.pack_action,
+        for action in (self.find_action, self.sync_action, self.import_action, None,
+                       self.pack_action,
                        self.print_action, self.pick_list_action, None, self.add_tag_action,
                        self.remove_tag_action, self.hold_action, None, self.outbox_action,
                        self.admin_action):
@@ -928,6 +933,18 @@ class MainWindow(QMainWindow):
         s.setValue("main/orderColumns", self.table.horizontalHeader().saveState())
         s.setValue("main/splitter", self.splitter.saveState())
         s.sync()
+
+    @Slot()
+    def import_from_date(self) -> None:
+        from app.ui.dialogs.import_from_date import ImportFromDateDialog
+
+        if not self._connections:
+            self.statusBar().showMessage(self.tr("Add a store connection first (Ctrl+,)."),
+                                         5000)
+            return
+        dialog = ImportFromDateDialog(list(self._connections.values()), self)
+        dialog.chosen.connect(lambda connection_id, since: self.sync.sync(connection_id, since))
+        dialog.open()
 
     @Slot()
     def open_outbox(self) -> None:
