@@ -11,10 +11,10 @@ from app.sandbox import Sandbox, SandboxConfig
 from app.ui.tasks import SynchronousTaskRunner, TaskRunner
 
 
-def fast_client_factory(address, token):
+def fast_client_factory(address, token, *, reauthorize=None):
     # Retries without waiting: an offline store fails in milliseconds, not seconds.
     return AmeriCommerceClient(make_http_client(address), address, token,
-                               sleep=lambda _s: None, max_retries=1)
+                               sleep=lambda _s: None, max_retries=1, reauthorize=reauthorize)
 
 
 @pytest.fixture

@@ -137,3 +137,29 @@ def test_tracking_links_are_edited_per_connection(qtbot, ui_context, sync_runner
     errors = dialog.validate()
     assert "tracking_url_templates" in errors and "UPS" in errors["tracking_url_templates"]
     assert "UPS" in TRACKING_URL_PRESETS
+
+
+def test_connect_as_an_oauth_app_through_the_browser(qtbot, ui_context, runner, sandbox,
+                                                     memory_keyring):
+    import httpx
+
+    from app.ui.dialogs.connections import ConnectionsDialog
+
+    client_id, secret = next(iter(sandbox.config.oauth_clients.items()))
+
+    def browser(url: str) -> None:  # the store owner clicks Allow
+        consent = httpx.get(url, follow_redirects=False, timeout=10)
+        httpx.get(consent.headers["location"], timeout=10)
+
+    dialog = ConnectionsDialog(ui_context, runner, open_url=browser,
+                               ask_oauth_app=lambda: (client_id, secret))
+    qtbot.addWidget(dialog)
+    dialog.start_new()
+    dialog.name_edit.setText("As an app")
+    dialog.address_edit.setText(sandbox.domain)
+    with qtbot.waitSignal(dialog.saved, timeout=20_000):
+        dialog.oauth_button.click()
+    record = ui_context.repos.connections.by_name("As an app")
+    assert record is not None and record.auth_kind == "oauth"
+    assert {user for (_, user) in memory_keyring.passwords} == {
+        f"{record.id}:token", f"{record.id}:refresh_token", f"{record.id}:client_secret"}

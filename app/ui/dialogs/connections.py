@@ -8,11 +8,14 @@ password dots and the token goes only to the secrets facade (never QSettings or 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QDialog,
-                               QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QListWidget, QListWidgetItem, QMessageBox,
+                               QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
+                               QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+                               QMessageBox,
                                QPushButton, QRadioButton, QSpinBox, QSplitter, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
@@ -50,9 +53,15 @@ class ConnectionsDialog(QDialog):
     save_failed = Signal(str)
 
     def __init__(self, context: AppContext, runner: TaskRunner,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 open_url: Callable[[str], object] | None = None,
+                 ask_oauth_app: Callable[[], tuple[str, str] | None] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("connectionsDialog")
+        # Injected in tests: the browser that shows the store's consent page, and the prompt
+        # for the app's client id and secret.
+        self._open_url = open_url or (lambda url: QDesktopServices.openUrl(QUrl(url)))
+        self._ask_oauth_app = ask_oauth_app or self._prompt_oauth_app
         self.setWindowTitle(self.tr("Store connections"))
         self._context = context
         self._runner = runner
@@ -179,6 +188,12 @@ class ConnectionsDialog(QDialog):
         self.test_result.setWordWrap(True)
         test_layout.addWidget(self.test_result, 1)
         form.addRow("", test_row)
+        self.oauth_button = QPushButton(self.tr("Connect as an OAuth &app instead…"))
+        self.oauth_button.setObjectName("oauthButton")
+        self.oauth_button.setToolTip(self.tr("For stores that grant access to an app (client id "
+                                             "and secret) rather than with an access token"))
+        self.oauth_button.clicked.connect(self.connect_oauth)
+        form.addRow("", self.oauth_button)
 
         self.storefronts_all = QRadioButton(self.tr("All storefronts the token reaches"))
         self.storefronts_chosen = QRadioButton(self.tr("Only these storefronts:"))
@@ -396,6 +411,7 @@ class ConnectionsDialog(QDialog):
         self._fill_tracking(settings)
         self._fill_statuses(settings)
         self.remove_button.setEnabled(record is not None)
+        self.oauth_button.setVisible(record is None)
         self.refresh_statuses_button.setEnabled(record is not None)
         self.save_button.setText(self.tr("&Save") if record else self.tr("&Add connection"))
         self.message_label.clear()
@@ -622,6 +638,55 @@ class ConnectionsDialog(QDialog):
         self._set_busy(True, self.tr("Saving…"))
         self._runner.submit(NETWORK if token else DB, update, on_result=self._saved,
                             on_error=self._save_error)
+
+    def _prompt_oauth_app(self) -> tuple[str, str] | None:
+        client_id, ok = QInputDialog.getText(self, self.tr("OAuth app"),
+                                             self.tr("The app's client id (App ID):"))
+        if not ok or not client_id.strip():
+            return None
+        secret, ok = QInputDialog.getText(self, self.tr("OAuth app"),
+                                          self.tr("The app's client secret:"),
+                                          QLineEdit.EchoMode.Password)
+        if not ok or not secret.strip():
+            return None
+        return client_id.strip(), secret.strip()
+
+    @Slot()
+    def connect_oauth(self) -> None:
+        """The store's consent page in the browser, its answer on a loopback port, then the
+        connection saved with the app's tokens (keyring only)."""
+        errors = {k: v for k, v in self.validate().items() if k != "token"}
+        if errors or self._record is not None:
+            self._message(self.tr("Name the connection and enter the store domain first.")
+                          if errors else self.tr("OAuth is for new connections."), ok=False)
+            return
+        app = self._ask_oauth_app()
+        if app is None:
+            return
+        from app.integrations.americommerce.client import make_http_client
+        from app.services.oauth_signin import OAuthApp, OAuthSignIn
+
+        settings = self.settings()
+        context = self._context
+        address = parse_store_address(settings.address)
+        http = make_http_client(address)
+        oauth_app = OAuthApp(*app)
+        sign_in = OAuthSignIn(http, address, oauth_app)
+        self._open_url(sign_in.url)
+
+        def finish() -> int:
+            try:
+                tokens = sign_in.wait()
+            finally:
+                http.close()
+            record = context.connections.add_oauth(settings, oauth_app, tokens)
+            try:
+                context.sync.refresh_reference_data(record, force=True)
+            except PackDeskError as exc:  # saved anyway; statuses can be reloaded later
+                log.warning("Statuses of %s not loaded: %s", record.name, exc)
+            return record.id
+        self._set_busy(True, self.tr("Waiting for the store's sign-in page in the browser…"))
+        self._runner.submit(NETWORK, finish, on_result=self._saved, on_error=self._save_error)
 
     @staticmethod
     def _origin(address: str) -> str:
