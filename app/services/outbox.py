@@ -49,7 +49,8 @@ from sqlalchemy import select
 from app.db.engine import Database
 from app.db.repositories import outbox as rows
 from app.db.repositories.connections import ConnectionRecord, ConnectionRepository
-from app.db.repositories.orders import CachedOrder, OrderRepository
+from app.db.repositories.orders import (CachedOrder, OrderRepository, acknowledge_flag,
+                                        flag_order)
 from app.db.repositories.outbox import OutboxItem, OutboxListing
 from app.db.repositories.shipments import ShipmentRecord, load_shipments
 from app.db.tables import Shipment
@@ -417,7 +418,7 @@ class OutboxService:
         with self._db.write() as session:
             rows.retry(session, entry_id, now)
             if listing.entry.state == rows.STOPPED and listing.entry.order_pk is not None:
-                rows.acknowledge_flag(session, listing.entry.order_pk, now)
+                acknowledge_flag(session, listing.entry.order_pk, now)
 
     def retry_failed(self) -> list[int]:
         now = self._clock()
@@ -770,7 +771,7 @@ class OutboxService:
         with self._db.write() as session:
             rows.finish(session, entry.entry_id, rows.STOPPED, now=now, note=text)
             if order.flag_reason != reason or order.flag_acknowledged_at is not None:
-                rows.flag_order(session, order.order_pk, reason, now)
+                flag_order(session, order.order_pk, reason, now)
         log.info("Outbox entry %s stopped: %s", entry.entry_id, text)
         run.add(self._delivery(entry, order, STOPPED_NOW, message=text))
         return STOPPED_NOW

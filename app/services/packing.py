@@ -13,14 +13,15 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import update
 
+from app.db.core import ORDERS
 from app.db.engine import Database
 from app.db.repositories import shipments as shipment_rows
-from app.db.repositories.audit import last_for, record as audit
+from app.db.repositories.audit import last_for
+from app.db.repositories.audit import record as audit
 from app.db.repositories.connections import ConnectionRepository
-from app.db.repositories.orders import CachedOrder, OrderRepository
+from app.db.repositories.orders import CachedOrder, OrderRepository, acknowledge_flag
 from app.db.repositories.outbox import enqueue
 from app.db.repositories.shipments import ShipmentDetails, ShipmentRecord
-from app.db.tables import Order
 from app.domain import packing
 from app.domain.packing import (OrderLines, OrderState, PackingError, Plan, ShipmentState,
                                 StatusPolicy)
@@ -30,7 +31,6 @@ log = logging.getLogger(__name__)
 
 REFRESH_AFTER = timedelta(seconds=60)
 PLAN_ACTIONS = ("split", "merge", "undo", "ship", "void")  # what "undo" looks back over
-ORDERS = Order.__table__
 
 
 class PackingInterrupted(PackingError):
@@ -209,8 +209,7 @@ class PackingService:
 
     def acknowledge(self, order_pk: int) -> None:
         with self._db.write() as session:
-            session.execute(update(ORDERS).where(ORDERS.c.id == order_pk).values(
-                flag_acknowledged_at=self._clock()))
+            acknowledge_flag(session, order_pk, self._clock())
             audit(session, "acknowledge", **self._who(), entity="order", entity_id=order_pk)
 
     # --- internals ----------------------------------------------------------------------------

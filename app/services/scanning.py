@@ -11,20 +11,16 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, insert, select, update
 
+from app.db.core import LINES, SCANS, SHIPMENT_LINES, SHIPMENTS, STORE_SHIPMENTS
 from app.db.engine import Database
 from app.db.repositories.catalog import CatalogRepository
-from app.db.repositories.shipments import SHIPMENT_LINES, SHIPMENTS, mark_state
-from app.db.tables import OrderLine, Scan, StoreShipment
+from app.db.repositories.shipments import mark_state
 from app.domain.orders import Line
 from app.domain.packing import MOVABLE, PackingError, ShipmentState
 from app.domain.scanning import (ScanResult, UnitCheck, all_verified, check_unit, code_key,
                                  shipment_name_in)
 from app.errors import ConfigurationError
 from app.services.packing import PackingService, PackingView, Station
-
-SCANS = Scan.__table__
-LINES = OrderLine.__table__
-STORE_SHIPMENTS = StoreShipment.__table__
 
 
 @dataclass(frozen=True)

@@ -33,29 +33,27 @@ from typing import TYPE_CHECKING, BinaryIO
 import httpx
 from sqlalchemy import func, insert, select
 
+import app.slips as documents  # renderers load on first use (reportlab is slow to import)
+from app.db.core import PRINTS, SHIPMENTS
 from app.db.engine import Database
 from app.db.repositories.catalog import CatalogRepository
 from app.db.repositories.connections import ConnectionRepository
 from app.db.repositories.orders import CachedOrder, OrderRepository
 from app.db.repositories.shipments import ShipmentRecord
-from app.db.tables import Print, Shipment
 from app.domain.packing import MOVABLE, PlannedShipment, ShipmentState
 from app.domain.scanning import shipment_name_in
 from app.errors import ConfigurationError, PackDeskError
 from app.services.images import LazyHttpClient, download_image, image_cache_path
-import app.slips as documents  # renderers load on first use (reportlab is slow to import)
-from app.slips.model import (PageSize, PickList, PickShipment, SlipLine, SlipOptions,
-                             SlipShipment, Storefront)
+from app.slips.model import (PageSize, PickList, PickShipment, SlipLine, SlipOptions, SlipShipment,
+                             Storefront)
 
 if TYPE_CHECKING:
     from app.context import AppContext
-    from app.slips.document import Progress
     from app.services.packing import PackingService, PackingView, Station
+    from app.slips.document import Progress
 
 log = logging.getLogger(__name__)
 
-PRINTS = Print.__table__
-SHIPMENTS = Shipment.__table__
 
 SLIP, PICK_LIST = "slip", "pick_list"
 PRINTER, PDF, PREVIEW = "printer", "pdf", "preview"

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
@@ -70,7 +69,7 @@ def test_markup_in_store_text_prints_literally(size) -> None:
     shipment = make_shipment(
         storefront=Storefront(f"Shop {evil}"), customer_notes=f"Note {evil}",
         gift_message=f"Gift {evil}", note_to_buyer=f"Thanks {evil}", shipping_method=evil,
-        lines=[SlipLine(f"SKU<b>", f"Name {evil}", 1, options_text=f"Opt {evil}",
+        lines=[SlipLine("SKU<b>", f"Name {evil}", 1, options_text=f"Opt {evil}",
                         bin_location="<i>")])
     pages, texts, _ = render([shipment], page_size=size)
     text = flat(" ".join(texts))

@@ -7,12 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, insert, select
 
+from app.db.core import CODES, PRODUCTS
 from app.db.engine import Database
-from app.db.tables import Product, ProductCode
 from app.domain.catalog import ProductInfo, VariantInfo, normalize_code
-
-PRODUCTS = Product.__table__
-CODES = ProductCode.__table__
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,11 @@ from datetime import datetime, timezone
 from sqlalchemy import delete, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from app.db.core import ORDERS, TAGS
 from app.db.engine import Database
 from app.db.repositories import audit
-from app.db.tables import Order, OrderTag
 from app.errors import ConfigurationError
 
-ORDERS = Order.__table__
-TAGS = OrderTag.__table__
 MAX_TAG_LENGTH = 40
 
 

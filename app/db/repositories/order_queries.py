@@ -8,37 +8,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
-from datetime import timezone
-
-from sqlalchemy import (and_, case, exists, false, func, literal, not_, or_, select, text,
-                        true)
+from sqlalchemy import and_, case, exists, false, func, literal, not_, or_, select, text, true
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.db.core import (CONNECTIONS, LINES, ORDERS, OUTBOX, SHIPMENTS, STATUSES,
+                         STORE_SHIPMENT_LINES, STORE_SHIPMENTS, STOREFRONTS, TAGS)
 from app.db.engine import Database
-from app.db.tables import (Connection, Order, OrderLine, OrderStatus, OrderTag, OutboxEntry,
-                           Shipment, Storefront, StoreShipment, StoreShipmentLine)
 from app.domain.connection_settings import StatusInfo
-from app.domain.status_rules import (ALL_ORDERS as ALL, FLAGGED, LIST_VIEWS as VIEWS,
-                                     StatusView, normalize_status_name)
+from app.domain.status_rules import ALL_ORDERS as ALL
+from app.domain.status_rules import FLAGGED  # local flags (store changed after work began), holds
+from app.domain.status_rules import LIST_VIEWS, StatusView, normalize_status_name
 
-ORDERS = Order.__table__
-STATUSES = OrderStatus.__table__
-CONNECTIONS = Connection.__table__
-STOREFRONTS = Storefront.__table__
-TAGS = OrderTag.__table__
-LINES = OrderLine.__table__
-SHIPMENTS = Shipment.__table__
-OUTBOX = OutboxEntry.__table__
-STORE_SHIPMENTS = StoreShipment.__table__
-STORE_SHIPMENT_LINES = StoreShipmentLine.__table__
-
-ALL = "all"
-FLAGGED = "flagged"  # local flags (store changed after work began) and active holds
 PARTIALLY_SHIPPED = "partially_shipped"
 ATTENTION = "flagged_or_on_hold"  # the workspace's "Flagged / on hold": local + store holds
-VIEWS = (ALL, *[v.value for v in StatusView], FLAGGED, PARTIALLY_SHIPPED, ATTENTION)
+VIEWS = (*LIST_VIEWS, PARTIALLY_SHIPPED, ATTENTION)
 
 # Local states, derived (never stored) from shipments, the outbox and the order's flag/hold.
 NEW, PACKING, PACKED, SHIPPED = "new", "packing", "packed", "shipped"

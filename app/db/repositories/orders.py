@@ -16,21 +16,14 @@ from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
+from app.db.core import ADDRESSES, LINES, ORDERS, PAYMENTS, STORE_SHIPMENT_LINES, STORE_SHIPMENTS
 from app.db.engine import Database
 from app.db.repositories.outbox import enqueue
-from app.db.tables import (Order, OrderAddress, OrderLine, OrderPayment, OrderTag,
-                           ShipmentLine, StoreShipment, StoreShipmentLine)
+from app.db.tables import OrderTag, ShipmentLine
 from app.domain.orders import (Address, Customer, Line, LineOption, OrderSnapshot, Payment,
-                               StoreShipment as StoreShipmentInfo,
-                               StoreShipmentLine as StoreShipmentLineInfo, total_units,
-                               total_weight)
-
-ORDERS = Order.__table__
-LINES = OrderLine.__table__
-ADDRESSES = OrderAddress.__table__
-PAYMENTS = OrderPayment.__table__
-STORE_SHIPMENTS = StoreShipment.__table__
-STORE_SHIPMENT_LINES = StoreShipmentLine.__table__
+                               total_units, total_weight)
+from app.domain.orders import StoreShipment as StoreShipmentInfo
+from app.domain.orders import StoreShipmentLine as StoreShipmentLineInfo
 
 
 @dataclass(frozen=True)
@@ -181,6 +174,18 @@ def search_text(display_number: str, snap: OrderSnapshot) -> str:
     return " ".join(p for p in parts if p)
 
 
+def flag_order(session: Session, order_pk: int, reason: str, now: datetime) -> None:
+    """Tell the packer the store changed the order, or why a push stopped (lists show
+    unacknowledged flags; shipping waits for an acknowledgement)."""
+    session.execute(update(ORDERS).where(ORDERS.c.id == order_pk).values(
+        flag_reason=reason, flagged_at=now, flag_acknowledged_at=None))
+
+
+def acknowledge_flag(session: Session, order_pk: int, now: datetime) -> None:
+    session.execute(update(ORDERS).where(ORDERS.c.id == order_pk, ORDERS.c.flag_reason != "")
+                    .values(flag_acknowledged_at=now))
+
+
 class OrderRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -238,8 +243,7 @@ class OrderRepository:
             self._replace_children(session, snapshots, pks)
             self._index(session, snapshots, pks, display_number)
             for order_id, reason in flags.items():
-                session.execute(update(ORDERS).where(ORDERS.c.id == pks[order_id]).values(
-                    flag_reason=reason, flagged_at=now, flag_acknowledged_at=None))
+                flag_order(session, pks[order_id], reason, now)
             new_ids = [s.order_id for s in snapshots if s.order_id not in known]
             if new_order_tag and new_ids:
                 session.execute(sqlite_insert(OrderTag.__table__).on_conflict_do_nothing(),

@@ -7,9 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, insert, or_, select, update
 from sqlmodel import Session
 
-from app.db.tables import Connection, Order, OutboxEntry, Shipment
-
-OUTBOX = OutboxEntry.__table__
+from app.db.core import CONNECTIONS, ORDERS, OUTBOX, SHIPMENTS
 
 PENDING = "pending"
 SUPERSEDED = "superseded"
@@ -164,11 +162,10 @@ def listing(session: Session, *, states: tuple[str, ...] | None = None,
             delivered_since: datetime | None = None,
             entry_ids: list[int] | None = None) -> list[OutboxListing]:
     """Entries newest first with their order numbers. Without filters: everything."""
-    orders, connections = Order.__table__, Connection.__table__
-    statement = (select(OUTBOX, connections.c.name.label("connection_name"),
-                        connections.c.order_prefix, orders.c.order_id.label("store_order_id"))
-                 .join(connections, connections.c.id == OUTBOX.c.connection_id)
-                 .outerjoin(orders, orders.c.id == OUTBOX.c.order_pk))
+    statement = (select(OUTBOX, CONNECTIONS.c.name.label("connection_name"),
+                        CONNECTIONS.c.order_prefix, ORDERS.c.order_id.label("store_order_id"))
+                 .join(CONNECTIONS, CONNECTIONS.c.id == OUTBOX.c.connection_id)
+                 .outerjoin(ORDERS, ORDERS.c.id == OUTBOX.c.order_pk))
     conditions = []
     if states is not None:
         conditions.append(OUTBOX.c.state.in_(states))
@@ -186,28 +183,13 @@ def listing(session: Session, *, states: tuple[str, ...] | None = None,
             for r in rows]
 
 
-def flag_order(session: Session, order_pk: int, reason: str, now: datetime) -> None:
-    """Show the packer why a push stopped (the order lists show unacknowledged flags)."""
-    orders = Order.__table__
-    session.execute(update(orders).where(orders.c.id == order_pk).values(
-        flag_reason=reason, flagged_at=now, flag_acknowledged_at=None))
-
-
-def acknowledge_flag(session: Session, order_pk: int, now: datetime) -> None:
-    orders = Order.__table__
-    session.execute(update(orders).where(orders.c.id == order_pk, orders.c.flag_reason != "")
-                    .values(flag_acknowledged_at=now))
-
-
 def record_status(session: Session, order_pk: int, status_id: int) -> None:
     """The store took our status change: keep the cache in step until the next re-read."""
-    orders = Order.__table__
-    session.execute(update(orders).where(
-        orders.c.id == order_pk, orders.c.order_status_id != status_id).values(
-        previous_order_status_id=orders.c.order_status_id, order_status_id=status_id))
+    session.execute(update(ORDERS).where(
+        ORDERS.c.id == order_pk, ORDERS.c.order_status_id != status_id).values(
+        previous_order_status_id=ORDERS.c.order_status_id, order_status_id=status_id))
 
 
 def record_store_shipment_id(session: Session, shipment_pk: int, store_id: int) -> None:
-    shipments = Shipment.__table__
-    session.execute(update(shipments).where(shipments.c.id == shipment_pk)
+    session.execute(update(SHIPMENTS).where(SHIPMENTS.c.id == shipment_pk)
                     .values(store_shipment_id=store_id))

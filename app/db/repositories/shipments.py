@@ -13,13 +13,8 @@ from decimal import Decimal
 from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
 
-from app.db.tables import OrderLine, Scan, Shipment, ShipmentLine
+from app.db.core import LINES, SCANS, SHIPMENT_LINES, SHIPMENTS
 from app.domain.packing import Plan, PlannedShipment, ShipmentState
-
-SHIPMENTS = Shipment.__table__
-SHIPMENT_LINES = ShipmentLine.__table__
-LINES = OrderLine.__table__
-SCANS = Scan.__table__
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,9 @@ class StationRepository:
     def station_id(self) -> str:
         """A short id made once per database: shipment names PD-{station}-{n} stay unique
         across stations pushing to one store, and stable across restarts."""
+        known = self.get(STATION_ID_KEY)
+        if known:  # every start after the first: a read, not a write transaction
+            return known
         with self._db.write() as session:
             row = session.get(Meta, STATION_ID_KEY)
             if row is None:

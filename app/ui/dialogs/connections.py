@@ -159,6 +159,23 @@ class ConnectionsDialog(QDialog):
         column.addWidget(self._error(key))
         form.addRow(title, box)
 
+    @staticmethod
+    def _either(page: QWidget, default: QRadioButton, chosen: QRadioButton,
+                detail: QWidget) -> QWidget:
+        """Two exclusive choices; the detail below is editable only with the second."""
+        group = QButtonGroup(page)
+        group.addButton(default)
+        group.addButton(chosen)
+        default.setChecked(True)
+        detail.setEnabled(False)
+        chosen.toggled.connect(detail.setEnabled)
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (default, chosen, detail):
+            layout.addWidget(widget)
+        return box
+
     def _store_tab(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
@@ -197,21 +214,11 @@ class ConnectionsDialog(QDialog):
 
         self.storefronts_all = QRadioButton(self.tr("All storefronts the token reaches"))
         self.storefronts_chosen = QRadioButton(self.tr("Only these storefronts:"))
-        group = QButtonGroup(page)
-        group.addButton(self.storefronts_all)
-        group.addButton(self.storefronts_chosen)
-        self.storefronts_all.setChecked(True)
         self.storefront_list = QListWidget()
         self.storefront_list.setObjectName("storefrontList")
         self.storefront_list.setMaximumHeight(120)
-        self.storefronts_chosen.toggled.connect(self.storefront_list.setEnabled)
-        self.storefront_list.setEnabled(False)
-        fronts = QWidget()
-        fronts_layout = QVBoxLayout(fronts)
-        fronts_layout.setContentsMargins(0, 0, 0, 0)
-        fronts_layout.addWidget(self.storefronts_all)
-        fronts_layout.addWidget(self.storefronts_chosen)
-        fronts_layout.addWidget(self.storefront_list)
+        fronts = self._either(page, self.storefronts_all, self.storefronts_chosen,
+                              self.storefront_list)
         self._row(form, self.tr("Storefronts"), fronts, "storefront_ids",
                   self.tr("Test the connection to list the account's storefronts."))
         return page
@@ -222,21 +229,10 @@ class ConnectionsDialog(QDialog):
         self.import_default = QRadioButton(self.tr("Open orders that are not shipped and not "
                                                    "quotes (default)"))
         self.import_named = QRadioButton(self.tr("Orders in these statuses:"))
-        group = QButtonGroup(page)
-        group.addButton(self.import_default)
-        group.addButton(self.import_named)
-        self.import_default.setChecked(True)
         self.statuses_edit = QLineEdit()
         self.statuses_edit.setObjectName("importStatusesEdit")
         self.statuses_edit.setPlaceholderText(self.tr("e.g. Pending, Approved Pending Shipping"))
-        self.statuses_edit.setEnabled(False)
-        self.import_named.toggled.connect(self.statuses_edit.setEnabled)
-        rule = QWidget()
-        rule_layout = QVBoxLayout(rule)
-        rule_layout.setContentsMargins(0, 0, 0, 0)
-        rule_layout.addWidget(self.import_default)
-        rule_layout.addWidget(self.import_named)
-        rule_layout.addWidget(self.statuses_edit)
+        rule = self._either(page, self.import_default, self.import_named, self.statuses_edit)
         self._row(form, self.tr("Import rule"), rule, "import_statuses",
                   self.tr("Comma-separated, case-insensitive; drop commas inside a name."))
         self.days_spin = QSpinBox()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 
 from PySide6.QtCore import (QByteArray, QEvent, QItemSelection, QItemSelectionModel, QObject,
                             QSettings, Qt, QTimer, Signal, Slot)
