@@ -6,6 +6,8 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from app.commands.common import add_common, emit, open_context
+from app.domain.verification import (POLICY_LABELS, UnverifiedUnits, VerificationPolicy,
+                                     VerificationRequired)
 from app.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -159,6 +161,9 @@ def add_ship(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--acknowledge", action="store_true",
                         help="acknowledge a change the store made to the order since packing "
                              "began, and ship anyway")
+    parser.add_argument("--unverified-reason", metavar="TEXT",
+                        help="ship units nobody scanned, recording why (stations whose policy "
+                             "is 'ask'; refused where every unit must be scanned)")
 
 
 def run_ship(args: argparse.Namespace) -> int:
@@ -183,7 +188,15 @@ def run_ship(args: argparse.Namespace) -> int:
         if view.lines.all_non_shipping():
             context.packing.complete_without_parcel(order_pk, acknowledge=args.acknowledge)
         else:
-            context.packing.ship(order_pk, args.shipment, details, acknowledge=args.acknowledge)
+            try:
+                context.packing.ship(order_pk, args.shipment, details,
+                                     acknowledge=args.acknowledge,
+                                     unverified_reason=args.unverified_reason)
+            except UnverifiedUnits as exc:
+                if not isinstance(exc, VerificationRequired):
+                    exc.hint = ("Scan them, or ship anyway with --unverified-reason TEXT "
+                                "(recorded with your name).")
+                raise
         _report(args, context, order_pk, f"Shipment {args.shipment} marked shipped; the store "
                                          "update is queued (packdesk push sends it).")
     return 0
@@ -210,6 +223,9 @@ def add_station(parser: argparse.ArgumentParser) -> None:
     add_common(parser)
     parser.add_argument("--name", help="what people call this station, e.g. 'Bench 3'")
     parser.add_argument("--packer", help="who is packing here now")
+    parser.add_argument("--verification", choices=[p.value for p in VerificationPolicy],
+                        help="shipping with units not scanned: 'ask' for a reason (default) "
+                             "or 'require' every unit scanned")
 
 
 def run_station(args: argparse.Namespace) -> int:
@@ -222,8 +238,12 @@ def run_station(args: argparse.Namespace) -> int:
                 if not value.strip():
                     raise ConfigurationError("A station name or packer cannot be empty.")
                 repo.set(key, value.strip())
+        if args.verification is not None:
+            context.packing.set_verification_policy(args.verification)
         station = context.station()
+        policy = context.packing.verification_policy()
         emit(args, {"station_id": station.station_id, "name": station.name,
-                    "packer": station.packer},
-             f"Station {station.name} ({station.station_id}), packer {station.packer}")
+                    "packer": station.packer, "verification": policy.value},
+             f"Station {station.name} ({station.station_id}), packer {station.packer}, "
+             f"unverified units: {POLICY_LABELS[policy].lower()}")
     return 0

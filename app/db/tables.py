@@ -333,7 +333,8 @@ class Scan(SQLModel, table=True):
     station: str
     packer: str
     value: str
-    result: str  # verified | manual | wrong_item | over_scan | opened | unknown
+    result: str  # verified | manual | wrong_item | over_scan | opened | unknown |
+    # shipped_unverified (the packer's reason in value)
     order_pk: int | None = _fk("orders.id", nullable=True, cascade=False)
     shipment_pk: int | None = _fk("shipments.id", nullable=True, cascade=False)
     line_pk: int | None = _fk("order_lines.id", nullable=True, cascade=False)

@@ -21,6 +21,7 @@ class ScanResult(StrEnum):
     OVER_SCAN = "over_scan"
     OPENED = "opened"  # a slip or tracking barcode opened a shipment
     UNKNOWN = "unknown"
+    SHIPPED_UNVERIFIED = "shipped_unverified"  # shipped unscanned; the value is the reason
 
 
 def code_key(code: str) -> str:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import update
+from sqlalchemy import insert, select, update
 
-from app.db.core import ORDERS
+from app.db.core import LINES, ORDERS, SCANS
 from app.db.engine import Database
 from app.db.repositories import shipments as shipment_rows
 from app.db.repositories.audit import last_for
@@ -22,15 +22,20 @@ from app.db.repositories.connections import ConnectionRepository
 from app.db.repositories.orders import CachedOrder, OrderRepository, acknowledge_flag
 from app.db.repositories.outbox import enqueue
 from app.db.repositories.shipments import ShipmentDetails, ShipmentRecord
+from app.db.repositories.station import StationRepository
 from app.domain import packing
 from app.domain.packing import (OrderLines, OrderState, PackingError, Plan, ShipmentState,
                                 StatusPolicy)
+from app.domain.scanning import ScanResult
+from app.domain.verification import (UnverifiedLine, VerificationPolicy, check_ship,
+                                     unverified_lines)
 from app.errors import StoreError
 
 log = logging.getLogger(__name__)
 
 REFRESH_AFTER = timedelta(seconds=60)
 PLAN_ACTIONS = ("split", "merge", "undo", "ship", "void")  # what "undo" looks back over
+VERIFICATION_POLICY_KEY = "verification_policy"  # meta: this station's policy
 
 
 class PackingInterrupted(PackingError):
@@ -50,6 +55,16 @@ class Station:
 
 
 @dataclass(frozen=True)
+class UnverifiedConfirmation:
+    """A shipment shipped with units not verified: who confirmed it, when, and why."""
+
+    station: str
+    packer: str
+    at: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
 class PackingView:
     """Everything the packing screen and `packdesk show` need about one order's shipments."""
 
@@ -59,6 +74,8 @@ class PackingView:
     shipments: tuple[ShipmentRecord, ...]  # saved ones; empty until packing begins
     state: OrderState
     interruption: str  # unacknowledged store change, "" when none
+    # shipment pk -> the confirmation it shipped with, for shipments shipped unverified
+    confirmations: Mapping[int, UnverifiedConfirmation] = field(default_factory=dict)
 
     def numbered(self) -> list[tuple[int, packing.PlannedShipment, ShipmentRecord | None]]:
         saved = {r.shipment_pk: r for r in self.shipments}
@@ -97,7 +114,43 @@ class PackingService:
                 else packing.initial_plan(lines))
         interruption = order.flag_reason if order.flag_acknowledged_at is None else ""
         return PackingView(order, lines, plan, tuple(records), packing.order_state(plan, lines),
-                           interruption)
+                           interruption, self._confirmations(records))
+
+    def _confirmations(self, records: list[ShipmentRecord]) -> dict[int, UnverifiedConfirmation]:
+        shipped_short = [r.shipment_pk for r in records if r.state is ShipmentState.SHIPPED
+                         and unverified_lines(r.units, r.verified, {})]
+        if not shipped_short:
+            return {}
+        with self._db.read() as session:
+            rows = session.execute(select(SCANS).where(
+                SCANS.c.shipment_pk.in_(shipped_short),
+                SCANS.c.result == ScanResult.SHIPPED_UNVERIFIED.value).order_by(SCANS.c.id))
+            return {r.shipment_pk: UnverifiedConfirmation(r.station, r.packer, r.scanned_at,
+                                                          r.value) for r in rows}
+
+    def unverified(self, view: PackingView, number: int) -> list[UnverifiedLine]:
+        """Shipment `number`'s lines with units neither scanned nor confirmed by hand."""
+        shipment = view.plan.by_number(number)
+        record = next((r for n, _, r in view.numbered() if n == number), None)
+        return unverified_lines(shipment.units, record.verified if record else {},
+                                view.lines.lines)
+
+    # --- this station's verification policy -------------------------------------------------
+
+    def verification_policy(self) -> VerificationPolicy:
+        return VerificationPolicy.parse(StationRepository(self._db).get(VERIFICATION_POLICY_KEY))
+
+    def set_verification_policy(self, policy: VerificationPolicy | str) -> VerificationPolicy:
+        try:
+            policy = VerificationPolicy(policy)
+        except ValueError:
+            raise PackingError(f"Unknown verification policy {policy!r}; use one of: "
+                               + ", ".join(p.value for p in VerificationPolicy)) from None
+        StationRepository(self._db).set(VERIFICATION_POLICY_KEY, policy.value)
+        with self._db.write() as session:
+            audit(session, "verification_policy", **self._who(), entity="station",
+                  entity_id="", details={"policy": policy.value})
+        return policy
 
     def begin(self, order_pk: int) -> PackingView:
         """Packing starts: the plan is saved (shipments get names), so scans can be recorded.
@@ -173,13 +226,26 @@ class PackingService:
         return self.view(order_pk)
 
     def ship(self, order_pk: int, number: int, details: ShipmentDetails | None = None, *,
-             acknowledge: bool = False) -> PackingView:
-        """Mark shipment `number` shipped and queue the store update (outbox)."""
+             acknowledge: bool = False, unverified_reason: str | None = None) -> PackingView:
+        """Mark shipment `number` shipped and queue the store update (outbox).
+
+        Units not verified follow the station's policy: refused (VerificationRequired), or
+        shipped only with the packer's `unverified_reason` (else UnverifiedUnits), recorded in
+        the scan log as who confirmed, when and why."""
         view = self._ready_to_ship(order_pk, acknowledge)
         if details is not None:
             view = self.set_details(order_pk, number, details)
         plan = packing.mark_shipped(view.plan, view.lines, number)
-        view = self._save(view, plan, "ship", {"shipment": number})
+        missing = self.unverified(view, number)
+        reason = check_ship(self.verification_policy(), number, missing, unverified_reason)
+        audit_details: dict = {"shipment": number}
+        if missing:
+            audit_details.update(reason=reason, unverified={
+                str(m.line_id): m.missing for m in missing})
+        key, before = plan.by_number(number).key, view
+        view = self._save(view, plan, "ship", audit_details,
+                          also=lambda session, keys: self._record_unverified(
+                              session, before, keys[key], missing, reason))
         pk = self._pk(view, number)
         self._after_shipping(view, pk)
         return self.view(order_pk)
@@ -261,13 +327,17 @@ class PackingService:
                 audit(session, "complete_without_parcel", **self._who(), entity="order",
                       entity_id=view.order.order_pk)
 
-    def _save(self, view: PackingView, plan: Plan, action: str, details: dict) -> PackingView:
+    def _save(self, view: PackingView, plan: Plan, action: str, details: dict, *,
+              also: Callable[[object, dict[int, int]], None] | None = None) -> PackingView:
+        """`also(session, keys)` writes more in the same unit of work (plan key -> pk)."""
         station = self._station()
         now = self._clock()
         with self._db.write() as session:
             keys = shipment_rows.save_plan(session, view.order.order_pk, plan,
                                            station_id=station.station_id, station=station.name,
                                            packer=station.packer, now=now)
+            if also is not None:
+                also(session, keys)
             for shipment in plan.shipments:
                 if shipment.state is ShipmentState.SHIPPED and not any(
                         r.shipment_pk == keys[shipment.key] and r.state is ShipmentState.SHIPPED
@@ -282,6 +352,21 @@ class PackingService:
                   entity_id=view.order.order_pk,
                   details={**details, "before": _plan_to_json(view.plan, keys)})
         return self.view(view.order.order_pk)
+
+    def _record_unverified(self, session, view: PackingView, shipment_pk: int,
+                           missing: list[UnverifiedLine], reason: str) -> None:
+        """One scan-log row per unverified line: the packer's confirmation and reason."""
+        if not missing:
+            return
+        station = self._station()
+        line_pks = dict(session.execute(select(LINES.c.line_id, LINES.c.id).where(
+            LINES.c.order_pk == view.order.order_pk)).all())
+        now = self._clock()
+        for line in missing:
+            session.execute(insert(SCANS).values(
+                scanned_at=now, station=station.name, packer=station.packer, value=reason,
+                result=ScanResult.SHIPPED_UNVERIFIED.value, order_pk=view.order.order_pk,
+                shipment_pk=shipment_pk, line_pk=line_pks.get(line.line_id)))
 
     def _pk(self, view: PackingView, number: int) -> int:
         shipment = view.plan.by_number(number)

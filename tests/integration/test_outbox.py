@@ -23,6 +23,7 @@ from app.services.outbox import OutboxService, bulk_refresher
 DETAILS = ShipmentDetails(carrier="UPS", service="UPS Ground",
                           tracking_numbers=("1Z999AA10123456784", "1Z999AA10123456785"),
                           carrier_fee=Decimal("8.45"), packages=2, buyer_note="Thanks!")
+UNSCANNED = "not scanned: a service test"  # the verification policy asks for a reason
 
 
 def fast_client_factory(address, token):
@@ -105,7 +106,7 @@ def test_shipment_and_status_are_delivered_with_the_right_bodies(station, store)
     context, record = station
     pk = packable_orders(context, 1)[0]
     oid = order_id(context, pk)
-    view = context.packing.ship(pk, 1, DETAILS)
+    view = context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
     shipment = view.shipments[0]
     store.control.clear_writes()
     result = context.outbox.run_until_idle(threading.Event())
@@ -139,7 +140,7 @@ def test_status_already_in_the_store_is_not_sent_again(station, store):
     context, record = station
     pk = packable_orders(context, 1)[0]
     oid = order_id(context, pk)
-    context.packing.ship(pk, 1, DETAILS)
+    context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
     store.control.set_order_status(oid, record.settings.shipped_status_id)  # the merchant did it
     make_stale(context, pk)
     store.control.clear_writes()
@@ -154,7 +155,7 @@ def test_notify_chooses_the_call(station, store, notify, path):
     context.connections.update(record.id, record.settings.with_changes(notify_customer=notify))
     pk = packable_orders(context, 1)[0]
     oid = order_id(context, pk)
-    context.packing.ship(pk, 1, DETAILS)
+    context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
     result = context.outbox.run_until_idle(threading.Event())
     status = [d for d in result.deliveries if d.kind == "status"][0]
     assert status.request.method == "PUT" and status.request.path == path.format(oid)
@@ -167,7 +168,7 @@ def test_corrections_update_the_same_store_shipment(station, store):
     context, _ = station
     pk = packable_orders(context, 1)[0]
     oid = order_id(context, pk)
-    context.packing.ship(pk, 1, DETAILS)
+    context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
     context.outbox.run_until_idle(threading.Event())
     context.packing.set_details(pk, 1, replace(DETAILS, carrier="FedEx", service="FedEx Ground",
                                                tracking_numbers=("7489",)))
@@ -190,7 +191,7 @@ def test_void_deletes_the_pushed_shipment(station, store):
     context, _ = station
     pk = packable_orders(context, 1)[0]
     oid = order_id(context, pk)
-    context.packing.ship(pk, 1, DETAILS)
+    context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
     context.outbox.run_until_idle(threading.Event())
     context.packing.void(pk, 1)
     result = context.outbox.run_until_idle(threading.Event())
@@ -203,7 +204,7 @@ def test_void_before_the_push_sends_nothing(station, store):
     context, _ = station
     pk = packable_orders(context, 1)[0]
     oid = order_id(context, pk)
-    context.packing.ship(pk, 1, DETAILS)
+    context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
     context.packing.void(pk, 1)
     store.control.clear_writes()
     result = context.outbox.run_until_idle(threading.Event())
@@ -217,7 +218,7 @@ def test_cancelled_in_store_is_stopped_and_flagged(station, store):
     context, record = station
     pk = packable_orders(context, 1)[0]
     oid = order_id(context, pk)
-    context.packing.ship(pk, 1, DETAILS)
+    context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
     store.control.cancel_order(oid)
     make_stale(context, pk)
     store.control.clear_writes()
@@ -240,7 +241,7 @@ def test_shipped_by_another_tool_is_stopped(station, store):
     context, _ = station
     pk = packable_orders(context, 1)[0]
     oid = order_id(context, pk)
-    context.packing.ship(pk, 1, DETAILS)
+    context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
     store.control.add_shipment(oid)  # another tool ships every unit
     make_stale(context, pk)
     result = context.outbox.run_until_idle(threading.Event())
@@ -253,7 +254,7 @@ def test_permanent_error_fails_and_blocks_the_order(station, store):
     context, _ = station
     pk = packable_orders(context, 1)[0]
     oid = order_id(context, pk)
-    context.packing.ship(pk, 1, DETAILS)
+    context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
     # The store lowers a quantity under our shipment: the upsert is refused with 409.
     line = context.packing.view(pk).shipments[0]
     line_id, units = next(iter(line.units.items()))
@@ -279,7 +280,7 @@ def test_faults_still_end_with_exactly_one_shipment_each(station, store, faults)
     service = worker(context, clock)
     pks = packable_orders(context, 8)
     for pk in pks:
-        context.packing.ship(pk, 1, DETAILS)
+        context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
     store.control.set_faults(seed=11, **faults)
     for _ in range(30):
         service.run_until_idle(threading.Event())
@@ -306,7 +307,7 @@ def test_offline_then_online(station, store):
     port = store.port
     store.stop()
     for pk in pks:  # packing keeps working while the store is unreachable
-        context.packing.ship(pk, 1, DETAILS)
+        context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
         make_stale(context, pk)
     result = service.run_until_idle(threading.Event())
     assert result.deliveries and all(d.outcome == "retry" for d in result.deliveries)
@@ -328,7 +329,7 @@ def test_sync_tracking_off_pushes_only_the_status(station, store):
     context.connections.update(record.id, record.settings.with_changes(sync_tracking=False))
     pk = packable_orders(context, 1)[0]
     oid = order_id(context, pk)
-    context.packing.ship(pk, 1, DETAILS)
+    context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
     result = context.outbox.run_until_idle(threading.Event())
     assert [(d.kind, d.outcome) for d in result.deliveries] == [("status", "sent")]
     assert store_shipments(store, oid) == []
@@ -342,7 +343,7 @@ def test_cli_push_outbox_retry_and_preview(station, store, paths, capsys):
     context, record = station
     pk = packable_orders(context, 1)[0]
     oid = order_id(context, pk)
-    context.packing.ship(pk, 1, DETAILS)
+    context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
     data = ["--data-dir", str(paths.data_dir)]
     capsys.readouterr()
     assert main(["outbox", *data, "--json"]) == 0

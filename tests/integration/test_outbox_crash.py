@@ -70,7 +70,7 @@ def prepared(paths):
     from app.bootstrap import build_context
     from app.domain.connection_settings import ConnectionSettings
     from app.sandbox import Sandbox, SandboxConfig
-    from tests.integration.test_outbox import DETAILS, packable_orders
+    from tests.integration.test_outbox import DETAILS, UNSCANNED, packable_orders
 
     with Sandbox(SandboxConfig(orders=80, seed=4)) as store:
         context = build_context(paths)
@@ -83,7 +83,7 @@ def prepared(paths):
             shipped_status_id=shipped))
         pks = packable_orders(context, 2)
         for pk in pks:
-            context.packing.ship(pk, 1, DETAILS)
+            context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
         order_ids = [context.repos.orders.get(pk).snapshot.order_id for pk in pks]
         names = [context.packing.view(pk).shipments[0].shipment_name for pk in pks]
         context.close()

@@ -8,10 +8,12 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
+from app.db.repositories.audit import last_for
 from app.db.repositories.outbox import entries_for_order
 from app.db.repositories.shipments import ShipmentDetails
 from app.db.tables import Order
 from app.domain.packing import OrderState, PackingError, ShipmentState
+from app.domain.verification import UnverifiedUnits, VerificationPolicy, VerificationRequired
 from app.services.packing import PackingInterrupted
 from tests.integration.sandbox_truth import all_orders
 
@@ -43,6 +45,7 @@ def outbox(context, order_pk):
 
 DETAILS = ShipmentDetails(carrier="UPS", service="UPS Ground", tracking_numbers=("1Z 999 AA1",),
                           carrier_fee=Decimal("8.45"))
+UNSCANNED = "not scanned: a service test"  # the verification policy asks for a reason
 
 
 def test_split_merge_undo_and_ship(synced):
@@ -62,12 +65,12 @@ def test_split_merge_undo_and_ship(synced):
     assert len(view.numbered()) == 2
     with pytest.raises(PackingError, match="no split or merge"):
         context.packing.undo(pk)  # only the last one
-    view = context.packing.ship(pk, 2, DETAILS)
+    view = context.packing.ship(pk, 2, DETAILS, unverified_reason=UNSCANNED)
     assert view.state is OrderState.PARTIALLY_SHIPPED
     shipped = view.numbered()[1][2]
     assert shipped.state is ShipmentState.SHIPPED and shipped.details.tracking_numbers == ("1Z999AA1",)
     assert [k for k, state, _ in outbox(context, pk)] == ["shipment"]  # partial: no status yet
-    view = context.packing.ship(pk, 1, DETAILS)
+    view = context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
     assert view.state is OrderState.SHIPPED
     kinds = [k for k, state, _ in outbox(context, pk) if state == "pending"]
     assert kinds == ["shipment", "shipment", "status"]
@@ -78,7 +81,7 @@ def test_split_merge_undo_and_ship(synced):
 def test_correction_and_void_go_through_the_outbox(synced):
     context, _ = synced
     pk = order_with(context, lambda v: len(v.numbered()) == 1 and not v.lines.covered_elsewhere)
-    context.packing.ship(pk, 1, DETAILS)
+    context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
     context.packing.set_details(pk, 1, ShipmentDetails(carrier="UPS", service="UPS Ground",
                                                        tracking_numbers=("1Z0002",)))
     view = context.packing.view(pk)
@@ -105,7 +108,7 @@ def test_cancelled_in_store_while_packing_is_refused_until_acknowledged(synced, 
     with pytest.raises(PackingInterrupted, match="cancelled in the store"):
         context.packing.ship(pk, 1)
     assert outbox(context, pk) == []
-    view = context.packing.ship(pk, 1, acknowledge=True)
+    view = context.packing.ship(pk, 1, acknowledge=True, unverified_reason=UNSCANNED)
     assert view.state is OrderState.SHIPPED
 
 
@@ -116,7 +119,7 @@ def test_offline_shipping_works_on_the_cache(synced, sandbox):
         session.execute(update(Order).where(Order.id == pk).values(
             last_read_at=datetime.now(timezone.utc) - timedelta(minutes=5)))
     sandbox.stop()
-    view = context.packing.ship(pk, 1, DETAILS)
+    view = context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
     assert view.state is OrderState.SHIPPED
     assert [k for k, _, _ in outbox(context, pk)] == ["shipment", "status"]
 
@@ -143,5 +146,79 @@ def test_sync_tracking_off_keeps_shipments_local(synced):
     context, record = synced
     context.connections.update(record.id, record.settings.with_changes(sync_tracking=False))
     pk = order_with(context, lambda v: len(v.numbered()) == 1 and not v.lines.covered_elsewhere)
-    context.packing.ship(pk, 1, DETAILS)
+    context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
     assert [k for k, _, _ in outbox(context, pk)] == ["status"]
+
+
+def test_unverified_units_ship_only_with_a_recorded_reason(synced):
+    context, _ = synced
+    pk = order_with(context, lambda v: len(v.numbered()) == 1 and not v.lines.covered_elsewhere)
+    units = dict(context.packing.begin(pk).numbered()[0][1].units)
+    assert context.packing.verification_policy() is VerificationPolicy.ASK  # the default
+    with pytest.raises(UnverifiedUnits) as raised:
+        context.packing.ship(pk, 1, DETAILS)
+    assert {m.line_id: m.missing for m in raised.value.missing} == units
+    view = context.packing.view(pk)
+    assert view.shipments[0].state is not ShipmentState.SHIPPED and outbox(context, pk) == []
+
+    first = next(iter(units))
+    context.scanning.confirm(pk, 1, first)  # one unit by hand: the rest stays unverified
+    view = context.packing.ship(pk, 1, DETAILS, unverified_reason="Labels torn off")
+    record = view.shipments[0]
+    assert record.state is ShipmentState.SHIPPED
+    assert record.verified.get(first) == 1  # the data still says what was verified
+    confirmation = view.confirmations[record.shipment_pk]
+    assert (confirmation.reason, confirmation.packer) == ("Labels torn off",
+                                                          context.station().packer)
+    rows = [h for h in context.scanning.history(pk) if h["result"] == "shipped_unverified"]
+    short = [i for i, n in units.items() if n > (1 if i == first else 0)]
+    assert len(rows) == len(short) and {h["value"] for h in rows} == {"Labels torn off"}
+    with context.db.read() as session:
+        entry = last_for(session, "order", pk, ("ship",))
+    assert entry.details["reason"] == "Labels torn off"
+    assert sum(entry.details["unverified"].values()) == sum(units.values()) - 1
+
+
+def test_a_station_that_requires_every_unit_scanned_refuses_to_ship(synced):
+    context, _ = synced
+    assert context.packing.set_verification_policy("require") is VerificationPolicy.REQUIRE
+    assert context.packing.verification_policy() is VerificationPolicy.REQUIRE
+    with pytest.raises(PackingError, match="Unknown verification policy"):
+        context.packing.set_verification_policy("never")
+    pk = order_with(context, lambda v: len(v.numbered()) == 1 and not v.lines.covered_elsewhere)
+    units = dict(context.packing.begin(pk).numbered()[0][1].units)
+    with pytest.raises(VerificationRequired, match="requires every unit scanned"):
+        context.packing.ship(pk, 1, DETAILS, unverified_reason="in a hurry")
+    for line_id, count in units.items():
+        for _ in range(count):
+            context.scanning.confirm(pk, 1, line_id)
+    view = context.packing.ship(pk, 1, DETAILS)
+    assert view.shipments[0].state is ShipmentState.SHIPPED and not view.confirmations
+    assert not [h for h in context.scanning.history(pk) if h["result"] == "shipped_unverified"]
+
+
+def test_cli_ships_unscanned_units_only_with_a_reason_and_sets_the_policy(synced, paths,
+                                                                          capsys):
+    import json
+
+    from app.__main__ import main
+
+    context, _ = synced
+    pk = order_with(context, lambda v: len(v.numbered()) == 1 and not v.lines.covered_elsewhere)
+    order = f"AC-{context.repos.orders.get(pk).snapshot.order_id}"
+    data = ["--data-dir", str(paths.data_dir)]
+    ship = ["ship", order, *data, "--carrier", "UPS", "--service", "UPS Ground"]
+    capsys.readouterr()
+    assert main(ship) != 0
+    out = capsys.readouterr()
+    assert "not verified" in out.out + out.err and "0 of" in out.out + out.err
+    assert "--unverified-reason" in out.out + out.err
+    assert context.packing.view(pk).shipments[0].state is not ShipmentState.SHIPPED
+    assert main([*ship, "--unverified-reason", "no scanner at the dock"]) == 0
+    assert context.packing.view(pk).confirmations[
+        context.packing.view(pk).shipments[0].shipment_pk].reason == "no scanner at the dock"
+    capsys.readouterr()
+
+    assert main(["station", *data, "--verification", "require", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["verification"] == "require"
+    assert context.packing.verification_policy() is VerificationPolicy.REQUIRE

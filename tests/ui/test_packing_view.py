@@ -265,6 +265,9 @@ def test_an_interruption_must_be_acknowledged(qtbot, station, window, sandbox):
 
     panel = window.panel(1)
     qtbot.mouseClick(panel.ship_button, Qt.MouseButton.LeftButton)
+    unverified = window.unverified_box  # nothing scanned: asked first, before the store
+    unverified.reason_combo.setEditText("Counted by eye")
+    qtbot.mouseClick(unverified.ship_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.interruption_box is not None
                     and window.interruption_box.isVisible(), timeout=10_000)
     box = window.interruption_box
@@ -277,6 +280,8 @@ def test_an_interruption_must_be_acknowledged(qtbot, station, window, sandbox):
         qtbot.mouseClick(box.acknowledge_button, Qt.MouseButton.LeftButton)
     view = context.packing.view(pk)
     assert view.shipments[0].state is ShipmentState.SHIPPED and view.interruption == ""
+    # the reason given before the interruption was kept for the acknowledged attempt
+    assert view.confirmations[view.shipments[0].shipment_pk].reason == "Counted by eye"
 
 
 def test_errors_are_messages_in_the_panel_not_crashes(qtbot, station, window):
@@ -385,3 +390,76 @@ def test_scanner_settings_are_edited_and_applied_at_once(qtbot, window, qsetting
     assert window.sounds.enabled is False
     assert window.on_packed == "mark_shipped"
     assert qsettings.value("scanner/prefix") == "]C1"
+
+
+def test_shipping_unscanned_units_asks_and_the_screen_shows_the_data(qtbot, station, window):
+    context, _ = station
+    pk = plain_order(context)
+    with qtbot.waitSignal(window.order_opened, timeout=5000):
+        window.open_order(pk)
+    panel = window.panel(1)
+    units = dict(panel.shipment.units)
+    first = next(iter(units))
+    window.confirm_unit(1, first)
+
+    # Ctrl+Enter with units unscanned: a question listing them, nothing shipped yet.
+    QTest.keyClick(window.panel(1).table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    box = window.unverified_box
+    assert box is not None and box.isVisible()
+    assert box.text_label.textFormat() == Qt.TextFormat.PlainText
+    lines = window.snapshot.view.lines.lines
+    assert f"{sum(units.values()) - 1} unit(s)" in box.text_label.text()
+    for line_id, n in units.items():
+        if line_id != first:
+            assert f"{lines[line_id].sku}  {lines[line_id].name}: 0 of {n} verified" \
+                in box.text_label.text()
+    assert not box.ship_button.isEnabled()  # no reason, no shipping
+    QTest.keyClick(box.reason_combo, Qt.Key.Key_Return)  # a stray Enter ships nothing
+    assert box.isVisible()
+    QTest.keyClick(box, Qt.Key.Key_Escape)
+    assert window.unverified_box is None and window.banner.kind == INFO
+    assert context.packing.view(pk).shipments[0].state is not ShipmentState.SHIPPED
+
+    # Again, with a reason: shipped, and the screen keeps saying what the data says.
+    QTest.keyClick(window.panel(1).table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    box = window.unverified_box
+    box.reason_combo.setEditText("Barcodes missing")
+    with qtbot.waitSignal(window.shipment_shipped, timeout=10_000):
+        qtbot.mouseClick(box.ship_button, Qt.MouseButton.LeftButton)
+    record = context.packing.view(pk).shipments[0]
+    assert record.state is ShipmentState.SHIPPED and record.verified == {first: 1}
+    panel = window.panel(1)
+    total = sum(units.values())
+    assert panel.progress_label.text() == f"1 of {total} units verified"
+    assert panel.progress_label.property("complete") is False
+    for line_id, n in units.items():
+        assert panel.table.item(panel.row_of(line_id), 4).text() == \
+            f"{1 if line_id == first else 0} / {n}"
+    assert panel.unverified_label.isVisible()
+    assert "Barcodes missing" in panel.unverified_label.text()
+    assert context.station().packer in panel.unverified_label.text()
+
+
+def test_a_station_requiring_every_scan_refuses_and_says_what_is_missing(qtbot, station,
+                                                                         window):
+    from app.ui.packing.scanner_settings import ScannerSettingsDialog
+
+    context, _ = station
+    window.edit_scanner_settings()
+    dialog = window.findChild(ScannerSettingsDialog)
+    assert dialog.verification_combo.currentData() == "ask"  # the default
+    dialog.verification_combo.setCurrentIndex(dialog.verification_combo.findData("require"))
+    dialog.accept()
+    assert context.packing.verification_policy().value == "require"
+
+    pk = plain_order(context)
+    with qtbot.waitSignal(window.order_opened, timeout=5000):
+        window.open_order(pk)
+    panel = window.panel(1)
+    qtbot.mouseClick(panel.ship_button, Qt.MouseButton.LeftButton)
+    assert window.unverified_box is None  # nothing to confirm: refused
+    assert window.banner.kind == ERROR and "scan every unit" in window.banner.text()
+    assert window.snapshot.view.lines.lines[next(iter(panel.shipment.units))].name \
+        in window.banner.text()
+    assert panel.error_label.isVisible()
+    assert context.packing.view(pk).shipments[0].state is not ShipmentState.SHIPPED

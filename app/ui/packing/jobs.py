@@ -12,6 +12,7 @@ from app.domain.catalog import ProductInfo
 from app.domain.packing import MOVABLE
 from app.domain.scanning import ScanResult, shipment_name_in
 from app.domain.store_info import ShippingServiceInfo
+from app.domain.verification import DEFAULT_POLICY, VerificationPolicy
 from app.errors import ConfigurationError
 from app.services.packing import PackingView
 from app.services.scanning import ScanOutcome
@@ -25,6 +26,7 @@ class PackingSnapshot:
     products: dict[int, ProductInfo] = field(default_factory=dict)
     services: tuple[ShippingServiceInfo, ...] = ()
     order_prefix: str = ""
+    verification_policy: VerificationPolicy = DEFAULT_POLICY  # this station's
 
     @property
     def order_pk(self) -> int:
@@ -49,7 +51,8 @@ def with_reference(context: AppContext, view: PackingView) -> PackingSnapshot:
     connection = context.repos.connections.get(connection_id)
     return PackingSnapshot(view, products,
                            tuple(context.repos.connections.shipping_services(connection_id)),
-                           connection.settings.order_prefix if connection else "")
+                           connection.settings.order_prefix if connection else "",
+                           context.packing.verification_policy())
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """Scanner and packing preferences of this station: prefix/suffix, burst timing, sounds, and
-what happens when the last unit of a shipment is verified. Kept in QSettings (no secrets)."""
+what happens when the last unit of a shipment is verified. Kept in QSettings (no secrets).
+The verification policy is the station's database setting: the dialog only shows the choice
+(`verification_choice`); the packing window saves it through the packing service."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
@@ -9,8 +11,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 
 class ScannerSettingsDialog(QDialog):
     def __init__(self, settings: QSettings, keys: dict[str, str], defaults: dict[str, object],
-                 on_packed_choices: list[tuple[str, str]], parent: QWidget | None = None
-                 ) -> None:
+                 on_packed_choices: list[tuple[str, str]], parent: QWidget | None = None,
+                 *, verification: tuple[str, list[tuple[str, str]]] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Scanner and packing"))
         self._settings = settings
@@ -46,6 +48,16 @@ class ScannerSettingsDialog(QDialog):
         form.addRow("", hint)
         form.addRow("", self.sounds_check)
         form.addRow(self.tr("When every unit is verified"), self.on_packed_combo)
+        self.verification_combo: QComboBox | None = None
+        if verification is not None:
+            current_policy, choices = verification
+            self.verification_combo = QComboBox()
+            self.verification_combo.setObjectName("verificationCombo")
+            for value, label in choices:
+                self.verification_combo.addItem(label, value)
+            self.verification_combo.setCurrentIndex(
+                max(0, self.verification_combo.findData(current_policy)))
+            form.addRow(self.tr("Shipping units not scanned"), self.verification_combo)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -53,6 +65,10 @@ class ScannerSettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+
+    @property
+    def verification_choice(self) -> str | None:
+        return self.verification_combo.currentData() if self.verification_combo else None
 
     def accept(self) -> None:
         s, k = self._settings, self._keys

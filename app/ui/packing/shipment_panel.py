@@ -6,6 +6,7 @@ Store text (names, SKUs, options, notes) is data: table items and PlainText labe
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal, Slot
@@ -143,6 +144,9 @@ class ShipmentPanel(QFrame):
         self.state_label = plain_label(object_name="shipmentState")
         self.progress_label = plain_label(object_name="shipmentProgress")
         self.name_label = plain_label(object_name="shipmentName")
+        self.unverified_label = plain_label(object_name="unverifiedNote")
+        self.unverified_label.setWordWrap(True)
+        self.unverified_label.hide()
         header = QHBoxLayout()
         header.addWidget(self.title_label)
         header.addWidget(self.state_label)
@@ -264,6 +268,7 @@ class ShipmentPanel(QFrame):
         layout.setSpacing(6)
         layout.addLayout(header)
         layout.addWidget(self.name_label)
+        layout.addWidget(self.unverified_label)
         layout.addWidget(self.table, 1)
         layout.addLayout(moves)
         layout.addLayout(form)
@@ -307,9 +312,8 @@ class ShipmentPanel(QFrame):
         done_total = 0
         for line_id, row in self._rows.items():
             here = shipment.units.get(line_id, 0)
+            # what the data says, shipped or not: a shipment shipped unverified stays so
             done = min(verified.get(line_id, 0), here)
-            if shipment.state is ShipmentState.SHIPPED:
-                done = here
             done_total += done
             self.table.item(row, COL_HERE).setText(str(here))
             item = self.table.item(row, COL_VERIFIED)
@@ -330,6 +334,15 @@ class ShipmentPanel(QFrame):
             self.state_label.setProperty("state", shipment.state.value)
             repolish(self.state_label)
         self.progress_label.setText(self.tr("%d of %d units verified") % (done_total, units))
+        if self.progress_label.property("complete") != (done_total >= units):
+            self.progress_label.setProperty("complete", done_total >= units)
+            repolish(self.progress_label)
+        confirmation = snapshot.view.confirmations.get(record.shipment_pk) if record else None
+        self.unverified_label.setText(
+            self.tr("Shipped with %d unit(s) not verified — confirmed by %s (%s), %s: %s")
+            % (units - done_total, confirmation.packer, confirmation.station,
+               _local_time(confirmation.at), confirmation.reason) if confirmation else "")
+        self.unverified_label.setVisible(confirmation is not None)
         self.name_label.setText(shipment.shipment_name or (record.shipment_name if record
                                                            else ""))
         self._computed_weight = snapshot.view.weight(shipment)
@@ -567,6 +580,12 @@ def _item_text(line: Line) -> str:
     first = f"{line.sku}  ·  {line.name}" if line.sku else line.name
     options = line.options_text
     return f"{first}\n{options}" if options else first
+
+
+def _local_time(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def _weight_text(weight: float) -> str:

@@ -57,6 +57,10 @@ PACKING_STYLE = "\n".join([
     "QLabel#panelError { background: #ffebee; color: #b71c1c; padding: 6px;"
     " border-radius: 4px; }",
     "QLabel#panelBusy { color: #0d47a1; font-weight: 600; }",
+    'QLabel#shipmentProgress[complete="true"] { color: #1b5e20; font-weight: 600; }',
+    'QLabel#shipmentProgress[complete="false"] { color: #b26a00; }',
+    "QLabel#unverifiedNote { background: #fff8e1; color: #e65100; padding: 4px;"
+    " border-radius: 4px; }",
     "QLabel#interruptionLabel { background: #fff8e1; color: #e65100;"
     " border: 1px solid #ffb300; padding: 6px; border-radius: 4px; }",
     "QPushButton#shipButton { background: #2e7d32; color: white; font-weight: 600;"

@@ -29,6 +29,9 @@ from app.context import AppContext
 from app.db.repositories.shipments import ShipmentDetails
 from app.domain.packing import MOVABLE, OrderState, ShipmentState
 from app.domain.scanning import ScanResult
+from app.domain.verification import (POLICY_LABELS, UnverifiedLine, UnverifiedUnits,
+                                     VerificationPolicy, VerificationRequired, check_ship,
+                                     listing, unverified_lines)
 from app.logs import describe_exception
 from app.services.packing import PackingInterrupted, PackingView
 from app.ui.images import ImageCache, placeholder
@@ -43,6 +46,7 @@ from app.ui.packing.sounds import WRONG as SOUND_WRONG
 from app.ui.packing.sounds import ScanSounds
 from app.ui.packing.station_bar import StationBar
 from app.ui.packing.style import PACKING_STYLE, repolish
+from app.ui.packing.unverified_dialog import UnverifiedDialog
 from app.ui.tasks import DB, NETWORK, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -132,6 +136,8 @@ class PackingWindow(QWidget):
         self._focus_app: QApplication | None = None
         self.interruption_box: QMessageBox | None = None
         self.void_box: QMessageBox | None = None
+        self.unverified_box: UnverifiedDialog | None = None
+        self._ship_reason: str | None = None  # the unverified-units reason of this attempt
         self.scan_started_at: float | None = None  # perf_counter of the last scan (benchmarks)
         self.setObjectName("packingWindow")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -143,6 +149,12 @@ class PackingWindow(QWidget):
         self.resize(1400, 860)
 
     def edit_scanner_settings(self) -> None:
+        """The station's verification policy is read first (database: the "db" pool)."""
+        self._runner.submit(DB, self._context.packing.verification_policy,
+                            on_result=self._open_scanner_settings, on_error=self._failed)
+
+    @Slot(object)
+    def _open_scanner_settings(self, policy: object) -> None:
         from app.ui.packing.scanner_settings import ScannerSettingsDialog
 
         dialog = ScannerSettingsDialog(
@@ -152,9 +164,22 @@ class PackingWindow(QWidget):
             {"max_gap_ms": DEFAULT_MAX_GAP_MS, "on_packed": ON_PACKED_NOTHING},
             [(ON_PACKED_NOTHING, self.tr("Nothing: I decide")),
              (ON_PACKED_PRINT, self.tr("Print the packing slip")),
-             (ON_PACKED_SHIP, self.tr("Mark the shipment shipped"))], self)
+             (ON_PACKED_SHIP, self.tr("Mark the shipment shipped"))], self,
+            verification=(str(policy), [(p.value, self.tr(POLICY_LABELS[p]))
+                                        for p in VerificationPolicy]))
         dialog.accepted.connect(self._scanner_settings_saved)
+        dialog.accepted.connect(lambda: self._save_policy(dialog.verification_choice, policy))
         dialog.open()
+
+    def _save_policy(self, chosen: str | None, before: object) -> None:
+        if chosen is not None and chosen != str(before):
+            self._runner.submit(DB, self._context.packing.set_verification_policy, chosen,
+                                on_result=self._policy_saved, on_error=self._failed)
+
+    @Slot(object)
+    def _policy_saved(self, policy: object) -> None:
+        if self.snapshot is not None and isinstance(policy, VerificationPolicy):
+            self.snapshot = replace(self.snapshot, verification_policy=policy)
 
     def _scanner_settings_saved(self) -> None:
         self.listener.configure(prefix=str(self._settings.value(PREFIX_KEY, "") or ""),
@@ -500,7 +525,7 @@ class PackingWindow(QWidget):
 
     def _modal_open(self) -> bool:
         return any(box is not None and box.isVisible()
-                   for box in (self.interruption_box, self.void_box))
+                   for box in (self.interruption_box, self.void_box, self.unverified_box))
 
     @Slot(str, object)
     def _scanned(self, value: str, field: object) -> None:
@@ -717,7 +742,8 @@ class PackingWindow(QWidget):
             self.ship(self.active_panel.number)
 
     @Slot(int)
-    def ship(self, number: int, *, acknowledge: bool = False) -> None:
+    def ship(self, number: int, *, acknowledge: bool = False,
+             unverified_reason: str | None = None) -> None:
         panel = self.panel(number)
         if panel is None or self.snapshot is None or not panel.movable or self._shipping:
             return
@@ -728,13 +754,57 @@ class PackingWindow(QWidget):
             self._feedback(ERROR, str(exc), "", SOUND_WRONG)
             return
         panel.show_error("")
+        # The station's policy first, on the counts shown (the service checks again).
+        missing = unverified_lines(panel.shipment.units,
+                                   panel.record.verified if panel.record else {},
+                                   self.snapshot.view.lines.lines)
+        try:
+            check_ship(self.snapshot.verification_policy, number, missing,
+                       unverified_reason if unverified_reason is not None else "")
+        except UnverifiedUnits as exc:
+            self._unverified(exc, acknowledge)
+            return
+        self._ship_reason = unverified_reason
         panel.set_busy(self.tr("Shipping… checking the order with the store"))
         self._feedback(INFO, self.tr("Shipping shipment %d…") % number,
                        self.tr("Checking the order with the store first."), None)
         self._shipping = (self.snapshot.order_pk, number)
         self._runner.submit(NETWORK, self._context.packing.ship, self.snapshot.order_pk,
                             number, details, acknowledge=acknowledge,
+                            unverified_reason=unverified_reason,
                             on_result=self._shipped, on_error=self._ship_failed)
+
+    def _unverified(self, exc: UnverifiedUnits, acknowledge: bool) -> None:
+        """Refused by a station that requires every unit scanned; else ask the packer."""
+        panel = self.panel(exc.number)
+        if isinstance(exc, VerificationRequired):
+            text = self.tr("Not shipped: scan every unit first")
+            if panel is not None:
+                panel.show_error(str(exc))
+            self._feedback(ERROR, text, listing(exc.missing), SOUND_WRONG)
+            return
+        self._ask_unverified(exc.number, exc.missing, acknowledge)
+
+    def _ask_unverified(self, number: int, missing: list[UnverifiedLine],
+                        acknowledge: bool) -> None:
+        box = UnverifiedDialog(number, missing, self)
+
+        def answered(result: int) -> None:
+            reason = box.reason
+            self.unverified_box = None
+            box.deleteLater()
+            if result == UnverifiedDialog.DialogCode.Accepted and reason:
+                self.ship(number, acknowledge=acknowledge, unverified_reason=reason)
+            else:
+                self._feedback(INFO, self.tr("Not shipped: shipment %d has units not verified")
+                               % number, self.tr("Scan them, or ✓ Confirm one without a "
+                                                 "barcode."), None)
+        box.finished.connect(answered)
+        self.unverified_box = box
+        self._feedback(OVER, self.tr("Shipment %d: %d unit(s) not verified")
+                       % (number, sum(m.missing for m in missing)), listing(missing),
+                       SOUND_OVER)
+        box.open()
 
     @property
     def busy(self) -> bool:
@@ -744,6 +814,7 @@ class PackingWindow(QWidget):
     def _shipped(self, value: object) -> None:
         order_pk, number = self._shipping or (0, 0)
         self._shipping = None
+        self._ship_reason = None
         if self.snapshot is None or not isinstance(value, PackingView) \
                 or order_pk != self.snapshot.order_pk:
             self.shipment_shipped.emit(order_pk, number)
@@ -762,8 +833,13 @@ class PackingWindow(QWidget):
         panel = self.panel(number)
         if panel is not None:
             panel.set_busy("")
+        reason, self._ship_reason = self._ship_reason, None
         if isinstance(exc, PackingInterrupted):
-            self._ask_acknowledge(exc.reasons, lambda: self.ship(number, acknowledge=True))
+            self._ask_acknowledge(exc.reasons, lambda: self.ship(
+                number, acknowledge=True, unverified_reason=reason))
+            return
+        if isinstance(exc, UnverifiedUnits):  # the store's answer changed what is unverified
+            self._unverified(exc, acknowledge=False)
             return
         self._failed(exc, panel)
 
