@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from app.commands.common import add_common, emit, open_context
+from app.domain.tracking import check as check_tracking
 from app.domain.verification import (POLICY_LABELS, UnverifiedUnits, VerificationPolicy,
                                      VerificationRequired)
 from app.errors import ConfigurationError
@@ -184,6 +186,10 @@ def run_ship(args: argparse.Namespace) -> int:
             tracking_numbers=tuple(t for t in args.tracking.split(",") if t.strip()),
             carrier_fee=args.cost, packages=args.packages, weight_override=args.weight,
             buyer_note=args.note, internal_note=args.internal_note)
+        for number in details.tracking_numbers:  # a warning, not a refusal: formats change
+            warning = check_tracking(details.carrier, number)
+            if warning:
+                print(f"Warning: {warning}", file=sys.stderr)
         view = context.packing.view(order_pk)
         if view.lines.all_non_shipping():
             context.packing.complete_without_parcel(order_pk, acknowledge=args.acknowledge)

@@ -20,6 +20,10 @@ TRACKING_URL_PRESETS = {
     "USPS": "https://tools.usps.com/go/TrackConfirmAction?tLabels={tracking}",
     "DHL": "https://www.dhl.com/global-en/home/tracking/tracking-express.html"
            "?tracking-id={tracking}",
+    "DHL eCommerce": "https://www.dhl.com/us-en/home/tracking/tracking-ecommerce.html"
+                     "?tracking-id={tracking}",
+    "Canada Post": "https://www.canadapost-postescanada.ca/track-reperage/en#/search"
+                   "?searchFor={tracking}",
 }
 _PREFIX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,11}$")
 _TAG = re.compile(r"^[^\s,][^,]{0,39}$")

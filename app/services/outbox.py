@@ -58,6 +58,7 @@ from app.domain.connection_settings import TRACKING_URL_PRESETS, StatusInfo
 from app.domain.interruptions import OUR_SHIPMENT_PREFIX
 from app.domain.orders import shipped_in_store
 from app.domain.packing import ShipmentState
+from app.domain.tracking import carrier_key, detect_carrier
 from app.errors import PackDeskError, StoreError, StoreNotFoundError, StoreRateLimitedError
 from app.services.store_clients import StoreClients
 
@@ -181,6 +182,9 @@ def tracking_url(carrier: str, tracking_numbers: Sequence[str],
     if not tracking_numbers or not carrier.strip():
         return ""
     key = carrier.strip().lower()
+    chosen, detected = carrier_key(carrier), detect_carrier(tracking_numbers[0])
+    if chosen is not None and detected is not None and detected != chosen:
+        key = detected.lower()  # a UPS "1Z" number saved as USPS is still tracked at UPS
     templates = {name.lower(): url for name, url in TRACKING_URL_PRESETS.items()}
     templates.update({name.strip().lower(): url for name, url in (overrides or {}).items()})
     template = templates.get(key)

@@ -27,6 +27,7 @@ from app.domain import packing
 from app.domain.packing import (OrderLines, OrderState, PackingError, Plan, ShipmentState,
                                 StatusPolicy)
 from app.domain.scanning import ScanResult
+from app.domain.tracking import reduce_scanned
 from app.domain.verification import (UnverifiedLine, VerificationPolicy, check_ship,
                                      unverified_lines)
 from app.errors import StoreError
@@ -380,8 +381,9 @@ class PackingService:
 
     @staticmethod
     def _normalized(details: ShipmentDetails) -> ShipmentDetails:
+        # a scanned label's barcode is kept as the tracking number it carries
         tracking = tuple(dict.fromkeys(
-            "".join(t.split()).upper() for t in details.tracking_numbers if t.strip()))
+            reduce_scanned(t) for t in details.tracking_numbers if t.strip()))
         if details.packages < 1:
             raise PackingError("A shipment has at least one package.")
         if details.carrier_fee is not None and details.carrier_fee < 0:

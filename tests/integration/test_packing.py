@@ -214,7 +214,10 @@ def test_cli_ships_unscanned_units_only_with_a_reason_and_sets_the_policy(synced
     assert "not verified" in out.out + out.err and "0 of" in out.out + out.err
     assert "--unverified-reason" in out.out + out.err
     assert context.packing.view(pk).shipments[0].state is not ShipmentState.SHIPPED
-    assert main([*ship, "--unverified-reason", "no scanner at the dock"]) == 0
+    assert main([*ship, "--unverified-reason", "no scanner at the dock",
+                 "--tracking", "1Z999AA10123456784", "--carrier", "USPS"]) == 0
+    assert "Warning: 1Z999AA10123456784 looks like a UPS tracking number, not USPS." \
+        in capsys.readouterr().err
     assert context.packing.view(pk).confirmations[
         context.packing.view(pk).shipments[0].shipment_pk].reason == "no scanner at the dock"
     capsys.readouterr()

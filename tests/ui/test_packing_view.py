@@ -463,3 +463,79 @@ def test_a_station_requiring_every_scan_refuses_and_says_what_is_missing(qtbot, 
         in window.banner.text()
     assert panel.error_label.isVisible()
     assert context.packing.view(pk).shipments[0].state is not ShipmentState.SHIPPED
+
+
+def test_a_scanned_label_fills_the_carrier_and_a_mismatch_is_asked(qtbot, station, window,
+                                                                    clock):
+    context, _ = station
+    pk = plain_order(context)
+    with qtbot.waitSignal(window.order_opened, timeout=5000):
+        window.open_order(pk)
+    panel = window.panel(1)
+    assert {"DHL", "Canada Post"} <= {panel.carrier_combo.itemText(i)
+                                      for i in range(panel.carrier_combo.count())}
+
+    # A USPS label's barcode ("420" + ZIP + IMpb): the number alone, and the carrier filled.
+    panel.carrier_combo.setCurrentText("")
+    panel.tracking_edit.setFocus()
+    qtbot.waitUntil(panel.tracking_edit.hasFocus)
+    scan(window, clock, "420221539101026837331000039521", target=panel.tracking_edit)
+    panel = window.panel(1)
+    assert panel.tracking_edit.text() == "9101026837331000039521"
+    assert panel.carrier_combo.currentText() == "USPS" and window.tracking_box is None
+    assert context.packing.view(pk).shipments[0].details.tracking_numbers == (
+        "9101026837331000039521",)
+
+    # A UPS number with carrier USPS: asked before saving; "Fix it" saves nothing.
+    panel.tracking_edit.setText("1Z999AA10123456784")
+    window.save_details(1)
+    box = window.tracking_box
+    assert box is not None and box.isVisible() and "looks like a UPS" in box.text()
+    assert context.packing.view(pk).shipments[0].details.tracking_numbers == (
+        "9101026837331000039521",)
+    scan(window, clock, "SOMETHING")  # a scan while asking is refused, not used
+    assert "Answer the question first" in window.banner.text()
+    QTest.keyClick(box, Qt.Key.Key_Return)  # Enter is "Fix it"
+    assert window.tracking_box is None
+    assert "looks like a UPS" in window.panel(1).error_label.text()
+    assert context.packing.view(pk).shipments[0].details.tracking_numbers == (
+        "9101026837331000039521",)
+
+    # "Keep it": saved as typed, and not asked again for the same number and carrier.
+    window.save_details(1)
+    qtbot.mouseClick(window.tracking_box.keep_button, Qt.MouseButton.LeftButton)
+    assert context.packing.view(pk).shipments[0].details.tracking_numbers == (
+        "1Z999AA10123456784",)
+    window.panel(1).buyer_note_edit.setText("Enjoy")
+    window.save_details(1)
+    assert window.tracking_box is None
+    assert context.packing.view(pk).shipments[0].details.buyer_note == "Enjoy"
+
+
+def test_void_and_a_shipped_slip_say_what_happened(qtbot, station, window, clock):
+    context, _ = station
+    pk = plain_order(context)
+    name = context.packing.begin(pk).shipments[0].shipment_name
+    context.packing.ship(pk, 1, unverified_reason="a test ships it first")
+
+    # Scanning the slip of a shipment already shipped says so (issue 14.8), not "scan items".
+    with qtbot.waitSignal(window.order_opened, timeout=5000):
+        scan(window, clock, "S" + name)
+    assert window.banner.kind == OVER
+    assert "shipment 1 already shipped" in window.banner.text()
+    assert "Nothing left to pack" in window.banner.text()
+    assert "scan its items" not in window.banner.text()
+
+    # Voiding it: the banner says voided (issue 14.8: it said "Saved"), units back to pack.
+    window.void(1)
+    assert window.banner.kind == INFO
+    assert "Shipment 1 voided" in window.banner.text() and "Saved" not in window.banner.text()
+    assert "store is told" in window.banner.text()
+    assert window.panel(1).movable
+
+    # A fully shipped order opened from the list says so too.
+    other = plain_order(context)
+    context.packing.ship(other, 1, unverified_reason="a test ships it")
+    with qtbot.waitSignal(window.order_opened, timeout=5000):
+        window.open_order(other)
+    assert window.banner.kind == OVER and "is already shipped" in window.banner.text()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtGui import QImage
@@ -181,6 +182,37 @@ def test_save_as_pdf_copies_the_preview_and_records_it(qtbot, runner, qsettings,
     qtbot.waitUntil(lambda: (PDF, str(target), 1) in backend.records)
     dialog._save_path_chooser = lambda parent, suggested: ""  # the packer cancelled
     assert dialog.save_as_pdf() == ""
+
+
+class CountingBackend(FakeBackend):
+    """Like the slip service: a slip printed or saved before is built as a reprint."""
+
+    def build(self, job, out, *, progress=None, cancel=None) -> SlipDocument:
+        document = super().build(job, out, progress=progress, cancel=cancel)
+        before = any(r[0] in (PRINTER, PDF) for r in self.records)
+        return replace(document, items=tuple(replace(i, reprint=before)
+                                             for i in document.items))
+
+
+def test_printing_after_save_as_pdf_is_a_reprint(qtbot, runner, qsettings, tmp_path):
+    # issue 14.8: the slip printed right after "Save as PDF" did not say REPRINT
+    backend = CountingBackend(count=1)
+    saved, printed_to = tmp_path / "saved.pdf", tmp_path / "printed.pdf"
+    dialog = make_dialog(qtbot, backend, runner, qsettings, tmp_path,
+                         save_path_chooser=lambda parent, suggested: str(saved),
+                         print_dialog_factory=FakePrintDialog(printed_to))
+    show_and_wait(qtbot, dialog)
+    assert not dialog.document.items[0].reprint and "reprint" not in dialog.status_label.text()
+    with qtbot.waitSignal(dialog.document_built, timeout=10_000) as rebuilt:
+        assert dialog.save_as_pdf() == str(saved)
+    assert rebuilt.args[0].items[0].reprint and "1 reprint" in dialog.status_label.text()
+    qtbot.waitUntil(lambda: dialog.print_button.isEnabled())
+    with qtbot.waitSignal(dialog.printed, timeout=20_000):
+        assert dialog.print_document()
+    assert dialog.document.items[0].reprint  # what went to the printer says REPRINT
+    qtbot.wait(100)
+    assert len(backend.jobs) == 2  # built once more after the save, not after the reprint
+    assert [r[0] for r in backend.records].count(PREVIEW) == 1
 
 
 def test_batch_shows_progress_and_can_be_cancelled(qtbot, runner, qsettings, tmp_path):

@@ -48,6 +48,18 @@ def test_tracking_links_use_presets_overrides_and_the_first_number():
     assert "dhl.com" in tracking_url("DHL", ["12"])
     assert tracking_url("UPS Ground", ["1Z"]).startswith("https://www.ups.com/")
     assert tracking_url("Acme Freight", ["1"]) == ""
+
+
+def test_a_number_of_another_known_carrier_gets_that_carriers_link():
+    # issue 14.3: a UPS "1Z" number saved with carrier USPS was pushed with a USPS link
+    assert tracking_url("USPS", ["1Z999AA10123456784"]).startswith("https://www.ups.com/")
+    assert tracking_url("UPS", ["9400111201080805483016"]).startswith("https://tools.usps.com/")
+    assert "canadapost" in tracking_url("Canada Post", ["0073938000549297"])
+    assert "tracking-ecommerce" in tracking_url("DHL eCommerce", ["GM2951173225174494"])
+    # the store's own providers keep their own template, whatever the number looks like
+    assert tracking_url("Acme Freight", ["1Z999AA10123456784"],
+                        {"Acme Freight": "https://acme.example/t/{tracking}"}) == \
+        "https://acme.example/t/1Z999AA10123456784"
     assert tracking_url("UPS", []) == ""
     custom = {"ups": "https://track.example.com/{tracking}",
               "Acme Freight": "https://acme.example/t?n={tracking}"}

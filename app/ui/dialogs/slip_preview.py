@@ -126,6 +126,7 @@ class SlipPreviewDialog(QDialog):
         self._document: SlipDocument | None = None
         self._printing: _PagePrinter | None = None
         self._printer: QPrinter | None = None
+        self._rebuilding_as_reprint = False  # a rebuild after a print is no new preview
         self.setWindowTitle(self.tr("Pick list") if job.kind == PICK_LIST
                             else self.tr("Packing slips"))
         self.resize(820, 960)
@@ -278,7 +279,9 @@ class SlipPreviewDialog(QDialog):
         self.status_label.setText(what + (self.tr(" · %n reprint(s)", "", reprints)
                                           if reprints else ""))
         self.document_built.emit(document)
-        self._record(PREVIEW)
+        if not self._rebuilding_as_reprint:
+            self._record(PREVIEW)
+        self._rebuilding_as_reprint = False
 
     @Slot(object)
     def _failed(self, error: object) -> None:
@@ -442,9 +445,20 @@ class SlipPreviewDialog(QDialog):
         document = self._document
         if document is None:
             return
+        first_time = output in (PRINTER, PDF) and not (
+            document.reprint or document.items and all(i.reprint for i in document.items))
         self._runner.submit(DB, self._backend.record, document, output=output,
                             destination=destination, copies=copies,
+                            on_result=self._printed_first_time if first_time else None,
                             on_error=lambda exc: log.warning("Print not logged: %s", exc))
+
+    @Slot(object)
+    def _printed_first_time(self, _counts: object) -> None:
+        """Printed or saved once: the next print from this dialog is a reprint and must say
+        so on the slip (as the CLI's does), so the document is built again."""
+        if self.isVisible() and self._printing is None:
+            self._rebuilding_as_reprint = True
+            self.start()
 
     # --- closing ------------------------------------------------------------------------------
 

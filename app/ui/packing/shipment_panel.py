@@ -20,6 +20,7 @@ from app.db.repositories.shipments import ShipmentDetails, ShipmentRecord
 from app.domain.orders import Line
 from app.domain.packing import MOVABLE, PlannedShipment, ShipmentState
 from app.domain.store_info import ShippingServiceInfo
+from app.domain.tracking import carrier_choices, detect_carrier, reduce_scanned
 from app.ui.packing.jobs import PackingSnapshot
 from app.ui.packing.scanner import SCAN_FIELD
 from app.ui.packing.style import repolish
@@ -482,7 +483,10 @@ class ShipmentPanel(QFrame):
     def _fill_details(self, details: ShipmentDetails, snapshot: PackingSnapshot) -> None:
         order = snapshot.view.order.snapshot
         self._services = list(snapshot.services)
-        carriers = sorted({s.carrier for s in self._services if s.carrier})
+        # the store's own providers: its shipping services, and carriers seen on the order
+        carriers = carrier_choices({s.carrier for s in self._services}
+                                   | {s.carrier for s in order.shipments}
+                                   | {order.shipping_carrier})
         self.carrier_combo.clear()
         self.carrier_combo.addItems(carriers)
         carrier = details.carrier or (order.shipping_carrier if not details.service else "")
@@ -520,13 +524,21 @@ class ShipmentPanel(QFrame):
         self.weight_spin.setValue(self._computed_weight)
         self.details_edited.emit(self.number)
 
-    def accept_tracking_scan(self, value: str) -> None:
-        """A label barcode scanned into the focused tracking field: added, not typed over."""
+    def accept_tracking_scan(self, value: str) -> str:
+        """A label barcode scanned into the focused tracking field: added, not typed over.
+        The barcode is reduced to its tracking number, and an empty carrier is filled in
+        from the number's format. Returns the tracking number."""
+        value = reduce_scanned(value)
         known = [t.strip() for t in self.tracking_edit.text().split(",") if t.strip()]
         if value.upper() not in {t.upper() for t in known}:
             known.append(value)
         self.tracking_edit.setText(", ".join(known))
+        carrier = detect_carrier(value)
+        if carrier and not self.carrier_combo.currentText().strip():
+            self.carrier_combo.setCurrentText(carrier)
+            self._fill_services(carrier)
         self.details_edited.emit(self.number)
+        return value
 
     def details(self) -> ShipmentDetails:
         """What the packer filled in; raises ValueError with a message for a bad fee."""

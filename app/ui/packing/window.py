@@ -29,6 +29,8 @@ from app.context import AppContext
 from app.db.repositories.shipments import ShipmentDetails
 from app.domain.packing import MOVABLE, OrderState, ShipmentState
 from app.domain.scanning import ScanResult
+from app.domain.tracking import check as tracking_check
+from app.domain.tracking import reduce_scanned
 from app.domain.verification import (POLICY_LABELS, UnverifiedLine, UnverifiedUnits,
                                      VerificationPolicy, VerificationRequired, check_ship,
                                      listing, unverified_lines)
@@ -137,6 +139,8 @@ class PackingWindow(QWidget):
         self.interruption_box: QMessageBox | None = None
         self.void_box: QMessageBox | None = None
         self.unverified_box: UnverifiedDialog | None = None
+        self.tracking_box: QMessageBox | None = None
+        self._tracking_kept: set[tuple] = set()  # numbers kept despite the carrier's format
         self._ship_reason: str | None = None  # the unverified-units reason of this attempt
         self.scan_started_at: float | None = None  # perf_counter of the last scan (benchmarks)
         self.setObjectName("packingWindow")
@@ -337,8 +341,8 @@ class PackingWindow(QWidget):
         same = self.snapshot is not None and self.snapshot.order_pk == snapshot.order_pk
         self._show(snapshot, getattr(self, "_opening_number", None), rebuild=not same)
         if not same:
-            self.banner.show_state(INFO, self.tr("%s open — scan its items")
-                                   % snapshot.order_label, self._next_step_text())
+            self.banner.show_state(*self._opened_text(
+                snapshot, getattr(self, "_opening_number", None)))
             self._take_focus()
         self.order_opened.emit(snapshot.order_pk)
 
@@ -505,6 +509,29 @@ class PackingWindow(QWidget):
         if panel is not None:
             self.scroll.ensureWidgetVisible(panel, 10, 10)
 
+    def _opened_text(self, snapshot: jobs.PackingSnapshot,
+                     number: int | None) -> tuple[str, str, str]:
+        """The banner for an order just opened: what to do next, or that it already shipped
+        (a slip scanned again, or an order shipped elsewhere) — never "scan its items"."""
+        view, label = snapshot.view, snapshot.order_label
+        numbered = {n: (s, r) for n, s, r in view.numbered()}
+        shipment, record = numbered.get(number, (None, None)) if number else (None, None)
+        open_numbers = [n for n, (s, _) in numbered.items() if s.state in MOVABLE]
+        if shipment is not None and shipment.state is ShipmentState.SHIPPED:
+            when = ""
+            if record is not None and record.shipped_at is not None:
+                when = self.tr(" on %s by %s") % (
+                    record.shipped_at.strftime("%Y-%m-%d"), record.packer)
+            rest = (self.tr("Shipment %d is still to pack.") % open_numbers[0] if open_numbers
+                    else self.tr("Nothing left to pack on this order."))
+            return (OVER, self.tr("Order %s: shipment %d already shipped%s")
+                    % (label, number, when), rest)
+        if not open_numbers and view.state is OrderState.SHIPPED \
+                and not view.lines.all_non_shipping():
+            return (OVER, self.tr("Order %s is already shipped") % label,
+                    self.tr("Nothing left to pack on this order."))
+        return (INFO, self.tr("%s open — scan its items") % label, self._next_step_text())
+
     def _next_step_text(self) -> str:
         panel = self.active_panel
         if panel is None:
@@ -525,7 +552,8 @@ class PackingWindow(QWidget):
 
     def _modal_open(self) -> bool:
         return any(box is not None and box.isVisible()
-                   for box in (self.interruption_box, self.void_box, self.unverified_box))
+                   for box in (self.interruption_box, self.void_box, self.unverified_box,
+                               self.tracking_box))
 
     @Slot(str, object)
     def _scanned(self, value: str, field: object) -> None:
@@ -537,7 +565,7 @@ class PackingWindow(QWidget):
         if field is not None:
             panel = self._panel_holding(field)
             if panel is not None:
-                panel.accept_tracking_scan(value)
+                value = panel.accept_tracking_scan(value)
                 self._feedback(INFO, self.tr("Tracking number %s added") % value,
                                self.tr("Ctrl+Enter marks shipment %d shipped.") % panel.number,
                                SOUND_OK)
@@ -565,8 +593,8 @@ class PackingWindow(QWidget):
             self._show(reply.opened, reply.number, rebuild=True)
             self._take_focus()
             self.order_opened.emit(reply.opened.order_pk)
-            self._feedback(INFO, self.tr("%s open — scan its items") % reply.opened.order_label,
-                           self._next_step_text(), SOUND_OK)
+            kind, title, detail = self._opened_text(reply.opened, reply.number)
+            self._feedback(kind, title, detail, SOUND_OK if kind == INFO else SOUND_OVER)
         elif reply.outcome is not None:
             self._unit_checked(reply)
         self.scan_handled.emit(reply)
@@ -707,7 +735,9 @@ class PackingWindow(QWidget):
     # --- details ------------------------------------------------------------------------------
 
     @Slot(int)
-    def save_details(self, number: int) -> None:
+    def save_details(self, number: int, *, ask: bool = True) -> None:
+        """`ask`: a tracking number that does not fit the carrier is questioned first (not
+        when saving on the way to something else: nothing typed is ever dropped)."""
         panel = self.panel(number)
         if panel is None or self.snapshot is None or panel.busy:
             return
@@ -718,6 +748,9 @@ class PackingWindow(QWidget):
             return
         if panel.record is not None and _same(details, panel.record.details):
             return
+        if ask and self._tracking_questioned(number, details,
+                                             lambda: self.save_details(number)):
+            return
         panel.show_error("")
         self._runner.submit(DB, self._context.packing.set_details, self.snapshot.order_pk,
                             number, details, on_result=self._details_saved,
@@ -725,7 +758,49 @@ class PackingWindow(QWidget):
 
     def save_all_details(self) -> None:
         for panel in self.panels:
-            self.save_details(panel.number)
+            self.save_details(panel.number, ask=False)
+
+    def _tracking_questioned(self, number: int, details: ShipmentDetails,
+                             proceed: Callable[[], None]) -> bool:
+        """True when a tracking number does not fit the carrier and the packer is asked
+        (again later, `proceed` runs if they keep it); False when there is nothing to ask."""
+        warnings = [w for w in (tracking_check(details.carrier, t)
+                                for t in details.tracking_numbers) if w]
+        key = (self.order_pk, number, details.carrier.strip().casefold(),
+               tuple(reduce_scanned(t) for t in details.tracking_numbers))
+        if not warnings or key in self._tracking_kept:
+            return False
+        if self.tracking_box is not None:
+            return True  # already asking (the field's focus left it for the question)
+        panel = self.panel(number)
+        box = QMessageBox(self)
+        box.setObjectName("trackingBox")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setWindowTitle(self.tr("Check the tracking number"))
+        box.setText("\n".join(warnings))
+        box.setInformativeText(self.tr("Keep it anyway, or fix the carrier or the number?"))
+        box.keep_button = box.addButton(self.tr("Keep it"), QMessageBox.ButtonRole.AcceptRole)
+        fix = box.addButton(self.tr("Fix it"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(fix)  # a stray scanner Enter must not accept a wrong number
+        box.setEscapeButton(fix)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+
+        def answered(_result: int) -> None:
+            kept = box.clickedButton() is box.keep_button
+            self.tracking_box = None
+            box.deleteLater()
+            if kept:
+                self._tracking_kept.add(key)
+                proceed()
+            elif panel is not None:
+                panel.show_error(warnings[0])
+                panel.tracking_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        box.finished.connect(answered)
+        self.tracking_box = box
+        self._feedback(OVER, self.tr("Check the tracking number"), warnings[0], SOUND_OVER)
+        box.open()
+        return True
 
     @Slot(object)
     def _details_saved(self, value: object) -> None:
@@ -752,6 +827,9 @@ class PackingWindow(QWidget):
         except ValueError as exc:
             panel.show_error(str(exc))
             self._feedback(ERROR, str(exc), "", SOUND_WRONG)
+            return
+        if self._tracking_questioned(number, details, lambda: self.ship(
+                number, acknowledge=acknowledge, unverified_reason=unverified_reason)):
             return
         panel.show_error("")
         # The station's policy first, on the counts shown (the service checks again).
@@ -945,8 +1023,25 @@ class PackingWindow(QWidget):
         if self.snapshot is None:
             return
         self._moved_to = None
+        panel = self.panel(number)
+        self._voiding = (number, panel is not None
+                         and panel.shipment.state is ShipmentState.SHIPPED)
         self._runner.submit(DB, self._context.packing.void, self.snapshot.order_pk, number,
-                            on_result=self._plan_saved, on_error=self._failed)
+                            on_result=self._voided, on_error=self._failed)
+
+    @Slot(object)
+    def _voided(self, value: object) -> None:
+        """Said as what happened (a void), not as a saved split."""
+        number, was_shipped = getattr(self, "_voiding", (0, False))
+        assert isinstance(value, PackingView) and self.snapshot is not None
+        numbered = value.numbered()
+        self._show(replace(self.snapshot, view=value),
+                   next((n for n, s, _ in numbered if s.state in MOVABLE), None))
+        self._feedback(INFO, self.tr("Shipment %d voided") % number,
+                       (self.tr("The store is told it is void; its units are back to pack.")
+                        if was_shipped else self.tr("Its units are back to pack."))
+                       + " " + self._next_step_text(), None)
+        self.plan_changed.emit(self.snapshot.order_pk)
 
     @Slot(int)
     def _slip_requested(self, number: int) -> None:
@@ -1002,7 +1097,7 @@ class PackingWindow(QWidget):
 def _same(a: ShipmentDetails, b: ShipmentDetails) -> bool:
     """Equal once normalized the way the packing service saves details."""
     def key(d: ShipmentDetails) -> tuple:
-        tracking = tuple(dict.fromkeys("".join(t.split()).upper()
+        tracking = tuple(dict.fromkeys(reduce_scanned(t)
                                        for t in d.tracking_numbers if t.strip()))
         fee = Decimal(d.carrier_fee) if d.carrier_fee is not None else None
         return (d.carrier.strip(), d.service.strip(), d.service_id, d.service_type, tracking,
