@@ -60,6 +60,7 @@ def shipments_document(view: "PackingView") -> list[dict]:
     items = []
     for number, planned, record in view.numbered():
         lines = view.lines.lines
+        confirmed = view.confirmations.get(record.shipment_pk) if record else None
         items.append({
             "number": number, "of": len(view.numbered()), "state": planned.state.value,
             "shipment_name": record.shipment_name if record else None,
@@ -77,6 +78,9 @@ def shipments_document(view: "PackingView") -> list[dict]:
             "packages": record.details.packages if record else 1,
             "station": record.station if record else "", "packer": record.packer if record else "",
             "shipped_at": record.shipped_at.isoformat() if record and record.shipped_at else None,
+            "shipped_unverified": {"reason": confirmed.reason, "packer": confirmed.packer,
+                                   "station": confirmed.station,
+                                   "at": confirmed.at.isoformat()} if confirmed else None,
         })
     return items
 

@@ -215,9 +215,12 @@ def test_cli_ships_unscanned_units_only_with_a_reason_and_sets_the_policy(synced
     assert "--unverified-reason" in out.out + out.err
     assert context.packing.view(pk).shipments[0].state is not ShipmentState.SHIPPED
     assert main([*ship, "--unverified-reason", "no scanner at the dock",
-                 "--tracking", "1Z999AA10123456784", "--carrier", "USPS"]) == 0
-    assert "Warning: 1Z999AA10123456784 looks like a UPS tracking number, not USPS." \
-        in capsys.readouterr().err
+                 "--tracking", "1Z999AA10123456784", "--carrier", "USPS", "--json"]) == 0
+    out = capsys.readouterr()
+    assert "Warning: 1Z999AA10123456784 looks like a UPS tracking number, not USPS." in out.err
+    shipped = json.loads(out.out)["shipments"][0]
+    assert shipped["shipped_unverified"]["reason"] == "no scanner at the dock"
+    assert [line["verified"] for line in shipped["lines"]] == [0] * len(shipped["lines"])
     assert context.packing.view(pk).confirmations[
         context.packing.view(pk).shipments[0].shipment_pk].reason == "no scanner at the dock"
     capsys.readouterr()

@@ -142,6 +142,7 @@ class PackingWindow(QWidget):
         self.tracking_box: QMessageBox | None = None
         self._tracking_kept: set[tuple] = set()  # numbers kept despite the carrier's format
         self._ship_reason: str | None = None  # the unverified-units reason of this attempt
+        self._voiding: tuple[int, bool] = (0, False)  # number, whether it had shipped
         self.scan_started_at: float | None = None  # perf_counter of the last scan (benchmarks)
         self.setObjectName("packingWindow")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -837,8 +838,7 @@ class PackingWindow(QWidget):
                                    panel.record.verified if panel.record else {},
                                    self.snapshot.view.lines.lines)
         try:
-            check_ship(self.snapshot.verification_policy, number, missing,
-                       unverified_reason if unverified_reason is not None else "")
+            check_ship(self.snapshot.verification_policy, number, missing, unverified_reason)
         except UnverifiedUnits as exc:
             self._unverified(exc, acknowledge)
             return
@@ -1032,7 +1032,7 @@ class PackingWindow(QWidget):
     @Slot(object)
     def _voided(self, value: object) -> None:
         """Said as what happened (a void), not as a saved split."""
-        number, was_shipped = getattr(self, "_voiding", (0, False))
+        number, was_shipped = self._voiding
         assert isinstance(value, PackingView) and self.snapshot is not None
         numbered = value.numbered()
         self._show(replace(self.snapshot, view=value),
