@@ -17,8 +17,9 @@ from app.db.repositories.catalog import CatalogRepository
 from app.db.repositories.shipments import mark_state
 from app.domain.orders import Line
 from app.domain.packing import MOVABLE, PackingError, ShipmentState
-from app.domain.scanning import (ScanResult, UnitCheck, all_verified, check_unit, code_key,
+from app.domain.scanning import (ScanResult, UnitCheck, all_verified, check_unit,
                                  shipment_name_in)
+from app.domain.tracking import reduce_scanned
 from app.errors import ConfigurationError
 from app.services.packing import PackingService, PackingView, Station
 
@@ -69,7 +70,9 @@ class ScanService:
                     func.upper(SHIPMENTS.c.shipment_name) == name)).first()
                 if row:
                     return ScanTarget(row.order_pk, row.number)
-            tracking = code_key(value)
+            # a label's barcode names the tracking number it carries (USPS "420"+ZIP, FedEx
+            # 34 digits), never zero-padded like a product code (a FedEx 12-digit number)
+            tracking = reduce_scanned(value)
             if len(tracking) >= 8:
                 pattern = f"%{tracking}%"
                 row = session.execute(select(SHIPMENTS.c.order_pk, SHIPMENTS.c.number).where(

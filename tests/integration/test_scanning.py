@@ -87,6 +87,13 @@ def test_tracking_numbers_and_order_barcodes_find_their_order(connected):
     context.packing.set_details(pk, 1, ShipmentDetails(carrier="UPS",
                                                        tracking_numbers=("1Z999AA10123456784",)))
     assert context.scanning.find("1z999aa10123456784").order_pk == pk
+    # a FedEx 12-digit number (not a product code to zero-pad), and USPS and FedEx label
+    # barcodes that carry the saved number
+    context.packing.set_details(pk, 1, ShipmentDetails(
+        carrier="FedEx", tracking_numbers=("779017972697", "9101026837331000039521")))
+    assert context.scanning.find("779017972697").order_pk == pk
+    assert context.scanning.find("1001921334250001000300779017972697").order_pk == pk
+    assert context.scanning.find("420221539101026837331000039521").order_pk == pk
     order_id = context.repos.orders.get(pk).snapshot.order_id
     assert context.scanning.find(f"AC-{order_id}").order_pk == pk
     with pytest.raises(ConfigurationError, match="Nothing matches"):
