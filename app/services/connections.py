@@ -15,6 +15,7 @@ from app.integrations.americommerce.address import StoreAddress, parse_store_add
 from app.integrations.americommerce.oauth import OAuthTokens
 from app.logs import redactor
 from app.secrets import SecretStore
+from app.secrets.store import KINDS as SECRET_KINDS
 from app.services.oauth_signin import OAuthApp
 from app.services.store_clients import StoreClients
 
@@ -149,8 +150,8 @@ class ConnectionService:
     def remove(self, connection_id: int) -> None:
         self._clients.forget(connection_id)
         self._connections.delete(connection_id)
-        for kind in ("token", "refresh_token", "client_secret"):
-            self._secrets.delete(connection_id, kind)  # type: ignore[arg-type]
+        for kind in SECRET_KINDS:
+            self._secrets.delete(connection_id, kind)
 
     def find(self, name_or_id: str) -> ConnectionRecord:
         record = self._connections.by_name(name_or_id)

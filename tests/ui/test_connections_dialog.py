@@ -161,5 +161,5 @@ def test_connect_as_an_oauth_app_through_the_browser(qtbot, ui_context, runner, 
         dialog.oauth_button.click()
     record = ui_context.repos.connections.by_name("As an app")
     assert record is not None and record.auth_kind == "oauth"
-    assert {user for (_, user) in memory_keyring.passwords} == {
+    assert {user.split(":", 1)[1] for (_, user) in memory_keyring.passwords} == {
         f"{record.id}:token", f"{record.id}:refresh_token", f"{record.id}:client_secret"}
