@@ -32,19 +32,27 @@ class StoreCheck:
 
     @property
     def fingerprint(self) -> str:
-        return account_fingerprint(self.storefronts)
+        return account_fingerprint(self.address.origin, self.storefronts)
 
 
-def account_fingerprint(storefronts: Iterable[StorefrontInfo]) -> str:
-    keys = sorted(f"{s.store_id}:{s.domain_name.lower()}" for s in storefronts)
+def account_fingerprint(origin: str, storefronts: Iterable[StorefrontInfo]) -> str:
+    keys = sorted(_storefront_keys(origin, storefronts, None))
     return hashlib.sha256("|".join(keys).encode()).hexdigest()[:16]
 
 
-def _storefront_keys(storefronts: Iterable[StorefrontInfo],
+def _storefront_keys(origin: str, storefronts: Iterable[StorefrontInfo],
                      chosen: Iterable[int] | None) -> set[str]:
+    """One key per storefront: the address we reach the store at, then what `/stores` says.
+    Storefront ids start at 1 in every store, and copies of a store keep their names, so only
+    the address tells two stores apart."""
     wanted = set(chosen) if chosen is not None else None
-    return {f"{s.store_id}:{s.domain_name.lower()}" for s in storefronts
-            if wanted is None or s.store_id in wanted}
+    try:
+        origin = parse_store_address(origin).origin
+    except ConfigurationError:
+        pass  # an address saved by hand that no longer parses: compared as written
+    return {"\t".join((origin.lower(), str(s.store_id), s.domain_name.strip().lower(),
+                       " ".join(s.name.split()).casefold()))
+            for s in storefronts if wanted is None or s.store_id in wanted}
 
 
 class ConnectionService:
@@ -73,11 +81,12 @@ class ConnectionService:
     def same_account(self, check: StoreCheck, storefront_ids: Iterable[int] | None, *,
                      ignore: int | None = None) -> ConnectionRecord | None:
         """An existing connection that would import the same storefronts of the same account."""
-        new_keys = _storefront_keys(check.storefronts, storefront_ids)
+        new_keys = _storefront_keys(check.address.origin, check.storefronts, storefront_ids)
         for record in self._connections.all():
             if record.id == ignore:
                 continue
-            theirs = _storefront_keys(self._connections.storefronts(record.id),
+            theirs = _storefront_keys(record.settings.address,
+                                      self._connections.storefronts(record.id),
                                       record.settings.storefront_ids)
             if new_keys & theirs:
                 return record
