@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import argparse
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from app.commands.common import add_common, emit, open_context
+from app.domain.shipment_input import parse_cost
 from app.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -31,12 +32,9 @@ def _positive_int(value: str) -> int:
 
 def _money(value: str) -> Decimal:
     try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"{value!r} is not an amount like 8.45") from None
-    if amount < 0:
-        raise argparse.ArgumentTypeError("the carrier fee cannot be negative")
-    return amount
+        return parse_cost(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _line_moves(value: str) -> dict[int, int | None]:

@@ -25,6 +25,7 @@ from app.db.repositories.shipments import ShipmentDetails, ShipmentRecord
 from app.domain import packing
 from app.domain.packing import (OrderLines, OrderState, PackingError, Plan, ShipmentState,
                                 StatusPolicy)
+from app.domain.shipment_input import check_shipment_input
 from app.errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -154,9 +155,9 @@ class PackingService:
     def set_details(self, order_pk: int, number: int, details: ShipmentDetails) -> PackingView:
         """Carrier, service, tracking, fee, notes — before or after shipping. A change to a
         shipped shipment is a correction: the store gets it through the outbox."""
-        details = self._normalized(details)
         view = self.view(order_pk)
         shipment = view.plan.by_number(number)
+        details = self._normalized(details, shipping=shipment.state is ShipmentState.SHIPPED)
         view = self._save(view, view.plan, "details", {"shipment": number}) \
             if not view.shipments else view
         pk = self._pk(view, number)
@@ -175,6 +176,12 @@ class PackingService:
     def ship(self, order_pk: int, number: int, details: ShipmentDetails | None = None, *,
              acknowledge: bool = False) -> PackingView:
         """Mark shipment `number` shipped and queue the store update (outbox)."""
+        if details is None:  # shipping what was saved: it must hold what a shipment needs
+            record = next((r for n, _s, r in self.view(order_pk).numbered() if n == number),
+                          None)
+            self._normalized(record.details if record else ShipmentDetails(), shipping=True)
+        else:  # refused before the store is asked about the order
+            details = self._normalized(details, shipping=True)
         view = self._ready_to_ship(order_pk, acknowledge)
         if details is not None:
             view = self.set_details(order_pk, number, details)
@@ -294,17 +301,12 @@ class PackingService:
         return {"station": station.name, "packer": station.packer}
 
     @staticmethod
-    def _normalized(details: ShipmentDetails) -> ShipmentDetails:
-        tracking = tuple(dict.fromkeys(
-            "".join(t.split()).upper() for t in details.tracking_numbers if t.strip()))
-        if details.packages < 1:
-            raise PackingError("A shipment has at least one package.")
-        if details.carrier_fee is not None and details.carrier_fee < 0:
-            raise PackingError("The carrier fee cannot be negative.")
-        if details.weight_override is not None and details.weight_override <= 0:
-            raise PackingError("Enter a weight above zero, or leave it to be computed.")
-        return replace(details, tracking_numbers=tracking, carrier=details.carrier.strip(),
-                       service=details.service.strip())
+    def _normalized(details: ShipmentDetails, *, shipping: bool) -> ShipmentDetails:
+        check = check_shipment_input(details, shipping=shipping)
+        if not check.ok:
+            raise PackingError(check.message)
+        return replace(details, tracking_numbers=check.tracking_numbers,
+                       carrier=details.carrier.strip(), service=details.service.strip())
 
 
 def _plan_to_json(plan: Plan, keys: Mapping[int, int]) -> list[dict]:
