@@ -23,6 +23,10 @@ class ConfigurationError(PackDeskError):
     """A setting or input that cannot be used as given."""
 
 
+class UsageError(ConfigurationError):
+    """A command-line value that names nothing known (exit 2, as argparse's own errors)."""
+
+
 class DatabaseError(PackDeskError):
     """The local database cannot be opened, migrated or written."""
 

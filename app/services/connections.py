@@ -22,6 +22,21 @@ from app.services.store_clients import StoreClients
 log = logging.getLogger(__name__)
 
 
+class UnconfirmedIdnError(ConfigurationError):
+    """An international (possibly lookalike) store domain the person has not confirmed yet."""
+
+
+def refuse_unconfirmed_idn(address: StoreAddress, accepted: bool) -> None:
+    """No token (or OAuth secret) goes to an international domain until a person confirms it:
+    "аррӏе.com" is all Cyrillic, and only its xn-- form tells it from the real one."""
+    if address.is_idn and not accepted:
+        raise UnconfirmedIdnError(
+            f"The store address {address.display} is an international domain name; its letters "
+            "may imitate another domain. Nothing was sent to it.",
+            hint="If this is your store's address, confirm it (on the command line: "
+                 "--accept-idn).")
+
+
 @dataclass(frozen=True)
 class StoreCheck:
     """A store that answered: where it is, its storefronts, and its plan's rate limit."""
@@ -62,9 +77,11 @@ class ConnectionService:
         self._secrets = secrets
         self._clients = clients
 
-    def check_store(self, domain: str, token: str) -> StoreCheck:
-        """Reach the store with `GET /stores`; raises a StoreError saying what to fix."""
+    def check_store(self, domain: str, token: str, *, accept_idn: bool = False) -> StoreCheck:
+        """Reach the store with `GET /stores`; raises a StoreError saying what to fix.
+        `accept_idn`: the person confirmed an international domain (see refuse_unconfirmed_idn)."""
         address = parse_store_address(domain)
+        refuse_unconfirmed_idn(address, accept_idn)
         token = token.strip()
         if not token:
             raise ConfigurationError("Paste the store's access token.")
@@ -93,9 +110,11 @@ class ConnectionService:
         return None
 
     def add(self, settings: ConnectionSettings, token: str, *,
-            check: StoreCheck | None = None) -> ConnectionRecord:
-        """Test the store, refuse a duplicate account, then save the connection and its token."""
-        check = check or self.check_store(settings.address, token)
+            check: StoreCheck | None = None, accept_idn: bool = False) -> ConnectionRecord:
+        """Test the store, refuse a duplicate account, then save the connection and its token.
+        A name already in use is refused before the token is sent anywhere."""
+        self.refuse_taken_name(settings.name)
+        check = check or self.check_store(settings.address, token, accept_idn=accept_idn)
         settings = settings.with_changes(address=check.address.origin)
         ensure_valid(settings)
         self._refuse_same_account(check, settings)
@@ -111,11 +130,13 @@ class ConnectionService:
         return record
 
     def add_oauth(self, settings: ConnectionSettings, app: OAuthApp, tokens: OAuthTokens, *,
-                  check: StoreCheck | None = None) -> ConnectionRecord:
+                  check: StoreCheck | None = None, accept_idn: bool = False) -> ConnectionRecord:
         """Save a connection made through the store's OAuth sign-in (an app's client id and
         secret, the tokens from OAuthSignIn). Secret, access and refresh tokens go to the
         keyring; the client id, which is not secret, to the database."""
-        check = check or self.check_store(settings.address, tokens.access_token)
+        self.refuse_taken_name(settings.name)
+        check = check or self.check_store(settings.address, tokens.access_token,
+                                          accept_idn=accept_idn)
         settings = settings.with_changes(address=check.address.origin)
         ensure_valid(settings)
         self._refuse_same_account(check, settings)
@@ -143,7 +164,15 @@ class ConnectionService:
                 hint=f"Choose different storefronts for each connection, or edit "
                      f"'{clash.name}' instead.")
 
-    def update(self, connection_id: int, settings: ConnectionSettings) -> ConnectionRecord:
+    def refuse_taken_name(self, name: str) -> None:
+        if self._connections.by_name(name.strip()) is not None:
+            raise ConfigurationError(f"A connection named {name.strip()!r} already exists.",
+                                     hint="Choose another name, or edit that connection.")
+
+    def update(self, connection_id: int, settings: ConnectionSettings, *,
+               accept_idn: bool = False) -> ConnectionRecord:
+        if settings.address != self._connections.get(connection_id).settings.address:
+            refuse_unconfirmed_idn(parse_store_address(settings.address), accept_idn)
         ensure_valid(settings, self._connections.statuses(connection_id))
         record = self._connections.update(connection_id, settings)
         self._clients.forget(connection_id)  # the address may have changed
@@ -151,7 +180,8 @@ class ConnectionService:
 
     def replace_token(self, connection_id: int, token: str) -> None:
         record = self._connections.get(connection_id)
-        check = self.check_store(record.settings.address, token)
+        # The saved address was confirmed when it was entered.
+        check = self.check_store(record.settings.address, token, accept_idn=True)
         self._secrets.put(connection_id, "token", token.strip())
         self._connections.set_fingerprint(connection_id, check.fingerprint)
         self._clients.forget(connection_id)
