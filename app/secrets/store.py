@@ -4,9 +4,10 @@ Secrets live in the OS keyring under service = app id, username =
 "{database id}:{connection_id}:{kind}": the database id is a random id kept in the station's
 database, so two data folders on one machine (each with its own connection 1) never share or
 delete each other's entries. Entries of earlier versions ("{connection_id}:{kind}") are moved
-under the database id on first start (`adopt_unscoped`). They never touch SQLite, QSettings, logs or command lines. When the OS has no usable keyring
-(headless Linux without a Secret Service), every call that needs a secret fails with a message
-that says how to fix it; there is deliberately no plaintext fallback.
+under the database id on first start (`adopt_unscoped`). Secrets never touch SQLite,
+QSettings, logs or command lines. When the OS has no usable keyring (headless Linux without a
+Secret Service), every call that needs a secret fails with a message that says how to fix it;
+there is deliberately no plaintext fallback.
 
 `SecretStore.in_memory()` exists for the sandbox demo, whose token must not outlive the
 process and must not be written to the user's keyring.

@@ -59,8 +59,8 @@ class ConnectionsDialog(QDialog):
                  confirm_idn: Callable[[StoreAddress], bool] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("connectionsDialog")
-        # Injected in tests: the browser that shows the store's consent page, and the prompt
-        # for the app's client id and secret.
+        # Injected in tests: the browser that shows the store's consent page, the prompt
+        # for the app's client id and secret, and the question before an international domain.
         self._open_url = open_url or (lambda url: QDesktopServices.openUrl(QUrl(url)))
         self._ask_oauth_app = ask_oauth_app or self._prompt_oauth_app
         self._confirm_idn = confirm_idn or self._prompt_idn
@@ -694,14 +694,15 @@ class ConnectionsDialog(QDialog):
 
     def _idn_confirmed(self, address: str) -> bool:
         """True unless the address is an international domain the person declines to trust;
-        a saved connection's own address was confirmed when it was entered."""
+        a saved connection's address, or one just tested, was confirmed already."""
         try:
             parsed = parse_store_address(address)
         except PackDeskError:
             return True  # shown under the field; nothing is sent
         saved = self._record is not None and \
             self._origin(self._record.settings.address) == parsed.origin
-        if not parsed.is_idn or saved or self._confirm_idn(parsed):
+        tested = self._check is not None and self._check.address.origin == parsed.origin
+        if not parsed.is_idn or saved or tested or self._confirm_idn(parsed):
             return True
         self._message(self.tr("Nothing was sent to %1.").replace("%1", parsed.display), ok=False)
         return False
