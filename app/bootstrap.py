@@ -9,7 +9,8 @@ from app import __version__
 from app.context import AppContext, Repositories
 from app.db.engine import Database
 from app.db.migrate import migrate
-from app.db.repositories.station import PACKER_KEY, STATION_NAME_KEY, StationRepository
+from app.db.repositories.station import (KEYRING_ADOPTED_KEY, PACKER_KEY, STATION_NAME_KEY,
+                                        StationRepository)
 from app.logs import setup_logging
 from app.paths import AppPaths
 from app.secrets import SecretStore
@@ -40,12 +41,15 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
     if result.migrated:
         log.info("Database schema %s -> %s", result.from_revision, result.to_revision)
     db = Database(paths.database)
-    station_id = StationRepository(db).station_id()
-    secrets = secrets or SecretStore()
+    station_repo = StationRepository(db)
+    station_id = station_repo.station_id()
+    secrets = (secrets or SecretStore()).for_database(station_repo.database_id())
     repos = Repositories.on(db)
+    if not station_repo.get(KEYRING_ADOPTED_KEY) and secrets.adopt_unscoped(
+            [c.id for c in repos.connections.all()]):
+        station_repo.set(KEYRING_ADOPTED_KEY, "1")
     clients = StoreClients(secrets, client_factory)
     sync = SyncService(repos.connections, repos.orders, repos.catalog, repos.sync_state, clients)
-    station_repo = StationRepository(db)
 
     def station() -> Station:
         return Station(station_id=station_id,

@@ -8,11 +8,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Callable
 
 from app import APP_NAME, __version__
-from app.errors import PackDeskError
+from app.errors import PackDeskError, UsageError
 from app.logs import describe_exception
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a command ended by SIGPIPE
 
 # name -> (help, add_arguments, run). Commands register here so the parser and the dispatch
 # cannot drift apart.
@@ -87,10 +89,19 @@ def build_parser() -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run a headless command; any failure becomes one line on stderr and a non-zero exit."""
     try:
-        return int(args.run(args) or EXIT_OK)
+        code = int(args.run(args) or EXIT_OK)
+        sys.stdout.flush()  # a closed pipe shows here, not as a warning at exit
+        return code
+    except BrokenPipeError:
+        # The reader went away (`packdesk orders | head`): stop quietly, as other tools do.
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         print("packdesk: interrupted", file=sys.stderr)
         return 130
+    except UsageError as exc:
+        print(f"packdesk {args.command}: {describe_exception(exc)}", file=sys.stderr)
+        return EXIT_USAGE
     except PackDeskError as exc:
         log.warning("%s failed: %s", args.command, exc)
         print(f"packdesk {args.command}: {describe_exception(exc)}", file=sys.stderr)
@@ -100,3 +111,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"packdesk {args.command}: unexpected error: {describe_exception(exc)} "
               "(details in the log)", file=sys.stderr)
         return EXIT_FAILED
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device so Python's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass

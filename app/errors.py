@@ -23,6 +23,10 @@ class ConfigurationError(PackDeskError):
     """A setting or input that cannot be used as given."""
 
 
+class UsageError(ConfigurationError):
+    """A command-line value that names nothing known (exit 2, as argparse's own errors)."""
+
+
 class DatabaseError(PackDeskError):
     """The local database cannot be opened, migrated or written."""
 
@@ -68,9 +72,15 @@ class StoreRateLimitedError(StoreError):
 
 
 class StoreUnavailableError(StoreError):
-    """Offline, DNS, timeouts, dropped connections, 5xx: try again later."""
+    """Offline, DNS, timeouts, dropped connections, 5xx: try again later. `unreachable`: the
+    connection itself could not be made, so other requests to the store will fail too (a
+    connection dropped after sending says nothing about the next request)."""
 
     retryable = True
+
+    def __init__(self, message: str, *, unreachable: bool = False, **kw) -> None:
+        super().__init__(message, **kw)
+        self.unreachable = unreachable
 
 
 class StoreTLSError(StoreError):

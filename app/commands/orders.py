@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from app.commands.common import add_common, emit, open_context, parse_date
 from app.domain.status_rules import LIST_VIEWS
-from app.errors import ConfigurationError
+from app.errors import ConfigurationError, UsageError
 
 if TYPE_CHECKING:
     from app.context import AppContext
@@ -27,6 +27,9 @@ def add_connect(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--domain", required=True,
                         help="store domain (mystore.americommerce.com), a pasted URL, or "
                              "127.0.0.1:PORT for the sandbox")
+    parser.add_argument("--accept-idn", action="store_true",
+                        help="confirm an international domain name (shown with its xn-- form): "
+                             "without it, no token is sent to such an address")
     parser.add_argument("--token-stdin", action="store_true",
                         help="read the access token from standard input (never pass a token "
                              "on the command line)")
@@ -119,6 +122,8 @@ def _oauth_sign_in(context: "AppContext", args: argparse.Namespace):
 def run_connect(args: argparse.Namespace) -> int:
     from app.domain.connection_settings import ConnectionSettings, ensure_valid
     from app.domain.status_rules import parse_status_list
+    from app.integrations.americommerce.address import parse_store_address
+    from app.services.connections import refuse_unconfirmed_idn
 
     token = "" if args.oauth_client_id else _read_token(args)
     with open_context(args) as context:
@@ -134,12 +139,17 @@ def run_connect(args: argparse.Namespace) -> int:
             storefront_ids=tuple(int(i) for i in args.storefronts.split(",") if i.strip())
             if args.storefronts else None)
         ensure_valid(settings)
+        # Refused before anything (token, OAuth secret) is sent to the address.
+        context.connections.refuse_taken_name(settings.name)
+        refuse_unconfirmed_idn(parse_store_address(args.domain), args.accept_idn)
         if args.oauth_client_id:
             app, tokens = _oauth_sign_in(context, args)
-            check = context.connections.check_store(args.domain, tokens.access_token)
+            check = context.connections.check_store(args.domain, tokens.access_token,
+                                                    accept_idn=args.accept_idn)
             record = context.connections.add_oauth(settings, app, tokens, check=check)
         else:
-            check = context.connections.check_store(args.domain, token)
+            check = context.connections.check_store(args.domain, token,
+                                                    accept_idn=args.accept_idn)
             record = context.connections.add(settings, token, check=check)
         try:
             context.sync.refresh_reference_data(record, force=True)
@@ -236,6 +246,8 @@ def run_orders(args: argparse.Namespace) -> int:
         connection_id = context.connections.find(args.connection).id if args.connection else None
         statuses = {r.id: context.repos.connections.statuses(r.id)
                     for r in context.repos.connections.all()}
+        _known_view(args.status, [s for cid, listed in statuses.items()
+                                  if connection_id in (None, cid) for s in listed])
         ids = context.repos.order_queries.ids(
             OrderFilter(view=args.status, connection_id=connection_id, search=args.search),
             statuses)
@@ -253,6 +265,20 @@ def run_orders(args: argparse.Namespace) -> int:
                          if r.ordered_at else f"{r.number:<12} {r.customer}" for r in rows)
         emit(args, items, text or "No orders.")
     return 0
+
+
+def _known_view(view: str, statuses: list) -> None:
+    """A view or a store status name; anything else is refused with the valid choices (an
+    unknown name would otherwise list nothing, as if no order were waiting)."""
+    from app.db.repositories.order_queries import VIEWS
+    from app.domain.status_rules import normalize_status_name
+
+    names = sorted({s.name for s in statuses}, key=str.casefold)
+    if view in VIEWS or normalize_status_name(view) in {normalize_status_name(n) for n in names}:
+        return
+    raise UsageError(f"There is no view or store status named {view!r}.",
+                     hint=f"Views: {', '.join(VIEWS)}. Store statuses: "
+                          f"{', '.join(names) if names else 'none loaded yet (run sync)'}.")
 
 
 def add_show(parser: argparse.ArgumentParser) -> None:

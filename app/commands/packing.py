@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from app.commands.common import add_common, emit, open_context
-from app.domain.tracking import check as check_tracking
+from app.domain.shipment_input import check_shipment_input, parse_cost
 from app.domain.verification import (POLICY_LABELS, UnverifiedUnits, VerificationPolicy,
                                      VerificationRequired)
 from app.errors import ConfigurationError
@@ -35,12 +35,9 @@ def _positive_int(value: str) -> int:
 
 def _money(value: str) -> Decimal:
     try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"{value!r} is not an amount like 8.45") from None
-    if amount < 0:
-        raise argparse.ArgumentTypeError("the carrier fee cannot be negative")
-    return amount
+        return parse_cost(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _line_moves(value: str) -> dict[int, int | None]:
@@ -190,10 +187,9 @@ def run_ship(args: argparse.Namespace) -> int:
             tracking_numbers=tuple(t for t in args.tracking.split(",") if t.strip()),
             carrier_fee=args.cost, packages=args.packages, weight_override=args.weight,
             buyer_note=args.note, internal_note=args.internal_note)
-        for number in details.tracking_numbers:  # a warning, not a refusal: formats change
-            warning = check_tracking(details.carrier, number)
-            if warning:
-                print(f"Warning: {warning}", file=sys.stderr)
+        # tracking formats warn, not refuse: carriers add formats
+        for warning in check_shipment_input(details, shipping=True).warnings:
+            print(f"Warning: {warning}", file=sys.stderr)
         view = context.packing.view(order_pk)
         if view.lines.all_non_shipping():
             context.packing.complete_without_parcel(order_pk, acknowledge=args.acknowledge)

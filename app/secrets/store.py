@@ -1,9 +1,13 @@
 """The only door to the OS keyring.
 
-Secrets live in the OS keyring under service = app id, username = "{connection_id}:{kind}".
-They never touch SQLite, QSettings, logs or command lines. When the OS has no usable keyring
-(headless Linux without a Secret Service), every call that needs a secret fails with a message
-that says how to fix it; there is deliberately no plaintext fallback.
+Secrets live in the OS keyring under service = app id, username =
+"{database id}:{connection_id}:{kind}": the database id is a random id kept in the station's
+database, so two data folders on one machine (each with its own connection 1) never share or
+delete each other's entries. Entries of earlier versions ("{connection_id}:{kind}") are moved
+under the database id on first start (`adopt_unscoped`). Secrets never touch SQLite,
+QSettings, logs or command lines. When the OS has no usable keyring (headless Linux without a
+Secret Service), every call that needs a secret fails with a message that says how to fix it;
+there is deliberately no plaintext fallback.
 
 `SecretStore.in_memory()` exists for the sandbox demo, whose token must not outlive the
 process and must not be written to the user's keyring.
@@ -33,8 +37,11 @@ NO_KEYRING_HINT = (
 )
 
 
-def _username(connection_id: int | str, kind: SecretKind) -> str:
-    return f"{connection_id}:{kind}"
+KINDS: tuple[SecretKind, ...] = ("token", "refresh_token", "client_secret")
+
+
+def _username(connection_id: int | str, kind: SecretKind, namespace: str = "") -> str:
+    return f"{namespace}:{connection_id}:{kind}" if namespace else f"{connection_id}:{kind}"
 
 
 def backend_usable(backend: keyring.backend.KeyringBackend) -> bool:
@@ -47,11 +54,49 @@ def backend_usable(backend: keyring.backend.KeyringBackend) -> bool:
 
 class SecretStore:
     def __init__(self, backend: keyring.backend.KeyringBackend | None = None,
-                 *, service: str = APP_ID) -> None:
+                 *, service: str = APP_ID, namespace: str = "") -> None:
         self._backend = backend
         self._service = service
+        self._namespace = namespace
         self._memory: dict[str, str] | None = None
         self._lock = threading.Lock()
+
+    def for_database(self, database_id: str) -> "SecretStore":
+        """This store's entries for one station database (same backend, own namespace)."""
+        if not database_id or ":" in database_id:
+            raise ValueError("a database id is a non-empty string without ':'")
+        scoped = SecretStore(self._backend, service=self._service, namespace=database_id)
+        scoped._memory, scoped._lock = self._memory, self._lock
+        return scoped
+
+    def adopt_unscoped(self, connection_ids: list[int]) -> bool:
+        """Move entries saved before the database id existed ("{connection_id}:{kind}") under
+        this database's namespace: copy, then delete the old entry. An entry already under the
+        namespace wins. True when done (or nothing to do); False when the keyring could not be
+        used, so the caller tries again at the next start."""
+        if not self._namespace or self._memory is not None:
+            return True
+        try:
+            backend = self._usable_keyring()
+            for connection_id in connection_ids:
+                for kind in KINDS:
+                    old = _username(connection_id, kind)
+                    secret = backend.get_password(self._service, old)
+                    if not secret:
+                        continue
+                    new = _username(connection_id, kind, self._namespace)
+                    if not backend.get_password(self._service, new):
+                        backend.set_password(self._service, new, secret)
+                    try:
+                        backend.delete_password(self._service, old)
+                    except keyring.errors.PasswordDeleteError:
+                        pass
+                    log.info("Moved the keyring entry %s to %s", old, new)
+        except (SecretsUnavailableError, keyring.errors.KeyringError) as exc:
+            log.warning("Keyring entries of an earlier version not moved yet (%s); "
+                        "trying again at the next start", type(exc).__name__)
+            return False
+        return True
 
     @classmethod
     def in_memory(cls) -> "SecretStore":
@@ -88,7 +133,7 @@ class SecretStore:
         if not secret:
             raise SecretsUnavailableError("An empty secret cannot be stored.")
         redactor.register(secret)
-        key = _username(connection_id, kind)
+        key = _username(connection_id, kind, self._namespace)
         if self._memory is not None:
             with self._lock:
                 self._memory[key] = secret
@@ -102,7 +147,7 @@ class SecretStore:
                 hint=NO_KEYRING_HINT) from None
 
     def get(self, connection_id: int | str, kind: SecretKind) -> str:
-        key = _username(connection_id, kind)
+        key = _username(connection_id, kind, self._namespace)
         if self._memory is not None:
             with self._lock:
                 secret = self._memory.get(key)
@@ -121,7 +166,7 @@ class SecretStore:
         return secret
 
     def delete(self, connection_id: int | str, kind: SecretKind) -> None:
-        key = _username(connection_id, kind)
+        key = _username(connection_id, kind, self._namespace)
         if self._memory is not None:
             with self._lock:
                 self._memory.pop(key, None)

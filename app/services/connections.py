@@ -15,10 +15,26 @@ from app.integrations.americommerce.address import StoreAddress, parse_store_add
 from app.integrations.americommerce.oauth import OAuthTokens
 from app.logs import redactor
 from app.secrets import SecretStore
+from app.secrets.store import KINDS as SECRET_KINDS
 from app.services.oauth_signin import OAuthApp
 from app.services.store_clients import StoreClients
 
 log = logging.getLogger(__name__)
+
+
+class UnconfirmedIdnError(ConfigurationError):
+    """An international (possibly lookalike) store domain the person has not confirmed yet."""
+
+
+def refuse_unconfirmed_idn(address: StoreAddress, accepted: bool) -> None:
+    """No token (or OAuth secret) goes to an international domain until a person confirms it:
+    "аррӏе.com" is all Cyrillic, and only its xn-- form tells it from the real one."""
+    if address.is_idn and not accepted:
+        raise UnconfirmedIdnError(
+            f"The store address {address.display} is an international domain name; its letters "
+            "may imitate another domain. Nothing was sent to it.",
+            hint="If this is your store's address, confirm it (on the command line: "
+                 "--accept-idn).")
 
 
 @dataclass(frozen=True)
@@ -31,19 +47,27 @@ class StoreCheck:
 
     @property
     def fingerprint(self) -> str:
-        return account_fingerprint(self.storefronts)
+        return account_fingerprint(self.address.origin, self.storefronts)
 
 
-def account_fingerprint(storefronts: Iterable[StorefrontInfo]) -> str:
-    keys = sorted(f"{s.store_id}:{s.domain_name.lower()}" for s in storefronts)
+def account_fingerprint(origin: str, storefronts: Iterable[StorefrontInfo]) -> str:
+    keys = sorted(_storefront_keys(origin, storefronts, None))
     return hashlib.sha256("|".join(keys).encode()).hexdigest()[:16]
 
 
-def _storefront_keys(storefronts: Iterable[StorefrontInfo],
+def _storefront_keys(origin: str, storefronts: Iterable[StorefrontInfo],
                      chosen: Iterable[int] | None) -> set[str]:
+    """One key per storefront: the address we reach the store at, then what `/stores` says.
+    Storefront ids start at 1 in every store, and copies of a store keep their names, so only
+    the address tells two stores apart."""
     wanted = set(chosen) if chosen is not None else None
-    return {f"{s.store_id}:{s.domain_name.lower()}" for s in storefronts
-            if wanted is None or s.store_id in wanted}
+    try:
+        origin = parse_store_address(origin).origin
+    except ConfigurationError:
+        pass  # an address saved by hand that no longer parses: compared as written
+    return {"\t".join((origin.lower(), str(s.store_id), s.domain_name.strip().lower(),
+                       " ".join(s.name.split()).casefold()))
+            for s in storefronts if wanted is None or s.store_id in wanted}
 
 
 class ConnectionService:
@@ -53,9 +77,11 @@ class ConnectionService:
         self._secrets = secrets
         self._clients = clients
 
-    def check_store(self, domain: str, token: str) -> StoreCheck:
-        """Reach the store with `GET /stores`; raises a StoreError saying what to fix."""
+    def check_store(self, domain: str, token: str, *, accept_idn: bool = False) -> StoreCheck:
+        """Reach the store with `GET /stores`; raises a StoreError saying what to fix.
+        `accept_idn`: the person confirmed an international domain (see refuse_unconfirmed_idn)."""
         address = parse_store_address(domain)
+        refuse_unconfirmed_idn(address, accept_idn)
         token = token.strip()
         if not token:
             raise ConfigurationError("Paste the store's access token.")
@@ -72,20 +98,23 @@ class ConnectionService:
     def same_account(self, check: StoreCheck, storefront_ids: Iterable[int] | None, *,
                      ignore: int | None = None) -> ConnectionRecord | None:
         """An existing connection that would import the same storefronts of the same account."""
-        new_keys = _storefront_keys(check.storefronts, storefront_ids)
+        new_keys = _storefront_keys(check.address.origin, check.storefronts, storefront_ids)
         for record in self._connections.all():
             if record.id == ignore:
                 continue
-            theirs = _storefront_keys(self._connections.storefronts(record.id),
+            theirs = _storefront_keys(record.settings.address,
+                                      self._connections.storefronts(record.id),
                                       record.settings.storefront_ids)
             if new_keys & theirs:
                 return record
         return None
 
     def add(self, settings: ConnectionSettings, token: str, *,
-            check: StoreCheck | None = None) -> ConnectionRecord:
-        """Test the store, refuse a duplicate account, then save the connection and its token."""
-        check = check or self.check_store(settings.address, token)
+            check: StoreCheck | None = None, accept_idn: bool = False) -> ConnectionRecord:
+        """Test the store, refuse a duplicate account, then save the connection and its token.
+        A name already in use is refused before the token is sent anywhere."""
+        self.refuse_taken_name(settings.name)
+        check = check or self.check_store(settings.address, token, accept_idn=accept_idn)
         settings = settings.with_changes(address=check.address.origin)
         ensure_valid(settings)
         self._refuse_same_account(check, settings)
@@ -101,11 +130,13 @@ class ConnectionService:
         return record
 
     def add_oauth(self, settings: ConnectionSettings, app: OAuthApp, tokens: OAuthTokens, *,
-                  check: StoreCheck | None = None) -> ConnectionRecord:
+                  check: StoreCheck | None = None, accept_idn: bool = False) -> ConnectionRecord:
         """Save a connection made through the store's OAuth sign-in (an app's client id and
         secret, the tokens from OAuthSignIn). Secret, access and refresh tokens go to the
         keyring; the client id, which is not secret, to the database."""
-        check = check or self.check_store(settings.address, tokens.access_token)
+        self.refuse_taken_name(settings.name)
+        check = check or self.check_store(settings.address, tokens.access_token,
+                                          accept_idn=accept_idn)
         settings = settings.with_changes(address=check.address.origin)
         ensure_valid(settings)
         self._refuse_same_account(check, settings)
@@ -133,7 +164,15 @@ class ConnectionService:
                 hint=f"Choose different storefronts for each connection, or edit "
                      f"'{clash.name}' instead.")
 
-    def update(self, connection_id: int, settings: ConnectionSettings) -> ConnectionRecord:
+    def refuse_taken_name(self, name: str) -> None:
+        if self._connections.by_name(name.strip()) is not None:
+            raise ConfigurationError(f"A connection named {name.strip()!r} already exists.",
+                                     hint="Choose another name, or edit that connection.")
+
+    def update(self, connection_id: int, settings: ConnectionSettings, *,
+               accept_idn: bool = False) -> ConnectionRecord:
+        if settings.address != self._connections.get(connection_id).settings.address:
+            refuse_unconfirmed_idn(parse_store_address(settings.address), accept_idn)
         ensure_valid(settings, self._connections.statuses(connection_id))
         record = self._connections.update(connection_id, settings)
         self._clients.forget(connection_id)  # the address may have changed
@@ -141,7 +180,8 @@ class ConnectionService:
 
     def replace_token(self, connection_id: int, token: str) -> None:
         record = self._connections.get(connection_id)
-        check = self.check_store(record.settings.address, token)
+        # The saved address was confirmed when it was entered.
+        check = self.check_store(record.settings.address, token, accept_idn=True)
         self._secrets.put(connection_id, "token", token.strip())
         self._connections.set_fingerprint(connection_id, check.fingerprint)
         self._clients.forget(connection_id)
@@ -149,8 +189,8 @@ class ConnectionService:
     def remove(self, connection_id: int) -> None:
         self._clients.forget(connection_id)
         self._connections.delete(connection_id)
-        for kind in ("token", "refresh_token", "client_secret"):
-            self._secrets.delete(connection_id, kind)  # type: ignore[arg-type]
+        for kind in SECRET_KINDS:
+            self._secrets.delete(connection_id, kind)
 
     def find(self, name_or_id: str) -> ConnectionRecord:
         record = self._connections.by_name(name_or_id)

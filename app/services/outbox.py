@@ -730,8 +730,10 @@ class OutboxService:
             return self._failed(run, attempted, request, exc)
         except StoreError as exc:
             if exc.retryable:
-                if exc.status_code is None:
-                    run.offline.set()  # unreachable: the other orders wait for the next run
+                if getattr(exc, "unreachable", False):
+                    # Nobody answers: the other orders wait for the next run. A connection
+                    # dropped after sending only holds back this order's chain.
+                    run.offline.set()
                 return self._retry_later(run, attempted, exc, count_attempt=False,
                                          request=request)
             return self._failed(run, attempted, request, exc)

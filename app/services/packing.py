@@ -27,7 +27,7 @@ from app.domain import packing
 from app.domain.packing import (OrderLines, OrderState, PackingError, Plan, ShipmentState,
                                 StatusPolicy)
 from app.domain.scanning import ScanResult
-from app.domain.tracking import reduce_scanned
+from app.domain.shipment_input import check_shipment_input
 from app.domain.verification import (UnverifiedLine, VerificationPolicy, check_ship,
                                      unverified_lines)
 from app.errors import StoreError
@@ -208,9 +208,9 @@ class PackingService:
     def set_details(self, order_pk: int, number: int, details: ShipmentDetails) -> PackingView:
         """Carrier, service, tracking, fee, notes — before or after shipping. A change to a
         shipped shipment is a correction: the store gets it through the outbox."""
-        details = self._normalized(details)
         view = self.view(order_pk)
         shipment = view.plan.by_number(number)
+        details = self._normalized(details, shipping=shipment.state is ShipmentState.SHIPPED)
         view = self._save(view, view.plan, "details", {"shipment": number}) \
             if not view.shipments else view
         pk = self._pk(view, number)
@@ -233,6 +233,12 @@ class PackingService:
         Units not verified follow the station's policy: refused (VerificationRequired), or
         shipped only with the packer's `unverified_reason` (else UnverifiedUnits), recorded in
         the scan log as who confirmed, when and why."""
+        if details is None:  # shipping what was saved: it must hold what a shipment needs
+            record = next((r for n, _s, r in self.view(order_pk).numbered() if n == number),
+                          None)
+            self._normalized(record.details if record else ShipmentDetails(), shipping=True)
+        else:  # refused before the store is asked about the order
+            details = self._normalized(details, shipping=True)
         view = self._ready_to_ship(order_pk, acknowledge)
         if details is not None:
             view = self.set_details(order_pk, number, details)
@@ -380,18 +386,12 @@ class PackingService:
         return {"station": station.name, "packer": station.packer}
 
     @staticmethod
-    def _normalized(details: ShipmentDetails) -> ShipmentDetails:
-        # a scanned label's barcode is kept as the tracking number it carries
-        tracking = tuple(dict.fromkeys(
-            reduce_scanned(t) for t in details.tracking_numbers if t.strip()))
-        if details.packages < 1:
-            raise PackingError("A shipment has at least one package.")
-        if details.carrier_fee is not None and details.carrier_fee < 0:
-            raise PackingError("The carrier fee cannot be negative.")
-        if details.weight_override is not None and details.weight_override <= 0:
-            raise PackingError("Enter a weight above zero, or leave it to be computed.")
-        return replace(details, tracking_numbers=tracking, carrier=details.carrier.strip(),
-                       service=details.service.strip())
+    def _normalized(details: ShipmentDetails, *, shipping: bool) -> ShipmentDetails:
+        check = check_shipment_input(details, shipping=shipping)
+        if not check.ok:
+            raise PackingError(check.message)
+        return replace(details, tracking_numbers=check.tracking_numbers,
+                       carrier=details.carrier.strip(), service=details.service.strip())
 
 
 def _plan_to_json(plan: Plan, keys: Mapping[int, int]) -> list[dict]:

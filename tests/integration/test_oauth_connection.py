@@ -30,7 +30,7 @@ def test_sign_in_connect_sync_and_refresh_an_expired_token(station, sandbox, mem
     record = station.connections.add_oauth(
         ConnectionSettings(name="app", address=sandbox.domain), app, tokens)
     assert record.auth_kind == "oauth" and record.oauth_client_id == client_id
-    stored = {user for (_, user) in memory_keyring.passwords}
+    stored = {user.split(":", 1)[1] for (_, user) in memory_keyring.passwords}
     assert stored == {f"{record.id}:token", f"{record.id}:refresh_token",
                       f"{record.id}:client_secret"}
     # the access token went bad (expired, revoked): the client refreshes it once and goes on

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
+import httpx
 import pytest
 from sqlalchemy import update
 from sqlmodel import select
@@ -322,6 +323,68 @@ def test_offline_then_online(station, store):
     assert service.waiting_order_pks() == set()
     for pk in pks:
         assert len(store_shipments(store, order_id(context, pk))) == 1
+
+
+class DropAfterStatusWrite(httpx.BaseTransport):
+    """The store applies one order's status change, then the connection drops unanswered."""
+
+    def __init__(self, path: str) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.path = path
+        self.dropped = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if request.method == "PUT" and request.url.path.endswith(self.path):
+            response.read()
+            response.close()
+            self.dropped += 1
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.",
+                                            request=request)
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_a_connection_dropped_after_a_write_holds_back_only_that_order(paths, store):
+    transport = DropAfterStatusWrite("")
+    context = build_context(paths, client_factory=lambda address, token: AmeriCommerceClient(
+        make_http_client(address, transport=transport), address, token, throttle=Throttle(),
+        sleep=lambda _s: None))
+    try:
+        record = context.connections.add(
+            ConnectionSettings(name="main", address=store.domain, order_prefix="AC-"),
+            store.token)
+        assert context.sync.sync(record.id).outcome == "ok"
+        shipped = next(s.id for s in context.repos.connections.statuses(record.id)
+                       if s.name == "Shipped")
+        context.connections.update(record.id, record.settings.with_changes(
+            shipped_status_id=shipped))
+        clock = Clock()
+        service = worker(context, clock, workers=1)  # one chain after another: no race
+        first, *others = packable_orders(context, 3)
+        transport.path = f"/orders/{order_id(context, first)}/status"
+        for pk in (first, *others):
+            context.packing.ship(pk, 1, DETAILS, unverified_reason="test: not scanned")
+        result = service.run_once()
+        assert transport.dropped == 1
+        outcomes = {(order_id(context, pk), kind): outcome for pk in (first, *others)
+                    for kind, outcome in [(d.kind, d.outcome) for d in result.deliveries
+                                          if d.order_pk == pk]}
+        assert outcomes[(order_id(context, first), "status")] == "retry"
+        for pk in others:  # the other orders were not delayed by it
+            assert outcomes[(order_id(context, pk), "shipment")] == "sent"
+            assert outcomes[(order_id(context, pk), "status")] == "sent"
+        assert service.waiting_order_pks() == {first}
+        clock.advance(minutes=16)
+        result = service.run_until_idle(threading.Event())
+        assert result.ok and service.waiting_order_pks() == set()
+        changes = [w for w in store.control.writes() if w["kind"] == "order_status_changed"]
+        assert sorted(w["order_id"] for w in changes) == sorted(
+            order_id(context, pk) for pk in (first, *others))  # applied once, no second email
+    finally:
+        context.close()
 
 
 def test_sync_tracking_off_pushes_only_the_status(station, store):

@@ -7,6 +7,7 @@ import httpx
 import pytest
 from sqlmodel import select
 
+from app.db.repositories.station import StationRepository
 from app.db.tables import Order, OrderAddress, OutboxEntry, SyncCheckpoint
 from app.domain.connection_settings import ConnectionSettings
 from app.errors import ConfigurationError
@@ -214,7 +215,9 @@ def test_two_connections_to_one_account_are_refused(connected, sandbox):
 def test_the_token_only_lives_in_the_keyring(connected, sandbox, memory_keyring, paths):
     context, record = connected
     context.sync.sync(record.id)
-    assert memory_keyring.passwords == {("packdesk", f"{record.id}:token"): sandbox.token}
+    database_id = StationRepository(context.db).database_id()
+    assert memory_keyring.passwords == {
+        ("packdesk", f"{database_id}:{record.id}:token"): sandbox.token}
     for path in paths.data_dir.rglob("*"):
         if path.is_file():
             assert sandbox.token.encode() not in path.read_bytes(), path

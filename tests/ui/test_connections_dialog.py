@@ -161,5 +161,46 @@ def test_connect_as_an_oauth_app_through_the_browser(qtbot, ui_context, runner, 
         dialog.oauth_button.click()
     record = ui_context.repos.connections.by_name("As an app")
     assert record is not None and record.auth_kind == "oauth"
-    assert {user for (_, user) in memory_keyring.passwords} == {
+    assert {user.split(":", 1)[1] for (_, user) in memory_keyring.passwords} == {
         f"{record.id}:token", f"{record.id}:refresh_token", f"{record.id}:client_secret"}
+
+
+def test_an_international_domain_gets_the_token_only_after_confirmation(qtbot, paths,
+                                                                        sync_runner):
+    import httpx
+
+    from app.bootstrap import build_context
+    from app.integrations.americommerce.client import AmeriCommerceClient, make_http_client
+
+    hosts: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        hosts.append(request.url.raw_host.decode("ascii"))
+        return httpx.Response(404, json={"message": "Not found"})
+
+    def factory(address, token, *, reauthorize=None):
+        return AmeriCommerceClient(make_http_client(address, transport=httpx.MockTransport(
+            handler)), address, token, sleep=lambda _s: None)
+
+    context = build_context(paths, client_factory=factory)
+    answers = [False, True]
+    asked: list[str] = []
+    dialog = ConnectionsDialog(context, sync_runner,
+                               confirm_idn=lambda a: asked.append(a.host) or answers.pop(0))
+    qtbot.addWidget(dialog)
+    try:
+        dialog.address_edit.setText("аррӏе.com")
+        dialog.token_edit.setText("tok-lookalike-333444")
+        dialog.test_store()  # declined: nothing is sent
+        assert asked == ["xn--80ak6aa92e.com"] and hosts == []
+        assert dialog.message_label.text() == "Nothing was sent to аррӏе.com (xn--80ak6aa92e.com)."
+        with qtbot.waitSignal(dialog.store_checked, timeout=10_000):
+            dialog.test_store()  # confirmed
+        assert hosts == ["xn--80ak6aa92e.com"]
+        assert "аррӏе.com (xn--80ak6aa92e.com)" in dialog.test_result.text()
+        dialog.address_edit.setText("shop.example.com")  # an ASCII domain asks nothing
+        with qtbot.waitSignal(dialog.store_checked, timeout=10_000):
+            dialog.test_store()
+        assert len(asked) == 2 and hosts[-1] == "shop.example.com"
+    finally:
+        context.close()

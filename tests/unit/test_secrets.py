@@ -67,3 +67,30 @@ def test_in_memory_store_never_touches_the_keyring(memory_keyring):
 def test_self_test_reports_backend(memory_keyring):
     assert "MemoryKeyring" in SecretStore().self_test()
     assert memory_keyring.passwords == {}
+
+
+def test_entries_are_named_by_database_id_and_connection(memory_keyring):
+    one, two = SecretStore().for_database("db1"), SecretStore().for_database("db2")
+    one.put(1, "token", "tok-folder-one-1111")
+    two.put(1, "token", "tok-folder-two-2222")
+    assert memory_keyring.passwords == {("packdesk", "db1:1:token"): "tok-folder-one-1111",
+                                        ("packdesk", "db2:1:token"): "tok-folder-two-2222"}
+    one.delete(1, "token")
+    assert two.get(1, "token") == "tok-folder-two-2222"
+    with pytest.raises(ValueError):
+        SecretStore().for_database("a:b")
+
+
+def test_earlier_entries_are_moved_and_a_newer_one_wins(memory_keyring):
+    memory_keyring.passwords.update({("packdesk", "1:token"): "tok-old-1111111",
+                                     ("packdesk", "2:token"): "tok-old-2222222",
+                                     ("packdesk", "db1:2:token"): "tok-new-2222222"})
+    store = SecretStore().for_database("db1")
+    assert store.adopt_unscoped([1, 2, 3])
+    assert memory_keyring.passwords == {("packdesk", "db1:1:token"): "tok-old-1111111",
+                                        ("packdesk", "db1:2:token"): "tok-new-2222222"}
+
+
+def test_moving_entries_without_a_keyring_is_tried_again_later():
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    assert SecretStore().for_database("db1").adopt_unscoped([1]) is False

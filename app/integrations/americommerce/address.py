@@ -55,14 +55,26 @@ class StoreAddress:
         return f"{self.origin}/api/oauth"
 
     @property
-    def display(self) -> str:
-        """What to show people: the unicode domain, and the scheme only when it is not the one
-        a bare domain gets (https, or http for a test store on loopback)."""
+    def is_idn(self) -> bool:
+        """An internationalized domain (typed in Unicode or as xn-- punycode): its letters may
+        imitate another domain's (Cyrillic "аррӏе.com"), so the token waits for a confirmation."""
+        return any(label.startswith("xn--") for label in self.host.split("."))
+
+    @property
+    def typed_form(self) -> str:
+        """The address as a person types it: the Unicode domain, and the scheme only when it is
+        not the one a bare domain gets (https, or http for a test store on loopback)."""
         host = _unicode_host(self.host)
         host = f"[{host}]" if ":" in host else host
         text = host if self.port is None else f"{host}:{self.port}"
         implied = "http" if self.is_loopback else "https"
         return text if self.scheme == implied else f"{self.scheme}://{text}"
+
+    @property
+    def display(self) -> str:
+        """What to show people: the typed form, with the xn-- form beside an international
+        domain so a lookalike cannot pass for the domain it imitates."""
+        return f"{self.typed_form} ({self.host})" if self.is_idn else self.typed_form
 
     def admin_order_url(self, order_id: int | str) -> str:
         return f"{self.origin}/store/admin/orders/viewOrder.aspx?orderid={quote(str(order_id), safe='')}"

@@ -89,10 +89,12 @@ def store_error_for_transport(exc: Exception, address: StoreAddress) -> StoreErr
                  "that inspects HTTPS.")
     if isinstance(exc, httpx.TimeoutException):
         return StoreUnavailableError(f"The store {where} did not answer in time.",
-                                     hint="The store or the network is slow; try again later.")
+                                     hint="The store or the network is slow; try again later.",
+                                     unreachable=isinstance(exc, httpx.ConnectTimeout))
     if isinstance(exc, httpx.ConnectError):
         return StoreUnavailableError(f"Cannot reach {where}: offline, or a wrong address?",
-                                     hint="Check the network connection and the store's domain.")
+                                     hint="Check the network connection and the store's domain.",
+                                     unreachable=True)
     return StoreUnavailableError(f"The connection to {where} broke off ({type(exc).__name__}).",
                                  hint="Try again later.")
 

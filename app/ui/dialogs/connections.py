@@ -28,7 +28,7 @@ from app.domain.status_rules import (StatusView, default_view_for_status, format
                                      parse_status_list)
 from app.domain.store_info import StorefrontInfo
 from app.errors import PackDeskError
-from app.integrations.americommerce.address import parse_store_address
+from app.integrations.americommerce.address import StoreAddress, parse_store_address
 from app.services.connections import StoreCheck
 from app.ui.tasks import DB, NETWORK, TaskRunner
 
@@ -55,13 +55,15 @@ class ConnectionsDialog(QDialog):
     def __init__(self, context: AppContext, runner: TaskRunner,
                  parent: QWidget | None = None, *,
                  open_url: Callable[[str], object] | None = None,
-                 ask_oauth_app: Callable[[], tuple[str, str] | None] | None = None) -> None:
+                 ask_oauth_app: Callable[[], tuple[str, str] | None] | None = None,
+                 confirm_idn: Callable[[StoreAddress], bool] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("connectionsDialog")
-        # Injected in tests: the browser that shows the store's consent page, and the prompt
-        # for the app's client id and secret.
+        # Injected in tests: the browser that shows the store's consent page, the prompt
+        # for the app's client id and secret, and the question before an international domain.
         self._open_url = open_url or (lambda url: QDesktopServices.openUrl(QUrl(url)))
         self._ask_oauth_app = ask_oauth_app or self._prompt_oauth_app
+        self._confirm_idn = confirm_idn or self._prompt_idn
         self.setWindowTitle(self.tr("Store connections"))
         self._context = context
         self._runner = runner
@@ -418,7 +420,7 @@ class ConnectionsDialog(QDialog):
         if not address:
             return ""
         try:
-            return parse_store_address(address).display
+            return parse_store_address(address).typed_form
         except PackDeskError:
             return address
 
@@ -556,6 +558,8 @@ class ConnectionsDialog(QDialog):
         address = self.address_edit.text().strip()
         token = self.token_edit.text().strip()
         record = self._record
+        if not self._idn_confirmed(address):
+            return
         self.test_result.setStyleSheet("")
         self.test_result.setText(self.tr("Testing…"))
         self.test_button.setEnabled(False)
@@ -563,7 +567,7 @@ class ConnectionsDialog(QDialog):
 
         def check() -> StoreCheck:
             used = token or (context.secrets.get(record.id, "token") if record else "")
-            return context.connections.check_store(address, used)
+            return context.connections.check_store(address, used, accept_idn=True)
         self._runner.submit(NETWORK, check, on_result=self._tested, on_error=self._test_failed)
 
     @Slot(object)
@@ -606,6 +610,8 @@ class ConnectionsDialog(QDialog):
             self.save_failed.emit(" ".join(errors.values()))
             return
         settings = self.settings()
+        if not self._idn_confirmed(settings.address):
+            return
         token = self.token_edit.text().strip()
         context = self._context
         if self._record is None:
@@ -613,7 +619,7 @@ class ConnectionsDialog(QDialog):
                 self._check.address.origin == self._origin(settings.address) else None
 
             def add() -> int:
-                record = context.connections.add(settings, token, check=check)
+                record = context.connections.add(settings, token, check=check, accept_idn=True)
                 try:
                     context.sync.refresh_reference_data(record, force=True)
                 except PackDeskError as exc:  # saved anyway; statuses can be reloaded later
@@ -628,7 +634,7 @@ class ConnectionsDialog(QDialog):
         def update() -> int:
             if token:
                 context.connections.replace_token(connection_id, token)
-            context.connections.update(connection_id, settings)
+            context.connections.update(connection_id, settings, accept_idn=True)
             context.repos.connections.set_status_views(connection_id, views)
             return connection_id
         self._set_busy(True, self.tr("Saving…"))
@@ -656,6 +662,8 @@ class ConnectionsDialog(QDialog):
             self._message(self.tr("Name the connection and enter the store domain first.")
                           if errors else self.tr("OAuth is for new connections."), ok=False)
             return
+        if not self._idn_confirmed(self.settings().address):
+            return
         app = self._ask_oauth_app()
         if app is None:
             return
@@ -675,7 +683,7 @@ class ConnectionsDialog(QDialog):
                 tokens = sign_in.wait()
             finally:
                 http.close()
-            record = context.connections.add_oauth(settings, oauth_app, tokens)
+            record = context.connections.add_oauth(settings, oauth_app, tokens, accept_idn=True)
             try:
                 context.sync.refresh_reference_data(record, force=True)
             except PackDeskError as exc:  # saved anyway; statuses can be reloaded later
@@ -683,6 +691,32 @@ class ConnectionsDialog(QDialog):
             return record.id
         self._set_busy(True, self.tr("Waiting for the store's sign-in page in the browser…"))
         self._runner.submit(NETWORK, finish, on_result=self._saved, on_error=self._save_error)
+
+    def _idn_confirmed(self, address: str) -> bool:
+        """True unless the address is an international domain the person declines to trust;
+        a saved connection's address, or one just tested, was confirmed already."""
+        try:
+            parsed = parse_store_address(address)
+        except PackDeskError:
+            return True  # shown under the field; nothing is sent
+        saved = self._record is not None and \
+            self._origin(self._record.settings.address) == parsed.origin
+        tested = self._check is not None and self._check.address.origin == parsed.origin
+        if not parsed.is_idn or saved or tested or self._confirm_idn(parsed):
+            return True
+        self._message(self.tr("Nothing was sent to %1.").replace("%1", parsed.display), ok=False)
+        return False
+
+    def _prompt_idn(self, address: StoreAddress) -> bool:
+        answer = QMessageBox.warning(
+            self, self.tr("International domain name"),
+            self.tr("The store address %1 is written as %2 on the internet.\n\nLetters from "
+                    "other alphabets can imitate a familiar domain. Send the access token to "
+                    "it only if this is your store's address.")
+            .replace("%1", address.typed_form).replace("%2", address.host),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
 
     @staticmethod
     def _origin(address: str) -> str:

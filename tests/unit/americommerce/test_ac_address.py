@@ -50,7 +50,17 @@ def test_ipv6_and_idn_display():
     assert parse_store_address("http://[::1]:8123").display == "[::1]:8123"
     assert parse_store_address("https://[::1]:8123").display == "https://[::1]:8123"
     idn = parse_store_address("bücher.de")
-    assert idn.display == "bücher.de" and idn.origin == "https://xn--bcher-kva.de"
+    assert idn.display == "bücher.de (xn--bcher-kva.de)" and idn.is_idn
+    assert idn.typed_form == "bücher.de" and idn.origin == "https://xn--bcher-kva.de"
+
+
+@pytest.mark.parametrize("typed", ["xn--80ak6aa92e.com", "аррӏе.com", "https://XN--80AK6AA92E.com/"])
+def test_lookalike_domains_show_their_xn_form(typed):
+    address = parse_store_address(typed)
+    assert address.is_idn and address.host == "xn--80ak6aa92e.com"
+    assert address.display == "аррӏе.com (xn--80ak6aa92e.com)"
+    assert not parse_store_address("apple.com").is_idn
+    assert not parse_store_address("127.0.0.1:8123").is_idn
 
 
 @pytest.mark.parametrize("text, words", [
@@ -101,7 +111,7 @@ def addresses(draw) -> StoreAddress:
 
 @given(addresses())
 def test_display_and_origin_round_trip(a):
-    assert parse_store_address(a.display) == a
+    assert parse_store_address(a.typed_form) == a
     assert parse_store_address(a.origin) == a
     assert parse_store_address(a.api_base + "/orders?page=2") == a
     assert parse_store_address(a.origin + "/store/admin/") == a
