@@ -39,6 +39,22 @@ def test_first_sync_imports_exactly_the_default_rule(connected, sandbox):
     assert result.requests == 8, by_route
 
 
+def test_every_order_gets_its_ship_to_when_the_store_pages_select_many(connected, sandbox):
+    """A store that serves 100 per page whatever `count` says: > 100 address ids, two pages."""
+    context, record = connected
+    sandbox.control.set_page_cap(100)
+    result = context.sync.sync(record.id)
+    assert result.outcome == "ok", result.error
+    with context.db.read() as session:
+        orders = session.exec(select(Order)).all()
+        ship_to = {a.order_pk for a in session.exec(select(OrderAddress).where(
+            OrderAddress.kind == "shipping"))}
+    assert len(orders) > 50 and all(o.id in ship_to for o in orders)  # > 100 address ids
+    assert not any(o.flag_reason for o in orders)
+    by_route = sandbox.control.counters()["by_route"]
+    assert by_route["GET /order_addresses/select_many"] >= 2, by_route
+
+
 def test_resync_with_nothing_changed_costs_one_request(connected, sandbox):
     context, record = connected
     assert context.sync.sync(record.id).outcome == "ok"
