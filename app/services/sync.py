@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
@@ -371,7 +371,8 @@ class SyncService:
         result.orders_skipped = [s.as_dict() for s in self.skipped_orders(connection.id)]
 
     def _remember_unreadable(self, connection_id: int, unreadable: _Unreadable, *,
-                             replace_unidentified: bool, forget: set[int] = frozenset()) -> None:
+                             replace_unidentified: bool,
+                             forget: Collection[int] = frozenset()) -> None:
         """Merge one run's findings into the kept list: ids read whole (or retried and gone)
         leave it, ids skipped now enter it with their latest reason."""
         by_id, unidentified = self._state.skipped_orders(connection_id)
@@ -424,14 +425,19 @@ class SyncService:
                           net: ThreadPoolExecutor, *, force: bool = False) -> None:
         settings = connection.settings
         cached = self._orders.local_work(connection.id, [s.order_id for s in snapshots])
-        self._know_statuses(connection, statuses, snapshots)
         keep: dict[int, OrderSnapshot] = {}
         unchanged: list[int] = []
-        for snapshot in snapshots:  # later copies of an order in one page win
+        changed: list[OrderSnapshot] = []
+        for snapshot in snapshots:
             work = cached.get(snapshot.order_id)
             if work is not None and work.updated_at == snapshot.updated_at and not force:
                 unchanged.append(work.order_pk)  # the overlap re-reads these: nothing to do
-            elif work is not None or self._imports(settings, statuses, snapshot, window_start):
+            else:
+                changed.append(snapshot)
+        self._know_statuses(connection, statuses, changed)
+        for snapshot in changed:  # later copies of an order in one page win
+            if snapshot.order_id in cached or self._imports(settings, statuses, snapshot,
+                                                            window_start):
                 keep[snapshot.order_id] = snapshot
         self._orders.touch_read(unchanged)
         if not keep:
