@@ -91,3 +91,7 @@ class StoreResponseError(StoreError):
     """The store answered with something that is not the JSON we expect (HTML, truncated body)."""
 
     retryable = True
+
+
+class StoreIncompleteAnswerError(StoreResponseError):
+    """The store's JSON was cut off (a connection or proxy hiccup): retried like a dropped call."""

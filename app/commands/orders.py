@@ -220,10 +220,16 @@ def run_sync(args: argparse.Namespace) -> int:
             raise ConfigurationError("There are no connections yet: add one with "
                                      "`packdesk connect`.")
         results = [context.sync.sync(r.id, since=args.since) for r in records]
-        lines = [f"{r.connection_name}: {r.outcome} — {r.orders_new} new, {r.orders_updated} "
-                 f"updated, {r.orders_flagged} flagged; {r.requests} requests in "
-                 f"{r.duration_ms / 1000:.1f} s" + (f" ({r.error})" if r.error else "")
-                 for r in results]
+        lines = []
+        for r in results:
+            lines.append(f"{r.connection_name}: {r.outcome} — {r.orders_new} new, "
+                         f"{r.orders_updated} updated, {r.orders_flagged} flagged"
+                         + (f", {len(r.orders_skipped)} skipped" if r.orders_skipped else "")
+                         + f"; {r.requests} requests in {r.duration_ms / 1000:.1f} s"
+                         + (f" ({r.error})" if r.error else ""))
+            # Orders the store sent unreadable: read again at every sync until they come whole.
+            lines += [f"  order {s['order_id'] if s['order_id'] is not None else '(no id)'} "
+                      f"skipped: {s['reason']}" for s in r.orders_skipped]
         emit(args, [r.as_dict() for r in results], "\n".join(lines))
         return 0 if all(r.outcome == "ok" for r in results) else 1
 

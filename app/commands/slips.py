@@ -77,6 +77,8 @@ def add_slips(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--gift", action="store_true",
                         help="gift slips: no prices, no billing details")
     parser.add_argument("--prices", action="store_true", help="show prices (not on gift slips)")
+    parser.add_argument("--acknowledge", action="store_true",
+                        help="print slips of orders without a ship-to address anyway")
 
 
 def run_slips(args: argparse.Namespace) -> int:
@@ -88,7 +90,8 @@ def run_slips(args: argparse.Namespace) -> int:
                           gift=args.gift, reverse=args.reverse)
     with open_context(args) as context:
         targets = [resolve_target(context, t) for t in args.targets]
-        document = _write(path, lambda out: context.slips.build(slip_job(targets, options), out))
+        job = slip_job(targets, options, acknowledge_no_ship_to=args.acknowledge)
+        document = _write(path, lambda out: context.slips.build(job, out))
         context.slips.record(document, output=PDF, destination=str(path))
         _report(args, document, path, f"{len(document.items)} slip(s)")
     return 0

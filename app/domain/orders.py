@@ -182,6 +182,9 @@ class OrderSnapshot:
     # Filled from other resources in bulk (addresses, customers) by the sync.
     addresses: tuple[Address, ...] = ()
     customer: Customer | None = None
+    # Odd values the mapping could read but not take at face value (data_problems.py): the
+    # order is imported and flagged with these reasons.
+    problems: tuple[str, ...] = ()
 
     @property
     def payment_method(self) -> str:

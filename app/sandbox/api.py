@@ -41,7 +41,8 @@ def _list(store: Store, _m: Mutations, req: ApiRequest, seg: list[str]) -> tuple
 
 
 def _select_many(store: Store, _m: Mutations, req: ApiRequest, seg: list[str]) -> tuple[int, Any]:
-    return 200, r.select_many(store, r.resource(seg[0]), req.pairs, req.base)
+    return 200, r.select_many(store, r.resource(seg[0]), req.pairs, req.base,
+                              "/api/v1" + req.path, req.raw_query)
 
 
 def _one(store: Store, _m: Mutations, req: ApiRequest, seg: list[str]) -> tuple[int, Any]:

@@ -25,13 +25,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--state", default=None, metavar="FILE",
                         help="SQLite file keeping the store across restarts (default: memory)")
     parser.add_argument("--token", default=None, help="access token to accept (default: random)")
+    parser.add_argument("--page-cap", type=int, default=0, metavar="N",
+                        help="serve at most N records per list page, select_many too (0 = off)")
+    parser.add_argument("--poison-orders", type=int, default=0, metavar="N",
+                        help="the newest N orders each get one kind of bad data (null lines, "
+                             "odd quantities, no ship-to, ...)")
+    parser.add_argument("--truncate-rate", type=float, default=0.0,
+                        help="share of JSON answers cut short (0-1)")
 
 
 def config_from_args(args: argparse.Namespace) -> SandboxConfig:
     return SandboxConfig(orders=args.orders, seed=args.seed, rate_limit=args.rate_limit,
                          retry_after_style=args.retry_after, latency_ms=args.latency_ms,
                          fail_rate=args.fail_rate, state_path=args.state, port=args.port,
-                         host=args.host, token=args.token)
+                         host=args.host, token=args.token, page_cap=args.page_cap,
+                         poison_orders=args.poison_orders, truncate_rate=args.truncate_rate)
 
 
 def run(args: argparse.Namespace) -> int:

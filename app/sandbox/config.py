@@ -30,4 +30,6 @@ class SandboxConfig:
     custom_statuses: list[dict[str, Any]] | None = None  # None = Partially Shipped, On Hold, Refunded
     products: int = 200
     control_key: str | None = None  # for /_sandbox/ over HTTP; None = random
+    page_cap: int = 0  # > 0: no list page (select_many too) holds more, whatever `count` says
+    poison_orders: int = 0  # the newest N orders get one kind of bad data each (quirks.POISONS)
     oauth_clients: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_OAUTH_CLIENTS))

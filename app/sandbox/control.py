@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .clock import format_ticks
 from .errors import ApiError
+from .quirks import POISONS
 from .resources import RESOURCES, filled
 
 if TYPE_CHECKING:
@@ -24,7 +25,8 @@ class Control:
     EXPOSED = ("info", "now", "advance_clock", "order", "set_order_status", "cancel_order",
                "update_order", "set_shipping_address", "add_line", "set_line_quantity",
                "add_shipment", "set_faults", "set_rate_limit", "writes", "clear_writes",
-               "counters", "reset_counters", "add_token", "reset")
+               "counters", "reset_counters", "add_token", "reset", "poison_order",
+               "clear_poison", "quirks", "set_page_cap", "add_status")
 
     def __init__(self, sandbox: Sandbox) -> None:
         self._sb = sandbox
@@ -125,6 +127,49 @@ class Control:
         self._sb.limiter.configure(limit, retry_after_style)
         return {"rate_limit": self._sb.limiter.limit,
                 "retry_after_style": self._sb.limiter.retry_after_style}
+
+    # -- bad data (quirks.py) ----------------------------------------------------------------
+    def poison_order(self, order_id: int, kind: str | None = None,
+                     fields: Doc | None = None) -> Doc:
+        """Serve this order with bad data from now on: a named `kind` (see `quirks()`) and/or
+        raw `fields` put over the order as served. Bumps updated_at so syncs read it again."""
+        order = self._sb.store.get("orders", int(order_id))
+        if order is None:
+            raise ValueError(f"no order {order_id}")
+        self._sb.quirks.poison(order["id"], kind, fields, order.get("order_shipping_address_id"))
+        self._m.update_order(order["id"], {}, source="store")
+        return self._sb.quirks.as_dict()
+
+    def clear_poison(self, order_id: int | None = None) -> Doc:
+        """Serve the order (or every order) as stored again; bumps updated_at likewise."""
+        self._sb.quirks.clear(order_id)
+        if order_id is not None:
+            self._m.update_order(int(order_id), {}, source="store")
+        return self._sb.quirks.as_dict()
+
+    def quirks(self) -> Doc:
+        return {**self._sb.quirks.as_dict(), "kinds": list(POISONS)}
+
+    def set_page_cap(self, count: int = 0) -> Doc:
+        """Never more than `count` records per list page (select_many too); 0 = honour count."""
+        if int(count) < 0:
+            raise ValueError("count must be 0 or more")
+        self._sb.quirks.page_cap = int(count)
+        return self._sb.quirks.as_dict()
+
+    def add_status(self, name: str, **flags: Any) -> Doc:
+        """A custom order status the merchant adds (is_open, is_shipped, ... default False)."""
+        store = self._sb.store
+        with store.transaction():
+            rows = store.select("order_statuses", "1", [], "id DESC", 1)
+            doc = {"id": (rows[0]["id"] if rows else 0) + 1, "name": name, "color": "#888888",
+                   **{key: False for key in ("is_open", "is_declined", "is_cancelled",
+                                             "is_shipped", "is_partially_shipped",
+                                             "is_fully_refunded", "is_partially_refunded",
+                                             "is_quote_status")},
+                   "email_template_id": None, **flags}
+            store.insert_many("order_statuses", [doc])
+        return doc
 
     def add_token(self, token: str) -> None:
         self._sb.add_token(token)

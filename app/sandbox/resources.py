@@ -175,7 +175,9 @@ def nested_list(store: Store, res: Resource, id_text: str, name: str, base: str)
     return {"total_count": len(rows), name: rows}
 
 
-def select_many(store: Store, res: Resource, pairs: list[tuple[str, str]], base: str) -> dict[str, Any]:
+def select_many(store: Store, res: Resource, pairs: list[tuple[str, str]], base: str,
+                path: str = "", raw_query: str = "") -> dict[str, Any]:
+    """Records by id, paged at `count` (default 100) like every list (API.md §2)."""
     raw = next((v for k, v in pairs if k == "ids"), "")
     if not raw.strip():
         raise ApiError(400, "The 'ids' parameter is required.")
@@ -184,5 +186,15 @@ def select_many(store: Store, res: Resource, pairs: list[tuple[str, str]], base:
     except ValueError:
         raise ApiError(400, "'ids' must be a comma-separated list of integers.") from None
     query = q.parse_list_query(pairs)
-    docs = present(store, res, store.get_many(res.path, ids), query.expand, query.fields, base)
-    return {"total_count": len(docs), res.array_key: docs}
+    found = store.get_many(res.path, ids)
+    offset = (query.page - 1) * query.count
+    if query.page > 1 and offset >= len(found):
+        raise ApiError(404, f"Page {query.page} does not exist.")
+    docs = present(store, res, found[offset:offset + query.count], query.expand, query.fields,
+                   base)
+    head: dict[str, Any] = {"total_count": len(found)}
+    if offset + query.count < len(found):
+        head["next_page"] = q.page_url(base, path, raw_query, query.page + 1)
+    if query.page > 1:
+        head["previous_page"] = q.page_url(base, path, raw_query, query.page - 1)
+    return {**head, res.array_key: docs}

@@ -25,6 +25,7 @@ from .counters import Counters
 from .data import generate
 from .errors import ApiError, error_body
 from .faults import Faults, FaultSettings
+from .quirks import POISONS, Quirks
 from .mutations import Mutations
 from .oauth import OAuth
 from .ratelimit import RateLimiter
@@ -112,8 +113,10 @@ class Sandbox:
         self.counters = Counters()
         self.limiter = RateLimiter(cfg.rate_limit, cfg.retry_after_style)
         self.faults = Faults(self._fault_settings(), cfg.seed)
+        self.quirks = Quirks()
         self._load_or_generate()
         self.mutations = Mutations(self.store, self.clock)
+        self._configure_quirks()
         self.oauth = OAuth(self.store, self.clock, cfg.oauth_clients)
         self.token = cfg.token or self.store.meta_get("token") or secrets.token_hex(16)
         self.store.meta_set("token", self.token)
@@ -155,6 +158,16 @@ class Sandbox:
             if collecting:
                 gc.enable()
 
+    def _configure_quirks(self) -> None:
+        """`page_cap` and `poison_orders` from the config: the newest orders get one poison each,
+        in the order of POISONS, so a developer meets every case with --poison-orders 15."""
+        self.quirks.reset()
+        self.quirks.page_cap = self.config.page_cap
+        if self.config.poison_orders:
+            newest = self.store.select("orders", "1", [], "id DESC", self.config.poison_orders)
+            for order, kind in zip(newest, list(POISONS) * len(newest)):
+                self.quirks.poison(order["id"], kind, None, order.get("order_shipping_address_id"))
+
     def reset(self) -> None:
         token = self.token
         with self.store.lock:
@@ -162,6 +175,7 @@ class Sandbox:
             self.clock = Clock()
             self._load_or_generate()
             self.mutations = Mutations(self.store, self.clock)
+            self._configure_quirks()
             self.oauth = OAuth(self.store, self.clock, self.config.oauth_clients)
             self.store.meta_set("token", token)
         self.faults = Faults(self._fault_settings(), self.config.seed)
@@ -290,10 +304,13 @@ class Sandbox:
             return _Response(500, error_body(500, "An unexpected error occurred (injected)."),
                              headers)
         try:
-            request = api.ApiRequest(method, path, parse_qsl(query, keep_blank_values=True),
+            pairs = self.quirks.cap(parse_qsl(query, keep_blank_values=True))
+            request = api.ApiRequest(method, path, pairs,
                                      query, self._json_body(raw_body) if method in ("POST", "PUT")
                                      else None, self._base(h), token)
             status, payload = api.dispatch(self.store, self.mutations, request)
+            if method == "GET" and status == 200 and found:
+                payload = self.quirks.apply(found[0], payload)
         except ApiError as exc:
             status, payload = exc.status, exc.body()
         except Exception:  # the real store leaks internal text in 500s too

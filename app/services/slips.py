@@ -66,6 +66,10 @@ class NothingToPrint(PackDeskError):
     """The order has no shipment with anything in it (all shipped elsewhere, or gift cards)."""
 
 
+class NoShipTo(PackDeskError):
+    """The slip would have no ship-to block: printed only once someone acknowledged that."""
+
+
 @dataclass(frozen=True)
 class SlipTarget:
     """What to print for one order: shipment `number` (1..N as on the slip), or every live
@@ -125,6 +129,7 @@ class SlipJob:
     targets: tuple[SlipTarget, ...]
     options: SlipOptions = field(default_factory=SlipOptions)
     title: str = ""
+    acknowledge_no_ship_to: bool = False  # print slips without a ship-to anyway
 
     def with_page_size(self, size: PageSize) -> "SlipJob":
         return replace(self, options=replace(self.options, page_size=PageSize(size)))
@@ -229,11 +234,21 @@ class SlipService:
         return list(self.prepare_slips([SlipTarget(order_pk)]).shipments)
 
     def prepare_slips(self, targets: Iterable[SlipTarget], *,
-                      cancel: threading.Event | None = None) -> PreparedSlips:
+                      cancel: threading.Event | None = None,
+                      acknowledge_no_ship_to: bool = False) -> PreparedSlips:
+        """Raises NoShipTo for an order without a ship-to address unless its flag was
+        acknowledged or the caller acknowledges it (`acknowledge_no_ship_to`)."""
         shipments: list[SlipShipment] = []
         items: list[PrintedItem] = []
         shared: dict = {}
         for order, view, picked in self._picked(targets, open_only=False, cancel=cancel):
+            if order.snapshot.address("shipping") is None and order.flag_acknowledged_at is None \
+                    and not acknowledge_no_ship_to:
+                raise NoShipTo(
+                    f"Order {self._display_number(order)} has no ship-to address"
+                    + (f" ({order.flag_reason})" if order.flag_reason else "") + ".",
+                    hint="Check the order in the store and sync again, or acknowledge to print "
+                         "its slip without an address.")
             context = _OrderContext.of(self, order, view, shared=shared)
             for number, planned, record in picked:
                 slip, item = context.slip(number, planned, record)
@@ -330,8 +345,9 @@ class SlipService:
                                          cancel=cancel)
         if job.kind != SLIP:
             raise ValueError(f"unknown document kind {job.kind!r}")
-        return self.render(self.prepare_slips(job.targets, cancel=cancel), job.options, out,
-                           progress=progress, cancel=cancel)
+        prepared = self.prepare_slips(job.targets, cancel=cancel,
+                                      acknowledge_no_ship_to=job.acknowledge_no_ship_to)
+        return self.render(prepared, job.options, out, progress=progress, cancel=cancel)
 
     @staticmethod
     def warm_up() -> int:
@@ -595,8 +611,10 @@ def _storefront(service: SlipService, info, fallback_name: str) -> Storefront:
     return replace(store, logo=logo)
 
 
-def slip_job(targets: Sequence[SlipTarget], options: SlipOptions | None = None) -> SlipJob:
-    return SlipJob(SLIP, tuple(targets), options or SlipOptions())
+def slip_job(targets: Sequence[SlipTarget], options: SlipOptions | None = None, *,
+             acknowledge_no_ship_to: bool = False) -> SlipJob:
+    return SlipJob(SLIP, tuple(targets), options or SlipOptions(),
+                   acknowledge_no_ship_to=acknowledge_no_ship_to)
 
 
 def pick_list_job(targets: Sequence[SlipTarget], options: SlipOptions | None = None,

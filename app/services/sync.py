@@ -9,6 +9,10 @@ One run for one connection:
    parallel with reading the next page, then the page is saved in one transaction.
 4. The checkpoint moves only when the run succeeded, so a failed run is simply repeated.
 
+One order's bad data never stops the others (data_problems.py): an order that cannot be read is
+skipped with its reason, kept in a list that every later sync reads again (so the checkpoint can
+move on), and shown to the user; odd values that can be read are imported and flagged.
+
 Page shifts: paging by page number over a list sorted by updated_at can skip an order when an
 order we already read is changed during the run (it jumps to the end; everything behind it moves
 up one place). Such an order shows up again at the end, so a repeated id in one pass is the
@@ -21,7 +25,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
@@ -31,6 +35,8 @@ from app.db.repositories.connections import ConnectionRecord, ConnectionReposito
 from app.db.repositories.orders import LocalWork, OrderRepository
 from app.db.repositories.sync_state import SyncStateRepository
 from app.domain.connection_settings import StatusInfo
+from app.domain.data_problems import (CUSTOMER_MISSING, NO_SHIP_TO, SHIP_TO_MISSING,
+                                      SkippedOrder, UnreadableOrder, flag_text, unknown_status)
 from app.domain.interruptions import store_changes
 from app.domain.orders import OrderSnapshot
 from app.domain.store_info import ShippingServiceInfo
@@ -82,6 +88,9 @@ class SyncResult:
     outcome: str = "ok"
     error: str = ""
     offline: bool = False  # the store could not be reached at all (not: it answered badly)
+    # Orders that could not be read ({"order_id", "reason"}), this run's and earlier ones still
+    # unreadable; order_id None for an entry without an id (a null in the list).
+    orders_skipped: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return dict(vars(self))
@@ -105,6 +114,67 @@ class _Pass:
     first_seen: dict[int, datetime | None] = field(default_factory=dict)
     moved_from: list[datetime] = field(default_factory=list)  # first-seen times of repeats
     newest: datetime | None = None
+
+    def saw(self, order_id: int, updated_at: datetime | None) -> None:
+        if order_id in self.first_seen:
+            first = self.first_seen[order_id]
+            if first is not None:
+                self.moved_from.append(first)
+        else:
+            self.first_seen[order_id] = updated_at
+        if updated_at and (self.newest is None or updated_at > self.newest):
+            self.newest = updated_at
+
+
+@dataclass
+class _Unreadable:
+    """Orders of one run that could not be read, and the ids that were read whole."""
+
+    skipped: dict[int, str] = field(default_factory=dict)
+    unidentified: list[str] = field(default_factory=list)
+    read: set[int] = field(default_factory=set)
+
+    def add(self, raw: object, exc: Exception) -> tuple[int | None, datetime | None]:
+        """Record why `raw` was skipped; returns its id and updated_at when it has them."""
+        reason = str(exc) if isinstance(exc, UnreadableOrder) \
+            else f"unexpected data ({type(exc).__name__}: {exc})"
+        order_id = mapping.integer(raw.get("id")) if isinstance(raw, dict) else None
+        updated_at = mapping.timestamp(raw.get("updated_at")) if isinstance(raw, dict) else None
+        if order_id is None:
+            self.unidentified.append(reason)
+        else:
+            self.skipped[order_id] = reason
+            self.read.discard(order_id)
+        log.warning("Order %s skipped: %s", order_id if order_id is not None else "(no id)",
+                    reason)
+        return order_id, updated_at
+
+    def read_one(self, raw: object, seen: Callable[[int, datetime | None], None] | None = None
+                 ) -> OrderSnapshot | None:
+        """The order, or None when it cannot be read (recorded). `seen` hears of every order
+        with an id, readable or not, so paging checks and the checkpoint count them all."""
+        try:
+            snapshot = mapping.order_from_api(raw)
+        except Exception as exc:  # one order's bad data must not stop the others
+            order_id, updated_at = self.add(raw, exc)
+            if order_id is not None and seen is not None:
+                seen(order_id, updated_at)
+            return None
+        self.read.add(snapshot.order_id)
+        self.skipped.pop(snapshot.order_id, None)
+        if seen is not None:
+            seen(snapshot.order_id, snapshot.updated_at)
+        return snapshot
+
+    def snapshots(self, raws: Iterable[object]) -> list[OrderSnapshot]:
+        return [s for raw in raws if (s := self.read_one(raw)) is not None]
+
+
+class _Statuses(dict):
+    """The connection's statuses by id; re-read from the store at most once per run when an
+    order names one we do not know (a status the merchant added since the last read)."""
+
+    reread = False
 
 
 class SyncService:
@@ -169,18 +239,28 @@ class SyncService:
         addresses, customers and products in bulk); saves them with flags like a sync does."""
         connection = self._connections.get(connection_id)
         client = self._clients.for_connection(connection)
-        statuses = {s.id: s for s in self._connections.statuses(connection_id)}
+        statuses = _Statuses({s.id: s for s in self._connections.statuses(connection_id)})
         ids = list(dict.fromkeys(order_ids))
         run = SyncResult(connection.id, connection.name, 0, "refresh")
+        unreadable = _Unreadable()
         with ThreadPoolExecutor(self._network_workers, thread_name_prefix="refresh") as net:
             for i in range(0, len(ids), SELECT_BATCH):
                 raws = client.select_many("orders", ids[i:i + SELECT_BATCH],
                                           expand=ORDER_EXPAND.split(","), batch=SELECT_BATCH)
-                snapshots = [mapping.order_from_api(raw) for raw in raws]
+                snapshots = unreadable.snapshots(raws)
                 if snapshots:
                     self._keep_enrich_save(connection, client, statuses, snapshots,
                                            datetime.min.replace(tzinfo=timezone.utc), run, net,
                                            force=True)
+        if unreadable.skipped or unreadable.read:
+            self._remember_unreadable(connection.id, unreadable, replace_unidentified=False)
+
+    def skipped_orders(self, connection_id: int) -> list[SkippedOrder]:
+        """Orders of this connection the store sent in a shape that cannot be read (each sync
+        reads them again); entries without an id are the last run's."""
+        by_id, unidentified = self._state.skipped_orders(connection_id)
+        return ([SkippedOrder(order_id, reason) for order_id, reason in by_id.items()]
+                + [SkippedOrder(None, reason) for reason in unidentified])
 
     # --- one run ----------------------------------------------------------------------------
 
@@ -235,15 +315,16 @@ class SyncService:
             window_start = settings.window_start(now)
         else:
             start = window_start = settings.window_start(now)
-        statuses = {s.id: s for s in self._connections.statuses(connection.id)}
+        statuses = _Statuses({s.id: s for s in self._connections.statuses(connection.id)})
         newest: datetime | None = None
         operator = "gt"
+        unreadable = _Unreadable()
         with ThreadPoolExecutor(self._network_workers, thread_name_prefix="sync-net") as net, \
                 ThreadPoolExecutor(1, thread_name_prefix="sync-save") as saver:
             for _ in range(MAX_PASSES):
                 result.passes += 1
                 state = self._pass(connection, client, statuses, start, operator, window_start,
-                                   result, progress, cancel, net, saver)
+                                   result, progress, cancel, net, saver, unreadable)
                 if state.newest and (newest is None or state.newest > newest):
                     newest = state.newest
                 if not state.moved_from:
@@ -255,6 +336,8 @@ class SyncService:
             else:
                 raise StoreResponseError(
                     "Orders kept changing while they were read; the sync will try again.")
+            self._retry_unreadable(connection, client, statuses, window_start, result, net,
+                                   unreadable)
         if newest is not None and since is None:
             previous = mapping.timestamp(checkpoint.value) if checkpoint and checkpoint.value \
                 else None
@@ -264,11 +347,48 @@ class SyncService:
             # Nothing in the window yet: start next time from where this run looked.
             self._state.set_checkpoint(connection.id, "orders", start.isoformat())
 
+    def _retry_unreadable(self, connection: ConnectionRecord, client: AmeriCommerceClient,
+                          statuses: dict[int, StatusInfo], window_start: datetime,
+                          result: SyncResult, net: ThreadPoolExecutor,
+                          unreadable: _Unreadable) -> None:
+        """Read again the orders earlier runs skipped and this run did not meet; keep the list."""
+        earlier, _ = self._state.skipped_orders(connection.id)
+        retry = sorted(i for i in earlier if i not in unreadable.read
+                       and i not in unreadable.skipped)
+        if retry:
+            raws = client.select_many("orders", retry, expand=ORDER_EXPAND.split(","),
+                                      batch=SELECT_BATCH)
+            returned = {mapping.integer(r.get("id")) for r in raws if isinstance(r, dict)}
+            for gone in set(retry) - returned:
+                log.info("Order %s, skipped before, is no longer in the store", gone)
+            for i in range(0, len(raws), self._page_size):
+                snapshots = unreadable.snapshots(raws[i:i + self._page_size])
+                if snapshots:
+                    self._keep_enrich_save(connection, client, statuses, snapshots,
+                                           window_start, result, net)
+        self._remember_unreadable(connection.id, unreadable, replace_unidentified=True,
+                                  forget=set(retry))
+        result.orders_skipped = [s.as_dict() for s in self.skipped_orders(connection.id)]
+
+    def _remember_unreadable(self, connection_id: int, unreadable: _Unreadable, *,
+                             replace_unidentified: bool,
+                             forget: Collection[int] = frozenset()) -> None:
+        """Merge one run's findings into the kept list: ids read whole (or retried and gone)
+        leave it, ids skipped now enter it with their latest reason."""
+        by_id, unidentified = self._state.skipped_orders(connection_id)
+        kept = {i: r for i, r in by_id.items() if i not in unreadable.read and i not in forget}
+        kept.update(unreadable.skipped)
+        new_unidentified = list(unreadable.unidentified) if replace_unidentified \
+            else unidentified + unreadable.unidentified
+        if kept != by_id or new_unidentified != unidentified:  # most runs change nothing
+            self._state.set_skipped_orders(connection_id, kept, new_unidentified)
+
     def _pass(self, connection: ConnectionRecord, client: AmeriCommerceClient,
               statuses: dict[int, StatusInfo], start: datetime, operator: str,
               window_start: datetime, result: SyncResult,
               progress: Callable[[SyncProgress], None], cancel: threading.Event,
-              net: ThreadPoolExecutor, saver: ThreadPoolExecutor) -> _Pass:
+              net: ThreadPoolExecutor, saver: ThreadPoolExecutor,
+              unreadable: _Unreadable) -> _Pass:
         settings = connection.settings
         params: dict[str, str | int] = {
             "updated_at": f"{operator}:{query_time(start)}", "sort": "updated_at",
@@ -281,21 +401,11 @@ class SyncService:
         for page in client.get_list("/orders", params):
             if cancel.is_set():
                 raise SyncCancelled("The sync was cancelled.")
-            snapshots = []
-            for raw in page.items:
-                snapshot = mapping.order_from_api(raw)
-                snapshots.append(snapshot)
-                if snapshot.order_id in state.first_seen:
-                    first = state.first_seen[snapshot.order_id]
-                    if first is not None:
-                        state.moved_from.append(first)
-                else:
-                    state.first_seen[snapshot.order_id] = snapshot.updated_at
-                if snapshot.updated_at and (state.newest is None
-                                            or snapshot.updated_at > state.newest):
-                    state.newest = snapshot.updated_at
-            read += len(snapshots)
-            result.orders_read += len(snapshots)
+            # Unreadable orders are kept for the next sync, so the checkpoint moves past them.
+            snapshots = [s for raw in page.items
+                         if (s := unreadable.read_one(raw, state.saw)) is not None]
+            read += len(page.items)
+            result.orders_read += len(page.items)
             progress(SyncProgress(connection.id, "orders", read, page.total_count,
                                   result.orders_new + result.orders_updated))
             # Bound the work in flight: reading runs ahead of saving by at most a page or two.
@@ -317,11 +427,17 @@ class SyncService:
         cached = self._orders.local_work(connection.id, [s.order_id for s in snapshots])
         keep: dict[int, OrderSnapshot] = {}
         unchanged: list[int] = []
-        for snapshot in snapshots:  # later copies of an order in one page win
+        changed: list[OrderSnapshot] = []
+        for snapshot in snapshots:
             work = cached.get(snapshot.order_id)
             if work is not None and work.updated_at == snapshot.updated_at and not force:
                 unchanged.append(work.order_pk)  # the overlap re-reads these: nothing to do
-            elif work is not None or self._imports(settings, statuses, snapshot, window_start):
+            else:
+                changed.append(snapshot)
+        self._know_statuses(connection, statuses, changed)
+        for snapshot in changed:  # later copies of an order in one page win
+            if snapshot.order_id in cached or self._imports(settings, statuses, snapshot,
+                                                            window_start):
                 keep[snapshot.order_id] = snapshot
         self._orders.touch_read(unchanged)
         if not keep:
@@ -330,10 +446,16 @@ class SyncService:
         flags = {}
         for snapshot in enriched:
             work = cached.get(snapshot.order_id)
-            if work is not None and work.work_started:
-                change = self._change(work, snapshot, statuses)
-                if change and change.text != work.flag_reason:
-                    flags[snapshot.order_id] = change.text
+            change = self._change(work, snapshot, statuses) \
+                if work is not None and work.work_started else None
+            problems = list(snapshot.problems)
+            if snapshot.order_status_id not in statuses:
+                problems.append(unknown_status(snapshot.order_status_id))
+            text = flag_text([*(change.reasons if change else ()), *problems])
+            known = work.flag_reason if work is not None else ""
+            # An acknowledged data problem is not raised again while the store still has it.
+            if text and text != known and (change or not all(p in known for p in problems)):
+                flags[snapshot.order_id] = text
         claim = ({"order_status_id": settings.claim_status_id,
                   "notify": settings.notify_customer}
                  if settings.claim_status_id is not None else None)
@@ -344,13 +466,26 @@ class SyncService:
         result.orders_updated += sum(1 for s in saved if s.changed and not s.is_new)
         result.orders_flagged += len(flags)
 
+    def _know_statuses(self, connection: ConnectionRecord, statuses: dict[int, StatusInfo],
+                       snapshots: Sequence[OrderSnapshot]) -> None:
+        unknown = {s.order_status_id for s in snapshots} - set(statuses)
+        if not unknown or getattr(statuses, "reread", True):
+            return
+        statuses.reread = True  # type: ignore[attr-defined]
+        log.info("Order status(es) %s unknown; reading the store's statuses again",
+                 ", ".join(str(i) for i in unknown))
+        self.refresh_reference_data(connection, force=True)
+        statuses.update({s.id: s for s in self._connections.statuses(connection.id)})
+
     @staticmethod
     def _imports(settings, statuses: dict[int, StatusInfo], snapshot: OrderSnapshot,
                  window_start: datetime) -> bool:
+        """The import rule. An order whose status the store's list lacks (even after a
+        re-read) is imported and flagged rather than left out without a trace."""
         status = statuses.get(snapshot.order_status_id) \
             if snapshot.order_status_id is not None else None
         created = snapshot.created_at or snapshot.ordered_at
-        return (status is not None and settings.imports_status(status)
+        return ((status is None or settings.imports_status(status))
                 and settings.imports_storefront(snapshot.store_id)
                 and snapshot.order_type.lower() != "quote"
                 and (created is None or created >= window_start))
@@ -360,7 +495,9 @@ class SyncService:
         return store_changes(previous_status_id=work.order_status_id,
                              previous_lines=work.lines,
                              previous_shipment_ids=work.store_shipment_ids, now=snapshot,
-                             statuses=statuses)
+                             statuses=statuses, previous_ship_to=work.ship_to,
+                             previous_note=work.customer_note,
+                             previous_method=work.shipping_method)
 
     def _enrich(self, connection: ConnectionRecord, client: AmeriCommerceClient,
                 snapshots: list[OrderSnapshot], net: ThreadPoolExecutor) -> list[OrderSnapshot]:
@@ -389,8 +526,17 @@ class SyncService:
                                      ("billing", snapshot.billing_address_id)):
                 if address_id in addresses:
                     parts.append(mapping.address_from_api(addresses[address_id], kind))
+            problems = list(snapshot.problems)
+            if any(line.is_packable for line in snapshot.lines):
+                if snapshot.shipping_address_id is None:
+                    problems.append(NO_SHIP_TO)
+                elif snapshot.shipping_address_id not in addresses:
+                    problems.append(SHIP_TO_MISSING)  # asked twice (the client), still absent
+            if snapshot.customer_id is not None and snapshot.customer_id not in customers:
+                problems.append(CUSTOMER_MISSING)
             enriched.append(replace(snapshot, addresses=tuple(parts),
-                                    customer=customers.get(snapshot.customer_id)))
+                                    customer=customers.get(snapshot.customer_id),
+                                    problems=tuple(problems)))
         return enriched
 
     @staticmethod

@@ -47,3 +47,23 @@ def test_connect_sync_show_keep_the_token_out_of_everything(run):
         assert token.encode() not in path.read_bytes(), path
     for output in run.outputs:
         assert token not in output
+
+
+def test_sync_reports_skipped_orders_with_ids_and_reasons(run):
+    with Sandbox(SandboxConfig(orders=60, seed=11, poison_orders=3)) as sandbox:
+        # the three newest orders: a null in the list, a null line, a text line
+        assert run("connect", "main", "--domain", sandbox.domain, "--token-stdin",
+                   stdin=sandbox.token + "\n").returncode == 0
+        poisoned = sorted(int(i) for i in sandbox.control.quirks()["orders"])
+        sync = run("sync", "--json")
+        assert sync.returncode == 0, sync.stderr
+        result = json.loads(sync.stdout)[0]
+        assert result["outcome"] == "ok" and result["orders_new"] > 0
+        skipped = {s["order_id"]: s["reason"] for s in result["orders_skipped"]}
+        assert None in skipped and set(skipped) - {None} <= set(poisoned)
+        assert all(reason for reason in skipped.values())
+        assert skipped[None] == "the orders list holds empty (null) instead of an order"
+        text = run("sync")  # read again from the kept list; the null had no id to ask for
+        assert text.returncode == 0 and "2 skipped" in text.stdout
+        assert f"order {sorted(poisoned)[1]} skipped: its lines (items): entry 1 is empty" \
+            in text.stdout

@@ -97,3 +97,16 @@ def test_picklist_and_clear_failures(run, store, tmp_path):
     assert not (tmp_path / "none.pdf").exists()
     usage = run("slips", first, "-o", str(tmp_path / "x.pdf"), "--size", "a5")
     assert usage.returncode == 2
+
+
+def test_a_slip_without_ship_to_is_refused_until_acknowledged(run, store, tmp_path):
+    orders = json.loads(run("orders", "--json").stdout)
+    order_id = int(orders[0]["number"].removeprefix("AC-"))
+    store.control.poison_order(order_id, "no_ship_to")
+    assert run("sync").returncode == 0
+    refused = run("slips", f"AC-{order_id}", "-o", str(tmp_path / "refused.pdf"))
+    assert refused.returncode == 1 and "has no ship-to address" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "refused.pdf").exists()
+    printed = run("slips", f"AC-{order_id}", "-o", str(tmp_path / "ok.pdf"), "--acknowledge")
+    assert printed.returncode == 0, printed.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,12 +13,14 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
+from app.db.repositories.orders import acknowledge_flag
 from app.db.repositories.shipments import ShipmentDetails
 from app.db.tables import Order
 from app.errors import ConfigurationError
-from app.services.slips import (PDF, PREVIEW, PRINTER, NothingToPrint, SlipService, SlipTarget,
-                                pick_list_job, resolve_target, slip_job)
+from app.services.slips import (PDF, PREVIEW, PRINTER, NoShipTo, NothingToPrint, SlipService,
+                                SlipTarget, pick_list_job, resolve_target, slip_job)
 from app.slips import PageSize, SlipOptions, SlipsCancelled
+from tests.integration.sandbox_truth import expected_import
 
 
 @pytest.fixture
@@ -285,3 +288,23 @@ def test_logo_downloaded_once_and_broken_images_never_fail_a_slip(synced, tmp_pa
         order.connection_id, [replace(i, logo_file=str(chosen)) for i in infos])
     assert service(None).slip(pk, 1).storefront.logo == chosen
     assert Decimal(0) <= first.lines[0].unit_price
+
+
+def test_a_slip_without_a_ship_to_needs_an_acknowledgement(connected, sandbox, tmp_path):
+    context, record = connected
+    order_id = min(expected_import(sandbox))
+    sandbox.control.poison_order(order_id, "no_ship_to")
+    assert context.sync.sync(record.id).outcome == "ok"
+    pk = context.repos.orders.find_pks(order_id)[0][0]
+    order = context.repos.orders.get(pk)
+    assert order.snapshot.address("shipping") is None
+    assert "no ship-to address in the store" in order.flag_reason
+    with pytest.raises(NoShipTo, match="has no ship-to address"):
+        context.slips.build(slip_job([SlipTarget(pk)]), tmp_path / "refused.pdf")
+    assert not (tmp_path / "refused.pdf").exists() or (tmp_path / "refused.pdf").stat().st_size == 0
+    document = context.slips.build(slip_job([SlipTarget(pk)], acknowledge_no_ship_to=True),
+                                   tmp_path / "acknowledged.pdf")
+    assert document.pages >= 1
+    with context.db.write() as session:  # or the packer acknowledged the order's flag
+        acknowledge_flag(session, pk, datetime.now(timezone.utc))
+    assert context.slips.build(slip_job([SlipTarget(pk)]), tmp_path / "ok.pdf").pages >= 1

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import httpx
 import pytest
-from sqlmodel import select
+from sqlmodel import delete, select
 
 from app.db.repositories.station import StationRepository
 from app.db.tables import Order, OrderAddress, OutboxEntry, SyncCheckpoint
@@ -38,6 +38,24 @@ def test_first_sync_imports_exactly_the_default_rule(connected, sandbox):
     assert not any("/order_addresses/{id}" in route for route in by_route), by_route
     # 4 reference lists, 1 page of orders, then addresses, customers and products in bulk
     assert result.requests == 8, by_route
+
+
+def test_every_order_gets_its_ship_to_when_the_store_pages_select_many(connected, sandbox):
+    """The sandbox pages select_many at its default count (100) like any list. Re-reading all
+    cached orders at once asks for more than 100 addresses in one select_many."""
+    context, record = connected
+    assert context.sync.sync(record.id).outcome == "ok"
+    with context.db.write() as session:
+        session.exec(delete(OrderAddress))
+    ids = sorted(cached_ids(context))
+    assert len(ids) > 50  # two addresses each
+    context.sync.refresh_orders(record.id, ids)
+    with context.db.read() as session:
+        orders = session.exec(select(Order)).all()
+        ship_to = {a.order_pk for a in session.exec(select(OrderAddress).where(
+            OrderAddress.kind == "shipping"))}
+    assert len(orders) == len(ids) and all(o.id in ship_to for o in orders)
+    assert not any(o.flag_reason for o in orders)
 
 
 def test_resync_with_nothing_changed_costs_one_request(connected, sandbox):

@@ -1,10 +1,13 @@
 """Sync benchmark: a first import and a no-change re-sync against a rate-limited, slow store.
 
     python tests/perf/bench_sync.py [--orders 10000] [--rate-limit 50] [--latency-ms 200]
+                                    [--page-cap 100]
 
 The sandbox runs in its own process (as a real store would), counting the requests it serves.
 The station imports every order of the store (all statuses, 90-day window) into a fresh data
-directory, then syncs again with nothing changed. Prints one JSON object:
+directory, then syncs again with nothing changed. The sandbox pages every list, select_many
+too, at `count` (default 100); `--page-cap N` makes it a store that serves at most N per page
+whatever `count` says. Prints one JSON object:
 
 - requests_per_1000_orders (target <= 40), wall_s vs floor_s = requests / (limit / 10)
   (target ratio <= 1.3), responses_429 (target 0), resync_requests (target 1).
@@ -40,13 +43,16 @@ def free_port() -> int:
 class SandboxProcess:
     """`packdesk sandbox` in a subprocess; its control API reached over HTTP."""
 
-    def __init__(self, orders: int, rate_limit: int | None, latency_ms: int, seed: int = 5):
+    def __init__(self, orders: int, rate_limit: int | None, latency_ms: int, seed: int = 5,
+                 page_cap: int = 0):
         self.port = free_port()
         args = [sys.executable, "-m", "app", "sandbox", "--port", str(self.port),
                 "--orders", str(orders), "--seed", str(seed), "--token", TOKEN,
                 "--latency-ms", str(latency_ms)]
         if rate_limit:
             args += ["--rate-limit", str(rate_limit)]
+        if page_cap:
+            args += ["--page-cap", str(page_cap)]
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True, cwd=ROOT)
         self.key = ""
         for line in self.process.stdout:  # type: ignore[union-attr]
@@ -69,7 +75,7 @@ class SandboxProcess:
         self.process.wait(timeout=30)
 
 
-def run(orders: int, rate_limit: int | None, latency_ms: int) -> dict:
+def run(orders: int, rate_limit: int | None, latency_ms: int, page_cap: int = 0) -> dict:
     import keyring
 
     from app.bootstrap import build_context
@@ -80,7 +86,7 @@ def run(orders: int, rate_limit: int | None, latency_ms: int) -> dict:
 
     keyring.set_keyring(MemoryKeyring())
     started_sandbox = time.perf_counter()
-    sandbox = SandboxProcess(orders, rate_limit, latency_ms)
+    sandbox = SandboxProcess(orders, rate_limit, latency_ms, page_cap=page_cap)
     sandbox_start_s = time.perf_counter() - started_sandbox
     try:
         with tempfile.TemporaryDirectory(prefix="packdesk-bench-sync-") as data_dir:
@@ -113,7 +119,7 @@ def run(orders: int, rate_limit: int | None, latency_ms: int) -> dict:
     return {
         "benchmark": "sync_first_import",
         "store_orders": orders, "orders_imported": imported,
-        "rate_limit_per_10s": rate_limit, "latency_ms": latency_ms,
+        "rate_limit_per_10s": rate_limit, "latency_ms": latency_ms, "page_cap": page_cap,
         "sandbox_start_s": round(sandbox_start_s, 2),
         "connect_requests": connect_requests,
         "requests": requests, "requests_by_route": counters["by_route"],
@@ -133,9 +139,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--orders", type=int, default=10_000)
     parser.add_argument("--rate-limit", type=int, default=50)
     parser.add_argument("--latency-ms", type=int, default=200)
+    parser.add_argument("--page-cap", type=int, default=0,
+                        help="the store serves at most N records per page (0 = honours count)")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    print(json.dumps(run(args.orders, args.rate_limit, args.latency_ms), indent=2))
+    print(json.dumps(run(args.orders, args.rate_limit, args.latency_ms, args.page_cap),
+                     indent=2))
     return 0
 
 

@@ -146,6 +146,22 @@ def test_select_many(api: httpx.Client) -> None:
     assert api.get("/customers/select_many?ids=a,b").status_code == 400
 
 
+def test_select_many_is_paged_at_its_default_count_like_every_list(sb: Sandbox,
+                                                                  api: httpx.Client) -> None:
+    ids = [o["id"] for o in api.get("/orders?count=150&fields=id").json()["orders"]]
+    assert len(ids) == 150
+    first = api.get("/orders/select_many", params={"ids": ",".join(map(str, ids))}).json()
+    assert first["total_count"] == 150 and len(first["orders"]) == 100
+    assert first["next_page"].startswith(sb.base_url + "/api/v1/orders/select_many?")
+    second = httpx.get(first["next_page"], headers=api.headers).json()
+    assert "next_page" not in second and second["previous_page"]
+    assert sorted(o["id"] for o in first["orders"] + second["orders"]) == sorted(ids)
+    whole = api.get("/orders/select_many", params={"ids": ",".join(map(str, ids)),
+                                                   "count": 150}).json()
+    assert len(whole["orders"]) == 150 and "next_page" not in whole
+    assert api.get("/orders/select_many", params={"ids": "1", "page": 2}).status_code == 404
+
+
 def test_images_are_served_without_auth(sb: Sandbox, api: httpx.Client) -> None:
     store = api.get("/stores").json()["stores"][0]
     assert store["store_logo"].startswith(sb.base_url + "/images/")

@@ -48,6 +48,10 @@ class LocalWork:
     lines: dict[int, int]  # line_id -> quantity as last seen
     store_shipment_ids: frozenset[int]
     flag_reason: str
+    # What a slip printed from the cache showed: a store change to these interrupts packing.
+    ship_to: tuple[str, ...] | None = None  # address lines; None = no ship-to cached
+    customer_note: str = ""
+    shipping_method: str = ""
 
 
 @dataclass(frozen=True)
@@ -200,11 +204,19 @@ class OrderRepository:
             rows = session.execute(select(
                 ORDERS.c.id, ORDERS.c.order_id, ORDERS.c.work_started_at,
                 ORDERS.c.order_status_id, ORDERS.c.flag_reason, ORDERS.c.updated_at,
+                ORDERS.c.special_instructions, ORDERS.c.shipping_method,
             ).where(ORDERS.c.connection_id == connection_id,
                     ORDERS.c.order_id.in_(list(order_ids)))).all()
             pks = [r.id for r in rows]
             lines: dict[int, dict[int, int]] = {pk: {} for pk in pks}
             shipments: dict[int, set[int]] = {pk: set() for pk in pks}
+            ship_to: dict[int, tuple[str, ...]] = {}
+            started = [r.id for r in rows if r.work_started_at is not None]
+            if started:  # only orders being packed are compared address by address
+                for a in session.execute(select(ADDRESSES).where(
+                        ADDRESSES.c.order_pk.in_(started), ADDRESSES.c.kind == "shipping")):
+                    ship_to[a.order_pk] = tuple(Address(**{
+                        k: getattr(a, k) for k in Address.__dataclass_fields__}).lines())
             if pks:
                 for line in session.execute(select(LINES.c.order_pk, LINES.c.line_id,
                                                    LINES.c.quantity)
@@ -216,7 +228,9 @@ class OrderRepository:
                     shipments[shipment.order_pk].add(shipment.shipment_id)
         return {r.order_id: LocalWork(r.id, r.order_id, r.work_started_at is not None,
                                       r.order_status_id, r.updated_at, lines[r.id],
-                                      frozenset(shipments[r.id]), r.flag_reason or "")
+                                      frozenset(shipments[r.id]), r.flag_reason or "",
+                                      ship_to.get(r.id), r.special_instructions or "",
+                                      r.shipping_method or "")
                 for r in rows}
 
     def save_snapshots(self, connection_id: int, snapshots: Sequence[OrderSnapshot], *,

@@ -1,6 +1,7 @@
 """Sync checkpoints (where the next run starts) and the record of each run."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -61,6 +62,28 @@ class SyncStateRepository:
             row.checkpoint = value
             row.refreshed_at = datetime.now(timezone.utc)
             session.add(row)
+
+    # Orders the store sent in a shape that cannot be read, kept until a sync reads them whole:
+    # {"orders": {order id: reason}, "unidentified": [reasons of the last run's id-less entries]}
+    # in the checkpoint table (no schema change; the value is small).
+    _SKIPPED = "orders_skipped"
+
+    def skipped_orders(self, connection_id: int) -> tuple[dict[int, str], list[str]]:
+        checkpoint = self.checkpoint(connection_id, self._SKIPPED)
+        if checkpoint is None or not checkpoint.value:
+            return {}, []
+        try:
+            data = json.loads(checkpoint.value)
+            return ({int(k): str(v) for k, v in data.get("orders", {}).items()},
+                    [str(r) for r in data.get("unidentified", [])])
+        except (ValueError, TypeError, AttributeError):
+            return {}, []  # an unreadable note only costs the list; the next sync rebuilds it
+
+    def set_skipped_orders(self, connection_id: int, orders: dict[int, str],
+                           unidentified: list[str]) -> None:
+        self.set_checkpoint(connection_id, self._SKIPPED, json.dumps(
+            {"orders": {str(k): v for k, v in sorted(orders.items())},
+             "unidentified": unidentified}))
 
     def start_run(self, connection_id: int, kind: str) -> int:
         with self._db.write() as session:

@@ -10,7 +10,7 @@ Security rules kept here:
   redirect ourselves once, and only within the store's own origin.
 * An absolute URL from the store (`next_page`) is only requested on the store's origin.
 
-Retries: 5xx, 429, timeouts and dropped connections are retried with exponential backoff and
+Retries: 5xx, 429, timeouts, dropped connections and cut-off JSON bodies are retried with exponential backoff and
 jitter (429 waits through the throttle for Retry-After). Writes (POST/PUT) are retried on those
 too only when the caller passes `retry_writes=True`: PackDesk's shipment push is an upsert keyed
 by `shipment_name` and status changes are idempotent, so repeating them is harmless; a plain
@@ -30,8 +30,8 @@ from typing import Any
 import httpx
 
 import app
-from app.errors import (StoreAuthError, StoreError, StoreNotFoundError, StoreRejectedError,
-                        StoreResponseError, StoreTLSError)
+from app.errors import (StoreAuthError, StoreError, StoreIncompleteAnswerError,
+                        StoreNotFoundError, StoreRejectedError, StoreResponseError, StoreTLSError)
 
 from .address import StoreAddress
 from .http_errors import (NOT_A_STORE, decode_json, store_error_for_response,
@@ -169,7 +169,7 @@ class AmeriCommerceClient:
     # --- public API -------------------------------------------------------------------------
 
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        body = self._json(self._send(_Call("GET", self._url(path), params)))
+        body = self._exchange(_Call("GET", self._url(path), params))[1]
         if not isinstance(body, dict):
             raise StoreResponseError(f"The store {self.address.display} sent an unexpected "
                                      f"answer for {path} (not a JSON object).")
@@ -187,7 +187,7 @@ class AmeriCommerceClient:
             first = not seen
             seen.add(str(url))
             try:
-                body = self._json(self._send(_Call("GET", url, params)))
+                body = self._exchange(_Call("GET", url, params))[1]
             except StoreNotFoundError:
                 if first:
                     raise
@@ -208,26 +208,36 @@ class AmeriCommerceClient:
                     expand: Iterable[str] | None = None, batch: int = 100) -> list[dict[str, Any]]:
         """Fetch many records by id in few calls (`/{resource}/select_many?ids=...`).
 
+        The answer is an ordinary list and may be paged at the store's default count (100):
+        every call sends `count` and follows `next_page`. Ids the store left out are asked for
+        once more; ids still missing are absent from the result (callers check what they need).
         Stores (or proxies) that refuse select_many get an `id=1 OR 2 OR 3` filter on the list
-        endpoint instead; the fallback is remembered per resource. Unknown ids are just absent.
+        endpoint instead; the fallback is remembered per resource.
         """
         unique = list(dict.fromkeys(str(i) for i in ids))
         expand_text = ",".join(expand) if expand else None
-        results: list[dict[str, Any]] = []
-        for chunk in self._id_chunks(resource, unique, expand_text, batch):
-            results.extend(self._select_chunk(resource, chunk, expand_text))
+        results = self._select(resource, unique, expand_text, batch)
+        missing = _missing(unique, results)
+        if missing:
+            log.info("%s: %d of %d id(s) missing from the store's answer; asking once more",
+                     resource, len(missing), len(unique))
+            results += self._select(resource, missing, expand_text, batch)
+            still = _missing(missing, results)
+            if still:
+                log.warning("%s: the store did not return %d id(s): %s", resource, len(still),
+                            ", ".join(still[:20]))
         return results
 
     def post(self, path: str, json: Any, *, retry_writes: bool = False) -> tuple[int, dict[str, Any]]:
         """POST; returns (status, body): 201 created / 200 updated for upserts."""
-        response = self._send(_Call("POST", self._url(path), json=json, retry_writes=retry_writes))
-        body = self._json(response)
+        response, body = self._exchange(_Call("POST", self._url(path), json=json,
+                                              retry_writes=retry_writes))
         return response.status_code, body if isinstance(body, dict) else {"items": body}
 
     def put(self, path: str, json: Any, *, retry_writes: bool = True) -> dict[str, Any]:
         """PUT (partial update; idempotent, so retried by default)."""
-        body = self._json(self._send(_Call("PUT", self._url(path), json=json,
-                                           retry_writes=retry_writes)))
+        body = self._exchange(_Call("PUT", self._url(path), json=json,
+                                    retry_writes=retry_writes))[1]
         return body if isinstance(body, dict) else {"items": body}
 
     def delete(self, path: str, *, retry_writes: bool = True) -> None:
@@ -252,6 +262,8 @@ class AmeriCommerceClient:
                 f"The access token for {where} is valid but may not read the store list.",
                 hint="Tick the 'system' and 'settings' scopes on the token in the store's API "
                      "Token Manager.", status_code=403) from exc
+        except StoreIncompleteAnswerError:
+            raise  # a store whose answers keep getting cut off is still a store
         except StoreResponseError as exc:
             raise StoreResponseError(NOT_A_STORE.format(where=f"This address ({where})"),
                                      hint="Check the store address.",
@@ -261,13 +273,16 @@ class AmeriCommerceClient:
 
     # --- paging and batching ----------------------------------------------------------------
 
+    def _select(self, resource: str, ids: list[str], expand: str | None,
+                batch: int) -> list[dict[str, Any]]:
+        return [item for chunk in self._id_chunks(resource, ids, expand, batch)
+                for item in self._select_chunk(resource, chunk, expand)]
+
     def _select_chunk(self, resource: str, ids: list[str], expand: str | None) -> list[dict]:
         if resource not in self._no_select_many:
-            params = _without_none({"ids": ",".join(ids), "expand": expand})
+            params = _without_none({"ids": ",".join(ids), "count": len(ids), "expand": expand})
             try:
-                body = self._json(self._send(
-                    _Call("GET", self._url(f"/{resource}/select_many"), params)))
-                return page_from_body(body, resource).items
+                return self.get_all(f"/{resource}/select_many", params)
             except (StoreNotFoundError, StoreRejectedError) as exc:
                 log.info("select_many on %s refused (%s); using an id filter", resource,
                          exc.status_code)
@@ -314,6 +329,21 @@ class AmeriCommerceClient:
                                      "which is not its API; stopped there.")
         log.warning("store sent a link to %s; reading it from %s", url.host, self.address.host)
         return httpx.URL(self.address.origin + url.raw_path.decode("ascii"))
+
+    def _exchange(self, call: _Call) -> tuple[httpx.Response, Any]:
+        """Send and decode; a cut-off JSON body is asked for again like a dropped connection
+        (same retry budget and rules for writes), and named "incomplete answer" if it stays."""
+        while True:
+            response = self._send(call)
+            try:
+                return response, self._json(response)
+            except StoreIncompleteAnswerError:
+                if call.attempt >= self._max_retries or (call.is_write and not call.retry_writes):
+                    raise
+                log.info("%s %s: the answer was cut off; retrying", call.method, call.url.path)
+            call.attempt += 1
+            self._stats.retry()
+            self._sleep(self._backoff(call.attempt))
 
     def _send(self, call: _Call) -> httpx.Response:
         """Send with retries; return a 2xx response or raise the mapped StoreError."""
@@ -448,6 +478,11 @@ def page_from_body(body: Any, path: str) -> Page:
     next_url = body.get("next_page") or None
     return Page(items, total if isinstance(total, int) else None,
                 next_url if isinstance(next_url, str) else None)
+
+
+def _missing(asked: list[str], got: list[dict[str, Any]]) -> list[str]:
+    found = {str(item.get("id")) for item in got if isinstance(item, dict)}
+    return [i for i in asked if i not in found]
 
 
 def _origin(url: httpx.URL) -> str:

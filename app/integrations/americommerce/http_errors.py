@@ -12,9 +12,9 @@ from typing import Any
 
 import httpx
 
-from app.errors import (StoreAuthError, StoreError, StoreNotFoundError, StoreRateLimitedError,
-                        StoreRejectedError, StoreResponseError, StoreTLSError,
-                        StoreUnavailableError)
+from app.errors import (StoreAuthError, StoreError, StoreIncompleteAnswerError,
+                        StoreNotFoundError, StoreRateLimitedError, StoreRejectedError,
+                        StoreResponseError, StoreTLSError, StoreUnavailableError)
 
 from .address import StoreAddress
 from .throttle import parse_call_limit, parse_retry_after
@@ -108,7 +108,37 @@ def decode_json(response: httpx.Response, address: StoreAddress) -> Any:
     try:
         return response.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
+        if _looks_cut_off(response.content):
+            raise StoreIncompleteAnswerError(
+                f"The store {address.display} sent an incomplete answer for {_path(response)} "
+                "(it was cut off on the way).",
+                hint="Usually a network or store hiccup; try again in a moment.",
+                status_code=response.status_code) from None
         raise store_error_for_body(response, address) from None
+
+
+def _looks_cut_off(content: bytes) -> bool:
+    """JSON that starts well but ends inside a string or with brackets still open: a body cut
+    short (not another kind of answer). Only looked at once decoding has failed."""
+    body = content.strip()
+    if body[:1] not in (b"{", b"["):
+        return False
+    depth, in_string, escaped = 0, False, False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x7B, 0x5B):
+            depth += 1
+        elif byte in (0x7D, 0x5D):
+            depth -= 1
+    return in_string or depth > 0
 
 
 def _store_words(response: httpx.Response, secrets: tuple[str | None, ...]) -> tuple[str, str]:

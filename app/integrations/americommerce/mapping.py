@@ -2,7 +2,9 @@
 
 The store is loose with types (postal codes as numbers, dimensions as strings, nulls anywhere,
 0-7 fractional second digits): every reader here is forgiving about shape and strict about
-meaning. A record that cannot be read at all raises StoreResponseError naming it.
+meaning. A record that cannot be read at all raises StoreResponseError naming it; an order
+that cannot be read raises UnreadableOrder with the reason (the sync skips just that order), and
+odd values it can read are kept with a reason in `OrderSnapshot.problems` (see data_problems).
 """
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from typing import Any
 
 from app.domain.catalog import ProductInfo, VariantInfo
 from app.domain.connection_settings import StatusInfo
+from app.domain.data_problems import (CONTROL_IN_SKU, NO_LINES, UnreadableOrder, clean_code,
+                                      line_quantity)
 from app.domain.orders import (Address, Customer, Line, LineOption, OrderSnapshot, Payment,
                                StoreShipment, StoreShipmentLine)
 from app.domain.store_info import ShippingServiceInfo, StorefrontInfo
@@ -85,14 +89,38 @@ def postal_code(value: Any, country_code: str) -> str:
     return code
 
 
+def _records(value: Any, what: str) -> list[dict]:
+    """A nested list of objects, or UnreadableOrder saying what came instead."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise UnreadableOrder(f"{what} is {_kind(value)}, not a list")
+    for position, entry in enumerate(value, 1):
+        if not isinstance(entry, dict):
+            raise UnreadableOrder(f"{what}: entry {position} is {_kind(entry)}")
+    return value
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "empty (null)"
+    if isinstance(value, str):
+        return f"the text {value[:30]!r}"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return f"the value {str(value)[:30]}"
+
+
 def _options(item: dict) -> tuple[LineOption, ...]:
     options: list[LineOption] = []
-    for variant in item.get("variants") or []:
+    for variant in _records(item.get("variants"), "its options (variants)"):
         description = text(variant.get("description"))
         label, sep, value = description.partition(":")
         options.append(LineOption(label.strip(), value.strip()) if sep
                        else LineOption("", description))
-    for personalization in item.get("personalizations") or []:
+    for personalization in _records(item.get("personalizations"), "its personalizations"):
         answer = text(personalization.get("answer"))
         if answer:
             question = text(personalization.get("question") or personalization.get("name"))
@@ -100,22 +128,34 @@ def _options(item: dict) -> tuple[LineOption, ...]:
     return tuple(o for o in options if o.value or o.label)
 
 
-def line_from_api(item: dict) -> Line:
+def line_from_api(item: dict, problems: list[str] | None = None, position: int = 1) -> Line:
+    """One order line; odd values it can still read are added to `problems`."""
     line_id = integer(item.get("id"))
     if line_id is None:
-        raise StoreResponseError("The store sent an order line without an id.")
+        raise UnreadableOrder(f"line {position} has no id")
+    sku, had_control = clean_code(text(item.get("item_number_full"))
+                                  or text(item.get("item_number")))
+    where = f"line {position} ({sku or line_id})"
+    sku_problem = CONTROL_IN_SKU.format(where=where) if had_control else ""
+    quantity, quantity_problem = line_quantity(item.get("quantity"), where)
+    try:
+        options = _options(item)
+    except UnreadableOrder as exc:
+        raise UnreadableOrder(f"{where}: {exc}") from None
+    if problems is not None:
+        problems += [p for p in (sku_problem, quantity_problem) if p]
     return Line(
         line_id=line_id,
-        sku=text(item.get("item_number_full")) or text(item.get("item_number")),
+        sku=sku,
         name=text(item.get("item_name")),
-        quantity=integer(item.get("quantity")) or 0,
+        quantity=quantity,
         price=money(item.get("price")),
         weight=number(item.get("weight")),
         weight_unit=text(item.get("weight_unit")),
         product_id=integer(item.get("product_id")),
         variant_inventory_id=integer(item.get("variant_inventory_id")),
         description=text(item.get("description")),
-        options=_options(item),
+        options=options,
         is_non_shipping=flag(item.get("is_non_shipping_item")),
         is_discount=flag(item.get("is_discount_item")),
         parent_line_id=integer(item.get("parent_order_item_id")),
@@ -146,7 +186,7 @@ def store_shipment_from_api(shipment: dict) -> StoreShipment:
         raise StoreResponseError("The store sent a shipment without an id.")
     lines = tuple(
         StoreShipmentLine(line_id, integer(item.get("quantity_shipped")) or 0)
-        for item in shipment.get("items") or []
+        for item in _records(shipment.get("items"), f"shipment {shipment_id}: its lines")
         if (line_id := integer(item.get("id") or item.get("order_item_id"))) is not None)
     return StoreShipment(
         shipment_id=shipment_id,
@@ -207,17 +247,32 @@ def _carrier(order: dict) -> str:
     return ""
 
 
-def order_from_api(order: dict) -> OrderSnapshot:
+def order_from_api(order: Any) -> OrderSnapshot:
+    """One order, or UnreadableOrder with the reason (a null entry, lines that are not lines)."""
+    if not isinstance(order, dict):
+        raise UnreadableOrder(f"the orders list holds {_kind(order)} instead of an order")
     order_id = integer(order.get("id"))
     if order_id is None:
-        raise StoreResponseError("The store sent an order without an id.")
+        raise UnreadableOrder("an order without an id")
+    problems: list[str] = []
+    lines = tuple(line_from_api(item, problems, position) for position, item
+                  in enumerate(_records(order.get("items"), "its lines (items)"), 1))
+    if not lines:  # `items: null` or []: a slip would say "nothing left to ship"
+        problems.insert(0, NO_LINES)
+    seen: set[int] = set()
+    for line in lines:
+        if line.line_id in seen:
+            raise UnreadableOrder(f"two lines have the same id {line.line_id}")
+        seen.add(line.line_id)
     try:
-        lines = tuple(line_from_api(i) for i in order.get("items") or [])
-        shipments = tuple(store_shipment_from_api(s) for s in order.get("shipments") or [])
+        shipments = tuple(store_shipment_from_api(s)
+                          for s in _records(order.get("shipments"), "its shipments"))
     except StoreResponseError as exc:
-        raise StoreResponseError(f"Order {order_id}: {exc.message}") from exc
+        raise UnreadableOrder(exc.message) from None
     custom_fields = tuple((text(f.get("name")), text(f.get("value")))
                           for f in order.get("custom_fields") or [] if isinstance(f, dict))
+    payments = tuple(payment_from_api(p) for p in order.get("payments") or []
+                     if isinstance(p, dict))
     return OrderSnapshot(
         order_id=order_id,
         store_id=integer(order.get("store_id")),
@@ -253,8 +308,9 @@ def order_from_api(order: dict) -> OrderSnapshot:
         billing_address_id=integer(order.get("order_billing_address_id")),
         custom_fields=custom_fields,
         lines=lines,
-        payments=tuple(payment_from_api(p) for p in order.get("payments") or []),
+        payments=payments,
         shipments=shipments,
+        problems=tuple(problems),
     )
 
 

@@ -33,6 +33,7 @@ from app.ui.outbox_controller import OutboxController
 from app.ui.packing.scanner import ScanListener
 from app.ui.sync_controller import SyncController
 from app.ui.tasks import DB, PDF, TaskRunner
+from app.ui.widgets.data_problems import DataProblemsButton
 from app.ui.widgets.order_detail import OrderDetailPane, load_order_detail
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.sync.offline_changed.connect(self._offline_changed)
 
         self._reload_reference()
+        self.data_problems.refresh({c: r.name for c, r in self._connections.items()})
         self._restore_state()
         self.apply_filter()
         self.sync.start(sync_due_now=auto_sync)
@@ -329,7 +331,11 @@ class MainWindow(QMainWindow):
         self.last_sync_label.setTextFormat(Qt.TextFormat.PlainText)
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
+        # "Store data problems": orders the store sent unreadable (widgets/data_problems.py)
+        self.data_problems = DataProblemsButton(self._runner, self._context.sync.skipped_orders,
+                                                self)
         bar.addWidget(self.count_label)
+        bar.addPermanentWidget(self.data_problems)
         bar.addPermanentWidget(self.offline_label)
         bar.addPermanentWidget(self.progress_bar)
         bar.addPermanentWidget(self.last_sync_label)
@@ -855,6 +861,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _sync_finished(self, result: object) -> None:
         assert isinstance(result, SyncResult)
+        self.data_problems.show_result(result)
         if not self.sync.running:
             self.progress_bar.hide()
         if result.outcome == "ok":

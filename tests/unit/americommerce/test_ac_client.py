@@ -11,7 +11,8 @@ import pytest
 import respx
 from tests.unit.americommerce.ac_fakes import API, TOKEN
 
-from app.errors import (StoreAuthError, StoreError, StoreNotFoundError, StoreRateLimitedError,
+from app.errors import (StoreAuthError, StoreError, StoreIncompleteAnswerError,
+                        StoreNotFoundError, StoreRateLimitedError,
                         StoreRejectedError, StoreResponseError, StoreTLSError,
                         StoreUnavailableError)
 from app.integrations.americommerce.client import (DEFAULT_TIMEOUT, AmeriCommerceClient, Page,
@@ -152,6 +153,36 @@ def test_select_many_batches_and_dedupes(mock, client):
     assert route.calls.last.request.url.params["expand"] == "addresses"
 
 
+def _paged_select(page_size=100, drop=()):
+    """A store that pages select_many at `page_size` like any list and leaves out `drop`."""
+    def answer(request):
+        ids = [int(i) for i in request.url.params["ids"].split(",") if int(i) not in drop]
+        page = int(request.url.params.get("page", 1))
+        items = ids[(page - 1) * page_size:page * page_size]
+        body = {"total_count": len(ids), "customers": [{"id": i} for i in items]}
+        if page * page_size < len(ids):
+            body["next_page"] = str(request.url.copy_set_param("page", page + 1))
+        return _json(body=body)
+    return answer
+
+
+def test_select_many_sends_count_and_follows_next_page(mock, client):
+    route = mock.get("/customers/select_many").mock(side_effect=_paged_select())
+    ids = list(range(1000, 1250))
+    got = client.select_many("customers", ids, batch=200)
+    assert sorted(c["id"] for c in got) == ids
+    first = route.calls[0].request.url.params
+    assert first["count"] == "200" and "page" not in first
+    assert route.call_count == 3  # 200 ids in two pages of 100, then the last 50
+
+
+def test_select_many_asks_once_more_for_ids_left_out_then_leaves_them_absent(mock, client):
+    route = mock.get("/customers/select_many").mock(side_effect=_paged_select(drop={5}))
+    got = client.select_many("customers", [4, 5, 6])
+    assert [c["id"] for c in got] == [4, 6]
+    assert [c.request.url.params["ids"] for c in route.calls] == ["4,5,6", "5"]
+
+
 def test_select_many_falls_back_to_an_or_filter_and_remembers(mock, client):
     select = mock.get("/order_addresses/select_many").mock(return_value=_error(404, "Not Found"))
     listing = mock.get("/order_addresses").mock(
@@ -168,7 +199,8 @@ def test_select_many_falls_back_to_an_or_filter_and_remembers(mock, client):
 def test_select_many_keeps_urls_short(mock, make_client):
     client = make_client(max_url_length=300)
     route = mock.get("/products/select_many").mock(
-        side_effect=lambda request: _json(body={"products": []}))
+        side_effect=lambda request: _json(body={"products": [
+            {"id": int(i)} for i in request.url.params["ids"].split(",")]}))
     ids = list(range(100000, 100100))
     client.select_many("products", ids, expand=["pictures", "custom_fields"], batch=100)
     assert route.call_count > 1
@@ -308,11 +340,39 @@ def test_html_body_is_not_a_store(mock, client):
         client.get("/orders/1")
 
 
-def test_truncated_json_is_a_response_error(mock, client):
-    mock.get("/orders/1").mock(return_value=httpx.Response(
-        200, content=b'{"id": 1, "items": [', headers={"Content-Type": "application/json"}))
-    with pytest.raises(StoreResponseError, match="not JSON"):
+def _cut(content=b'{"id": 1, "items": [{"sku": "AB'):
+    return httpx.Response(200, content=content, headers={"Content-Type": "application/json",
+                                                         "X-AC-Call-Limit": "1/10"})
+
+
+def test_truncated_json_is_retried_like_a_dropped_connection(mock, client):
+    route = mock.get("/orders/1").mock(side_effect=[_cut(), _cut(b'{"id": 1, "ite'),
+                                                    _json(body={"id": 1})])
+    assert client.get("/orders/1") == {"id": 1}
+    assert route.call_count == 3 and client.stats.retries == 2
+
+
+def test_truncated_json_that_persists_is_named_an_incomplete_answer(mock, make_client):
+    client = make_client(max_retries=2)
+    route = mock.get("/orders").mock(return_value=_cut())
+    with pytest.raises(StoreIncompleteAnswerError, match="incomplete answer") as info:
+        client.get_all("/orders")
+    assert route.call_count == 3
+    assert "not like an AmeriCommerce" not in str(info.value) and info.value.retryable
+
+
+def test_truncated_answer_to_a_plain_post_is_not_repeated(mock, client):
+    route = mock.post("/products").mock(return_value=_cut())
+    with pytest.raises(StoreIncompleteAnswerError):
+        client.post("/products", {"item_name": "x"})
+    assert route.call_count == 1  # the product may exist now: a repeat could make two
+
+
+def test_malformed_json_that_is_not_cut_off_is_still_not_a_store(mock, client):
+    mock.get("/orders/1").mock(return_value=_cut(b'{"id": 1,, "x": 2}'))
+    with pytest.raises(StoreResponseError, match="not JSON") as info:
         client.get("/orders/1")
+    assert not isinstance(info.value, StoreIncompleteAnswerError)
 
 
 def test_tls_failure_is_not_retried(address, clock):

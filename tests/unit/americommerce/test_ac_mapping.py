@@ -1,0 +1,73 @@
+"""Store data that is not what it should be: each case skipped with a reason or imported and
+flagged, never an AttributeError and never silently coerced (issue 13, findings 2 and 3)."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from app.domain.data_problems import NO_LINES, UnreadableOrder
+from app.integrations.americommerce.mapping import order_from_api
+
+LINE = {"id": 11, "item_number": "KNF-1047", "item_name": "Knife", "quantity": 2,
+        "variants": [{"description": "Color: Red"}], "personalizations": []}
+ORDER = {"id": 100001, "order_status_id": 1, "updated_at": "2026-11-10T09:00:00-06:00",
+         "items": [LINE, {**LINE, "id": 12, "item_number": "CHR-1166"}], "shipments": [],
+         "payments": [], "order_shipping_address_id": 5}
+
+
+def order(**changes):
+    doc = copy.deepcopy(ORDER)
+    doc.update(changes)
+    return doc
+
+
+def first_line(**changes):
+    return order(items=[{**LINE, **changes}, {**LINE, "id": 12}])
+
+
+@pytest.mark.parametrize("raw, words", [
+    (None, "the orders list holds empty (null) instead of an order"),
+    ("x", "the text 'x' instead of an order"),
+    (order(items=[None, LINE]), "its lines (items): entry 1 is empty (null)"),
+    (order(items=["x", LINE]), "its lines (items): entry 1 is the text 'x'"),
+    (order(items={"0": LINE}), "its lines (items) is an object, not a list"),
+    (first_line(variants="Color: Red"),
+     "line 1 (KNF-1047): its options (variants) is the text 'Color: Red', not a list"),
+    (first_line(variants=[None]), "line 1 (KNF-1047): its options (variants): entry 1"),
+    (order(items=[LINE, LINE]), "two lines have the same id 11"),
+    (first_line(quantity=1e9), "quantity 1000000000 is beyond what can be packed"),
+    (first_line(id=None), "line 1 has no id"),
+    (order(shipments=[{"id": 3, "items": "all"}]), "shipment 3: its lines is the text 'all'"),
+    (order(id=None), "an order without an id"),
+])
+def test_an_order_that_cannot_be_read_says_why(raw, words):
+    with pytest.raises(UnreadableOrder, match=None) as info:
+        order_from_api(raw)
+    assert words in str(info.value)
+
+
+@pytest.mark.parametrize("changes, quantity, words", [
+    ({"quantity": None}, 0, "line 1 (KNF-1047): quantity missing in the store (taken as 0)"),
+    ({"quantity": -2}, 0, "quantity -2 in the store (taken as 0)"),
+    ({"quantity": 2.5}, 3, "quantity 2.5 is not a whole number (taken as 3)"),
+    ({"quantity": "lots"}, 0, "quantity 'lots' is not a number"),
+    ({"item_number": "KN\x00F-1047"}, 2, "line 1 (KNF-1047): SKU had control characters"),
+])
+def test_odd_values_are_read_and_named(changes, quantity, words):
+    snapshot = order_from_api(first_line(**changes))
+    assert snapshot.lines[0].quantity == quantity
+    assert snapshot.lines[0].sku == "KNF-1047"
+    assert any(words in p for p in snapshot.problems), snapshot.problems
+
+
+@pytest.mark.parametrize("items", [None, []])
+def test_an_order_without_lines_is_read_and_named(items):
+    snapshot = order_from_api(order(items=items))
+    assert snapshot.lines == () and snapshot.problems == (NO_LINES,)
+
+
+def test_a_sound_order_has_no_problems():
+    snapshot = order_from_api(order())
+    assert snapshot.problems == () and [line.quantity for line in snapshot.lines] == [2, 2]
+    assert str(snapshot.lines[0].options[0]) == "Color: Red"
