@@ -14,7 +14,7 @@ import tempfile
 from app import APP_ID, APP_NAME, __version__  # isort: skip
 from app.bootstrap import build_context  # isort: skip
 from app.context import AppContext  # isort: skip
-from app.errors import PackDeskError  # isort: skip
+from app.errors import DatabaseDamagedError, PackDeskError  # isort: skip
 from app.logs import describe_exception  # isort: skip
 from app.paths import resolve_paths, resources_dir  # isort: skip
 from app.secrets import SecretStore  # isort: skip
@@ -69,20 +69,74 @@ def open_context(args: argparse.Namespace) -> AppContext:
     return context
 
 
+def _open_or_restore(app: QApplication, args: argparse.Namespace,
+                     runner) -> AppContext | None:
+    """The context; a damaged database first offers its newest backup (the same message as
+    `packdesk db check`). None when PackDesk cannot start."""
+    restored = False
+    while True:
+        try:
+            return open_context(args)
+        except DatabaseDamagedError as exc:
+            log.error("Start-up refused a damaged database: %s", exc)
+            if restored or not _offer_restore(exc, runner):
+                if restored:
+                    QMessageBox.critical(None, APP_NAME, describe_exception(exc))
+                return None
+            restored = True
+        except PackDeskError as exc:
+            log.error("Start-up failed: %s", exc)
+            QMessageBox.critical(None, APP_NAME, app.tr("PackDesk cannot start.") + "\n\n"
+                                 + describe_exception(exc))
+            return None
+
+
+def _offer_restore(exc: DatabaseDamagedError, runner) -> bool:
+    from app.services import db_health
+    from app.ui.dialogs.damaged_database import DamagedDatabaseDialog
+
+    report = exc.report
+    backup = report.newest_backup if report is not None else None
+    restore = None
+    if backup is not None:
+        paths = resolve_paths(report.database.parent)
+        restore = lambda: db_health.restore(paths, backup)  # noqa: E731
+    dialog = DamagedDatabaseDialog(describe_exception(exc), restore, runner)
+    return dialog.exec() == DamagedDatabaseDialog.DialogCode.Accepted
+
+
+def _schedule_backups(app: QApplication, context: AppContext, runner) -> None:
+    """A periodic backup when the newest is older than db_health.BACKUP_EVERY: now, then
+    asked again every BACKUP_CHECK_EVERY, on the database thread."""
+    from PySide6.QtCore import QTimer
+
+    from app.services import db_health
+
+    if context.db.read_only:
+        return
+
+    def due() -> None:
+        runner.submit("db", db_health.backup_if_due, context.paths,
+                      on_error=lambda exc: log.error("Periodic backup failed: %s", exc))
+
+    timer = QTimer(app)
+    timer.setInterval(int(db_health.BACKUP_CHECK_EVERY.total_seconds() * 1000))
+    timer.timeout.connect(due)
+    timer.start()
+    due()
+
+
 def run_gui(args: argparse.Namespace) -> int:
     app = make_qapplication()
     reporter = ErrorReporter()
-    try:
-        context = open_context(args)
-    except PackDeskError as exc:
-        log.error("Start-up failed: %s", exc)
-        QMessageBox.critical(None, APP_NAME, app.tr("PackDesk cannot start.") + "\n\n"
-                             + describe_exception(exc))
-        return 1
-    reporter.install()
     from app.ui.tasks import TaskRunner
 
     runner = TaskRunner()
+    context = _open_or_restore(app, args, runner)
+    if context is None:
+        runner.shutdown(wait=True)
+        return 1
+    reporter.install()
     try:
         from app.ui.windows.main_window import MainWindow
 
@@ -94,6 +148,8 @@ def run_gui(args: argparse.Namespace) -> int:
                 lambda moment: (_write_first_paint(first_paint_file, moment), app.quit()))
         window.show()
         GuiThreadGarbageCollector(app)  # see app/ui/garbage.py: crashes and stalls otherwise
+        if not first_paint_file:
+            _schedule_backups(app, context, runner)
         return app.exec()
     finally:
         reporter.uninstall()
