@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from app.db.engine import storage_problem
 from app.db.migrate import BACKUP_GLOB, backup_database
 from app.db.repositories.shipments import bump_shipment_sequence
 from app.errors import DatabaseError
@@ -38,6 +39,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # The start-up check stops here when the last exit was clean (see tests/perf/bench_integrity.py
 # for what a 100,000-order database takes).
 STARTUP_BUDGET_S = 1.5
+PROGRESS_STEP = 10_000  # SQLite VM steps between looks at the clock during a budgeted check
 BACKUP_EVERY = timedelta(hours=4)
 BACKUP_CHECK_EVERY = timedelta(minutes=30)  # how often a running GUI asks whether one is due
 RUNNING_DIR = "running"
@@ -103,7 +105,7 @@ def find_problem(path: Path, *, budget_s: float | None = None) -> tuple[str, boo
     try:
         with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as raw:
             if deadline is not None:
-                raw.set_progress_handler(lambda: time.monotonic() > deadline, 20_000)
+                raw.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_STEP)
             rows = [r[0] for r in raw.execute("PRAGMA quick_check(3)")]
     except sqlite3.OperationalError as exc:
         if "interrupted" in str(exc):
@@ -138,6 +140,9 @@ def require_healthy(paths: AppPaths, *, unclean_exit: bool) -> HealthReport:
     Raises DatabaseDamagedError (with the report) for a damaged file."""
     from app.errors import DatabaseDamagedError
 
+    if paths.database.is_dir():  # not damage: the user's words for it (app/db/engine.py)
+        raise storage_problem(sqlite3.OperationalError("unable to open database file"),
+                              paths.database)
     report = check(paths, budget_s=None if unclean_exit else STARTUP_BUDGET_S)
     log.info("Database check at start-up (%s): %s in %d ms%s",
              "after an unclean exit" if unclean_exit else "clean start",
