@@ -11,7 +11,7 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
@@ -90,6 +90,24 @@ def _configure_connection(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def read_only_uri(path: Path) -> str:
+    """A URI that reads `path` without writing anything. In a read-only folder a WAL database
+    whose -shm file is gone cannot be opened read-only (SQLite would have to create it):
+    there, and only there, it is opened as immutable (nobody can write to that folder)."""
+    uri = f"file:{path}?mode=ro"
+    if os.access(path.parent, os.W_OK):
+        return uri
+    try:
+        with closing(sqlite3.connect(uri, uri=True)) as raw:
+            raw.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as exc:
+        if "unable to open" in str(exc):
+            return uri + "&immutable=1"
+    except sqlite3.DatabaseError:
+        pass  # damage is for the integrity check to report
+    return uri
+
+
 def _configure_read_only(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None
     dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -98,7 +116,7 @@ def _configure_read_only(dbapi_connection, _record) -> None:
 def make_engine(path: Path | str, *, immediate: bool = False,
                 read_only: bool = False) -> Engine:
     # A read-only folder: open the file read-only (no journal mode change, which is a write).
-    url = (f"sqlite:///file:{Path(path)}?mode=ro&uri=true" if read_only
+    url = (f"sqlite:///{read_only_uri(Path(path))}&uri=true" if read_only
            else f"sqlite:///{Path(path)}")
     engine = create_engine(url, connect_args={"check_same_thread": False,
                                               "timeout": BUSY_TIMEOUT_MS / 1000})

@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from app import __version__
+from app.db.engine import read_only_uri
 from app.errors import DatabaseError, DatabaseTooNewError
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ def current_revision(db_path: Path) -> str | None:
     if not db_path.exists():
         return None
     # Read-only URI: looking must never create or change the file.
-    with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as raw:
+    with closing(sqlite3.connect(read_only_uri(db_path), uri=True)) as raw:
         has_table = raw.execute(
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
         ).fetchone()

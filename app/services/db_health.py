@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from app.db.engine import storage_problem
+from app.db.engine import read_only_uri, storage_problem
 from app.db.migrate import BACKUP_GLOB, backup_database
 from app.db.repositories.shipments import bump_shipment_sequence
 from app.errors import DatabaseError
@@ -103,7 +103,7 @@ def find_problem(path: Path, *, budget_s: float | None = None) -> tuple[str, boo
         return "the file is not a SQLite database", True
     deadline = None if budget_s is None else time.monotonic() + budget_s
     try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as raw:
+        with closing(sqlite3.connect(read_only_uri(path), uri=True)) as raw:
             if deadline is not None:
                 raw.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_STEP)
             rows = [r[0] for r in raw.execute("PRAGMA quick_check(3)")]
@@ -275,7 +275,7 @@ class Session:
                 mine.write_text(datetime.now(timezone.utc).isoformat(), encoding="utf-8")
                 self._lock, self._marker = lock, mine
         except OSError as exc:  # a read-only folder: no marker, and no unclean-exit detection
-            log.warning("Cannot keep a running marker in %s (%s)", running, exc)
+            log.info("Cannot keep a running marker in %s (%s)", running, exc)
 
     def _judge(self, marker: Path, lock_type) -> None:
         probe = lock_type(marker)

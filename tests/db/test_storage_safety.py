@@ -264,3 +264,41 @@ def test_runs_left_running_by_a_killed_process_are_marked_interrupted(paths):
         assert run.id == run_id and run.outcome == "interrupted" and run.finished_at
     finally:
         again.close()
+
+
+def test_a_really_read_only_folder_still_reads(tmp_path):
+    """A read-only bind mount (root only; elsewhere the os.access test above stands in): the
+    cache reads even with the WAL index file gone, and a write says why it cannot."""
+    import shutil
+    import subprocess
+
+    from app.paths import resolve_paths
+
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("a read-only bind mount needs root and mount(8)")
+    source = resolve_paths(tmp_path / "source").ensure()
+    context = build_context(source)
+    cid = _add_connection(context)
+    context.close()
+    for suffix in ("-wal", "-shm"):  # a clean exit leaves none; SQLite cannot make them here
+        source.database.with_name(source.database.name + suffix).unlink(missing_ok=True)
+    mount_point = tmp_path / "ro"
+    mount_point.mkdir()
+    if subprocess.run(["mount", "--bind", str(source.data_dir), str(mount_point)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("bind mounts are not allowed here")
+    try:
+        subprocess.run(["mount", "-o", "remount,bind,ro", str(mount_point)], check=True)
+        context = build_context(resolve_paths(mount_point))
+        try:
+            assert context.db.read_only
+            assert context.repos.connections.get(cid).name == "main"
+            with pytest.raises(DatabaseError, match="read-only"):
+                _add_connection(context, "second")
+        finally:
+            context.close()
+    finally:
+        from app.logs import setup_logging
+
+        setup_logging(None)  # its log handler points into the mount
+        subprocess.run(["umount", str(mount_point)], check=True)
