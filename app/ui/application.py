@@ -105,18 +105,19 @@ def _offer_restore(exc: DatabaseDamagedError, runner) -> bool:
     return dialog.exec() == DamagedDatabaseDialog.DialogCode.Accepted
 
 
-def _schedule_backups(app: QApplication, context: AppContext, runner) -> None:
+def _schedule_backups(app: QApplication, context: AppContext, runner):
     """A periodic backup when the newest is older than db_health.BACKUP_EVERY: now, then
-    asked again every BACKUP_CHECK_EVERY, on the database thread."""
+    asked again every BACKUP_CHECK_EVERY. Not on the db thread: a check and copy of a big
+    file takes seconds, and it only reads (WAL writers go on meanwhile)."""
     from PySide6.QtCore import QTimer
 
     from app.services import db_health
 
     if context.db.read_only:
-        return
+        return None
 
     def due() -> None:
-        runner.submit("db", db_health.backup_if_due, context.paths,
+        runner.submit("network", db_health.backup_if_due, context.paths,
                       on_error=lambda exc: log.error("Periodic backup failed: %s", exc))
 
     timer = QTimer(app)
@@ -124,6 +125,7 @@ def _schedule_backups(app: QApplication, context: AppContext, runner) -> None:
     timer.timeout.connect(due)
     timer.start()
     due()
+    return timer
 
 
 def run_gui(args: argparse.Namespace) -> int:

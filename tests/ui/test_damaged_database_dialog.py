@@ -69,3 +69,21 @@ def test_without_a_backup_there_is_no_restore_button(qtbot, paths, monkeypatch):
     assert application._open_or_restore(None, args, SynchronousTaskRunner()) is None
     assert seen == [False]
     assert os.path.getsize(paths.database) == 0
+
+
+def test_the_running_app_takes_periodic_backups(qtbot, context):
+    from PySide6.QtWidgets import QApplication
+
+    from app.services import db_health
+
+    timers = [application._schedule_backups(QApplication.instance(), context,
+                                            SynchronousTaskRunner())]
+    first = db_health.newest_backup(context.paths.backups_dir)
+    assert first is not None and first.name.endswith("-auto.sqlite3")
+    timers.append(application._schedule_backups(QApplication.instance(), context,
+                                                SynchronousTaskRunner()))
+    for timer in timers:
+        assert timer.isActive()
+        timer.stop()
+        timer.deleteLater()
+    assert db_health.backups(context.paths.backups_dir) == [first]  # not due again yet
