@@ -9,7 +9,8 @@
 - Backups (SQLite's online backup API) go to `backups/` in the data folder: an "auto" one when
   the newest is older than BACKUP_EVERY (at start-up and while running, in a worker), taken
   only of a database that passes its check; one per schema version before a migration.
-  Pruned: the newest KEEP_AUTO auto backups and KEEP_SCHEMA schema backups stay.
+  Pruned in app/db/migrate.py: the newest KEEP_AUTO_BACKUPS auto copies and
+  KEEP_SCHEMA_BACKUPS schema copies stay.
 - Restore checks the backup first and keeps the damaged file aside (`damaged/`), never
   deleting it.
 
@@ -30,7 +31,7 @@ from pathlib import Path
 from app.db.engine import read_only_uri, storage_problem
 from app.db.migrate import BACKUP_GLOB, backup_database
 from app.db.repositories.shipments import bump_shipment_sequence
-from app.errors import DatabaseError
+from app.errors import DatabaseDamagedError, DatabaseError
 from app.paths import AppPaths, resolve_paths
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,8 @@ class HealthReport:
     def message(self) -> str:
         """One plain message: what is wrong, the newest backup and the command to restore."""
         if self.ok:
-            done = "passed" if self.complete else "found nothing wrong so far (stopped at its time limit)"
+            done = ("passed its check" if self.complete
+                    else "showed nothing wrong before its time limit")
             return f"The station's database ({self.database}) {done}."
         text = (f"The station's database is damaged ({self.database}: {self.problem}). "
                 "PackDesk will not open it until it is restored.")
@@ -138,8 +140,6 @@ def check(paths: AppPaths, *, budget_s: float | None = None) -> HealthReport:
 def require_healthy(paths: AppPaths, *, unclean_exit: bool) -> HealthReport:
     """The start-up check: complete after an unclean exit, else within STARTUP_BUDGET_S.
     Raises DatabaseDamagedError (with the report) for a damaged file."""
-    from app.errors import DatabaseDamagedError
-
     if paths.database.is_dir():  # not damage: the user's words for it (app/db/engine.py)
         raise storage_problem(sqlite3.OperationalError("unable to open database file"),
                               paths.database)
