@@ -12,7 +12,7 @@ from app.db.engine import Database, storage_errors
 from app.db.migrate import SCHEMA_HEAD, current_revision, migrate
 from app.db.repositories.station import PACKER_KEY, STATION_NAME_KEY, StationRepository
 from app.db.repositories.sync_state import SyncStateRepository
-from app.errors import DatabaseError
+from app.errors import DatabaseDamagedError, DatabaseError
 from app.logs import setup_logging
 from app.paths import AppPaths
 from app.secrets import SecretStore
@@ -31,8 +31,13 @@ log = logging.getLogger(__name__)
 
 def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
                   demo: bool = False, console_log: bool = False,
-                  client_factory: ClientFactory = default_client_factory) -> AppContext:
+                  client_factory: ClientFactory = default_client_factory,
+                  check_in_background: bool = False) -> AppContext:
     """Open (creating or upgrading) the station's database and wire the app's services.
+
+    The integrity check runs before anything is read; with `check_in_background` (the GUI,
+    whose first paint must not wait) only after an unclean exit, else it runs beside the
+    start-up and writes wait for it.
 
     Raises PackDeskError subclasses with a user-facing message when the station cannot start
     (e.g. a database written by a newer PackDesk, or a damaged one: DatabaseDamagedError).
@@ -42,7 +47,7 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
     log.info("PackDesk %s starting with data directory %s", __version__, paths.data_dir)
     session = db_health.Session(paths.data_dir)
     try:
-        db, station_id = _open_database(paths, session)
+        db, station_id = _open_database(paths, session, check_in_background)
     except BaseException:
         session.close()
         raise
@@ -86,11 +91,22 @@ def _ensure_folders(paths: AppPaths) -> None:
         # An existing read-only folder: reading still works (see _open_database).
 
 
-def _open_database(paths: AppPaths, session: db_health.Session) -> tuple[Database, str]:
+def _open_database(paths: AppPaths, session: db_health.Session,
+                   check_in_background: bool) -> tuple[Database, str]:
     """Check, migrate and open the database; a damaged one is refused before any write."""
-    db_health.require_healthy(paths, unclean_exit=session.unclean_exit)
+    background = None
+    if check_in_background and not session.unclean_exit:
+        # Now only what is instant (empty file, not SQLite, a folder); the rest in parallel.
+        db_health.require_healthy(paths, unclean_exit=False, budget_s=0.0)
+        background = db_health.BackgroundCheck(paths)
+    else:
+        db_health.require_healthy(paths, unclean_exit=session.unclean_exit)
     read_only = paths.database.exists() and not os.access(paths.data_dir, os.W_OK)
     with storage_errors(paths.database):
+        if background is not None and not read_only and background() \
+                and current_revision(paths.database) not in (None, SCHEMA_HEAD):
+            # A migration writes: it waits for the check like any write.
+            raise DatabaseDamagedError(background(), report=background.report())
         if read_only:
             if current_revision(paths.database) != SCHEMA_HEAD:
                 raise DatabaseError(f"The station's data folder is read-only ({paths.data_dir}) "
@@ -102,6 +118,8 @@ def _open_database(paths: AppPaths, session: db_health.Session) -> tuple[Databas
             if result.migrated:
                 log.info("Database schema %s -> %s", result.from_revision, result.to_revision)
     db = Database(paths.database, read_only=read_only)
+    if background is not None:
+        db.hold_writes_until(background)
     station_id = StationRepository(db).station_id()
     if session.alone and not read_only:
         # No other PackDesk holds this folder, so a run still "running" was killed.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
-from app.errors import DatabaseError
+from app.errors import DatabaseDamagedError, DatabaseError
 
 BUSY_TIMEOUT_MS = 10_000
 # Below this much free space a "disk I/O error" is a full disk (SQLite reports a full disk so
@@ -134,6 +134,21 @@ class Database:
         self.read_only = read_only
         self.engine = make_engine(self.path, read_only=read_only)
         self._write_engine = make_engine(self.path, immediate=True, read_only=read_only)
+        self._write_gate: Callable[[], str] | None = None
+
+    def hold_writes_until(self, verdict: Callable[[], str]) -> None:
+        """Writes first wait for `verdict()` (an integrity check still running in the
+        background): "" lets them through; a message refuses every write with it."""
+        self._write_gate = verdict
+
+    def writes_refused(self) -> str:
+        """"" when writes may go ahead (waiting for a pending check), else why not."""
+        return self._write_gate() if self._write_gate is not None else ""
+
+    def _refuse_if_damaged(self) -> None:
+        refused = self.writes_refused()
+        if refused:
+            raise DatabaseDamagedError(refused)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -143,6 +158,7 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One unit of work: committed on success, rolled back on any exception."""
+        self._refuse_if_damaged()
         with storage_errors(self.path), \
                 Session(self._write_engine, expire_on_commit=False) as session:
             with session.begin():
@@ -152,6 +168,7 @@ class Database:
         """Refresh the query planner's statistics. Without them SQLite guesses, and picks the
         status index over the date index for "newest 400 awaiting shipment": 200 ms instead
         of 5 ms at 100,000 orders. Cheap (about 0.4 s at that size); run after big imports."""
+        self._refuse_if_damaged()
         with self._write_engine.connect() as connection:
             connection.exec_driver_sql("ANALYZE")
             connection.commit()

@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import sqlite3
+import threading
 import time
 from contextlib import closing
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ PROGRESS_STEP = 10_000  # SQLite VM steps between looks at the clock during a bu
 BACKUP_EVERY = timedelta(hours=4)
 BACKUP_CHECK_EVERY = timedelta(minutes=30)  # how often a running GUI asks whether one is due
 RUNNING_DIR = "running"
+CHECK_IN_FULL = "check-in-full"  # in running/: damage was found; the next start checks in full
 DAMAGED_DIR = "damaged"
 
 
@@ -137,13 +139,17 @@ def check(paths: AppPaths, *, budget_s: float | None = None) -> HealthReport:
                         restore_command(paths, newest) if newest else "")
 
 
-def require_healthy(paths: AppPaths, *, unclean_exit: bool) -> HealthReport:
-    """The start-up check: complete after an unclean exit, else within STARTUP_BUDGET_S.
-    Raises DatabaseDamagedError (with the report) for a damaged file."""
+def require_healthy(paths: AppPaths, *, unclean_exit: bool,
+                    budget_s: float = STARTUP_BUDGET_S) -> HealthReport:
+    """The start-up check: complete after an unclean exit (or a damage found while running),
+    else within `budget_s`. Raises DatabaseDamagedError (with the report) for a damaged file."""
     if paths.database.is_dir():  # not damage: the user's words for it (app/db/engine.py)
         raise storage_problem(sqlite3.OperationalError("unable to open database file"),
                               paths.database)
-    report = check(paths, budget_s=None if unclean_exit else STARTUP_BUDGET_S)
+    report = check(paths, budget_s=None if unclean_exit else budget_s)
+    flag = paths.data_dir / RUNNING_DIR / CHECK_IN_FULL
+    if report.ok and report.complete and flag.exists():
+        flag.unlink()
     log.info("Database check at start-up (%s): %s in %d ms%s",
              "after an unclean exit" if unclean_exit else "clean start",
              "ok" if report.ok else report.problem, report.duration_ms,
@@ -151,6 +157,44 @@ def require_healthy(paths: AppPaths, *, unclean_exit: bool) -> HealthReport:
     if not report.ok:
         raise DatabaseDamagedError(report.message, report=report)
     return report
+
+
+class BackgroundCheck:
+    """The full check on its own thread, so the GUI's first paint does not wait for it.
+    Calling it waits for the verdict: "" (sound) or the damaged-database message; the
+    Database holds writes until then (Database.hold_writes_until). A damage found marks the
+    folder so that the next start checks in full before opening (and offers the backup)."""
+
+    def __init__(self, paths: AppPaths) -> None:
+        self._paths = paths
+        self._done = threading.Event()
+        self._report: HealthReport | None = None
+        threading.Thread(target=self._run, name="pd-integrity-check", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            report = check(self._paths)
+            if not report.ok:
+                log.error("The database failed its check while starting: %s", report.problem)
+                flag = self._paths.data_dir / RUNNING_DIR / CHECK_IN_FULL
+                try:
+                    flag.parent.mkdir(parents=True, exist_ok=True)
+                    flag.write_text(report.problem, encoding="utf-8")
+                except OSError:  # a read-only folder: nothing is written to it anyway
+                    pass
+            self._report = report
+        except Exception:  # a check that cannot run must not stop the station from working
+            log.exception("The background database check failed to run")
+        finally:
+            self._done.set()
+
+    def report(self) -> HealthReport | None:
+        self._done.wait()
+        return self._report
+
+    def __call__(self) -> str:
+        report = self.report()
+        return report.message if report is not None and not report.ok else ""
 
 
 # --- backups ------------------------------------------------------------------------------
@@ -260,7 +304,9 @@ class Session:
     def __init__(self, data_dir: Path) -> None:
         from app.services.outbox import _PushLock  # the same OS file lock (released on death)
 
-        self.unclean_exit = False  # a marker of a dead process was found
+        # A marker of a dead process was found (or a damage seen while running, which must be
+        # checked in full before the next opening too).
+        self.unclean_exit = (data_dir / RUNNING_DIR / CHECK_IN_FULL).exists()
         self.alone = True  # no other PackDesk process holds this data folder
         self._lock = None
         running = data_dir / RUNNING_DIR

@@ -55,7 +55,8 @@ def open_context(args: argparse.Namespace) -> AppContext:
     paths = resolve_paths(data_dir)
     secrets = SecretStore.in_memory() if args.demo else None
     context = build_context(paths, secrets=secrets, demo=args.demo,
-                            console_log=getattr(args, "verbose", False))
+                            console_log=getattr(args, "verbose", False),
+                            check_in_background=True)
     if temp_dir:
         context.on_close(lambda: shutil.rmtree(temp_dir, ignore_errors=True))
     if args.demo:
@@ -105,6 +106,23 @@ def _offer_restore(exc: DatabaseDamagedError, runner) -> bool:
     return dialog.exec() == DamagedDatabaseDialog.DialogCode.Accepted
 
 
+def _watch_integrity_check(app: QApplication, context: AppContext, runner) -> None:
+    """The start-up check runs beside the first paint (writes wait for it). If it finds
+    damage, nothing more is written: say so, and quit; the next start checks in full and
+    offers the newest backup."""
+    from app.ui.dialogs.damaged_database import DamagedDatabaseDialog
+
+    def verdict(message: object) -> None:
+        if message:
+            log.error("Database damaged, found after start-up: %s", message)
+            DamagedDatabaseDialog(
+                str(message) + " " + app.tr("Quit and start PackDesk again to restore it."),
+                None, runner).exec()
+            app.quit()
+
+    runner.submit("network", context.db.writes_refused, on_result=verdict)
+
+
 def _schedule_backups(app: QApplication, context: AppContext, runner):
     """A periodic backup when the newest is older than db_health.BACKUP_EVERY: now, then
     asked again every BACKUP_CHECK_EVERY. Not on the db thread: a check and copy of a big
@@ -150,6 +168,7 @@ def run_gui(args: argparse.Namespace) -> int:
                 lambda moment: (_write_first_paint(first_paint_file, moment), app.quit()))
         window.show()
         GuiThreadGarbageCollector(app)  # see app/ui/garbage.py: crashes and stalls otherwise
+        _watch_integrity_check(app, context, runner)
         if not first_paint_file:
             _schedule_backups(app, context, runner)
         return app.exec()

@@ -302,3 +302,32 @@ def test_a_really_read_only_folder_still_reads(tmp_path):
 
         setup_logging(None)  # its log handler points into the mount
         subprocess.run(["umount", str(mount_point)], check=True)
+
+
+def test_the_gui_start_checks_beside_the_first_paint_and_writes_wait_for_it(paths,
+                                                                           monkeypatch):
+    cid = _filled_database(paths)
+    backup = backup_database(paths.database, paths.backups_dir, "auto")
+    _damage(paths.database)
+    # A small file is checked in full within the instant part; make it stop at once, as a
+    # 100,000-order one does.
+    monkeypatch.setattr(db_health, "PROGRESS_STEP", 1)
+    context = build_context(paths, check_in_background=True)  # opens: the check runs beside
+    try:
+        with pytest.raises(DatabaseDamagedError) as err:
+            _add_connection(context, "second")
+        assert backup.name in str(err.value)
+        assert context.db.writes_refused() == str(err.value)
+    finally:
+        context.close()
+    assert cid
+    # The damage is remembered: the next start checks in full first and refuses to open.
+    with pytest.raises(DatabaseDamagedError):
+        build_context(paths, check_in_background=True)
+    db_health.restore(paths, backup)
+    again = build_context(paths, check_in_background=True)
+    try:
+        _add_connection(again, "after-restore")
+        assert not (paths.data_dir / db_health.RUNNING_DIR / db_health.CHECK_IN_FULL).exists()
+    finally:
+        again.close()

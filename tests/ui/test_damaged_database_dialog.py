@@ -87,3 +87,24 @@ def test_the_running_app_takes_periodic_backups(qtbot, context):
         timer.stop()
         timer.deleteLater()
     assert db_health.backups(context.paths.backups_dir) == [first]  # not due again yet
+
+
+def test_damage_found_after_the_first_paint_is_shown_and_the_app_quits(qtbot, paths,
+                                                                      monkeypatch):
+    from PySide6.QtWidgets import QApplication
+
+    context = build_context(paths)
+    context.db.hold_writes_until(lambda: "The station's database is damaged (test).")
+    shown, quits = [], []
+    monkeypatch.setattr(DamagedDatabaseDialog, "exec",
+                        lambda dialog: shown.append((dialog.message_label.text(),
+                                                     dialog.restore_button.isVisibleTo(dialog))))
+    app = QApplication.instance()
+    monkeypatch.setattr(app, "quit", lambda: quits.append(True))
+    try:
+        application._watch_integrity_check(app, context, SynchronousTaskRunner())
+    finally:
+        context.close()
+    assert shown and shown[0][0].startswith("The station's database is damaged (test).")
+    assert "start PackDesk again" in shown[0][0] and shown[0][1] is False
+    assert quits == [True]

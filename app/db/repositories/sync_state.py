@@ -84,6 +84,10 @@ class SyncStateRepository:
 
     def mark_interrupted(self) -> int:
         """Runs still "running" when no PackDesk process is: a killed sync. Returns how many."""
+        with self._db.read() as session:  # nearly always none: no write transaction then
+            if session.exec(select(SyncRun.id).where(SyncRun.outcome == "running")).first() \
+                    is None:
+                return 0
         with self._db.write() as session:
             return session.execute(
                 update(SyncRun).where(SyncRun.outcome == "running").values(
