@@ -105,6 +105,8 @@ def find_problem(path: Path, *, budget_s: float | None = None) -> tuple[str, boo
         return "the file is empty (0 bytes)", True
     if header != SQLITE_HEADER:
         return "the file is not a SQLite database", True
+    if budget_s is not None and budget_s <= 0:
+        return "", False  # only what is instant: the rest runs in the background
     deadline = None if budget_s is None else time.monotonic() + budget_s
     try:
         with closing(sqlite3.connect(read_only_uri(path), uri=True)) as raw:
