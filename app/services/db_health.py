@@ -170,8 +170,18 @@ class BackgroundCheck:
     def __init__(self, paths: AppPaths) -> None:
         self._paths = paths
         self._done = threading.Event()
+        self._started = threading.Lock()
+        self._thread: threading.Thread | None = None
         self._report: HealthReport | None = None
-        threading.Thread(target=self._run, name="pd-integrity-check", daemon=True).start()
+
+    def start(self) -> None:
+        """Begin (once). The GUI starts it after the first paint, which it would otherwise
+        slow on a busy machine; the first write starts it if it comes sooner."""
+        with self._started:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="pd-integrity-check",
+                                                daemon=True)
+                self._thread.start()
 
     def _run(self) -> None:
         try:
@@ -191,6 +201,7 @@ class BackgroundCheck:
             self._done.set()
 
     def report(self) -> HealthReport | None:
+        self.start()
         self._done.wait()
         return self._report
 

@@ -106,11 +106,21 @@ def _offer_restore(exc: DatabaseDamagedError, runner) -> bool:
     return dialog.exec() == DamagedDatabaseDialog.DialogCode.Accepted
 
 
-def _watch_integrity_check(app: QApplication, context: AppContext, runner) -> None:
-    """The start-up check runs beside the first paint (writes wait for it). If it finds
-    damage, nothing more is written: say so, and quit; the next start checks in full and
-    offers the newest backup."""
+def _watch_integrity_check(app: QApplication, context: AppContext, runner,
+                           window=None) -> None:
+    """The start-up check runs once the first rows are painted (or after 2 s); writes wait for
+    it. If it finds damage, nothing more is written: say so, and quit; the next start checks
+    in full and offers the newest backup."""
+    from PySide6.QtCore import QTimer
+
     from app.ui.dialogs.damaged_database import DamagedDatabaseDialog
+
+    asked = []
+
+    def ask(*_args) -> None:
+        if not asked:
+            asked.append(True)
+            runner.submit("network", context.db.writes_refused, on_result=verdict)
 
     def verdict(message: object) -> None:
         if message:
@@ -120,13 +130,19 @@ def _watch_integrity_check(app: QApplication, context: AppContext, runner) -> No
                 None, runner).exec()
             app.quit()
 
-    runner.submit("network", context.db.writes_refused, on_result=verdict)
+    if window is None:
+        ask()
+        return
+    window.first_rows_painted.connect(ask)
+    QTimer.singleShot(2000, window, ask)
 
 
-def _schedule_backups(app: QApplication, context: AppContext, runner):
-    """A periodic backup when the newest is older than db_health.BACKUP_EVERY: now, then
-    asked again every BACKUP_CHECK_EVERY. Not on the db thread: a check and copy of a big
-    file takes seconds, and it only reads (WAL writers go on meanwhile)."""
+def _schedule_backups(app: QApplication, context: AppContext, runner,
+                      first_after_ms: int = 60_000):
+    """A periodic backup when the newest is older than db_health.BACKUP_EVERY: a minute after
+    start-up (not competing with it), then asked again every BACKUP_CHECK_EVERY. Not on the
+    db thread: a check and copy of a big file takes seconds, and it only reads (WAL writers
+    go on meanwhile)."""
     from PySide6.QtCore import QTimer
 
     from app.services import db_health
@@ -142,7 +158,10 @@ def _schedule_backups(app: QApplication, context: AppContext, runner):
     timer.setInterval(int(db_health.BACKUP_CHECK_EVERY.total_seconds() * 1000))
     timer.timeout.connect(due)
     timer.start()
-    due()
+    if first_after_ms:
+        QTimer.singleShot(first_after_ms, timer, due)
+    else:
+        due()
     return timer
 
 
@@ -168,7 +187,7 @@ def run_gui(args: argparse.Namespace) -> int:
                 lambda moment: (_write_first_paint(first_paint_file, moment), app.quit()))
         window.show()
         GuiThreadGarbageCollector(app)  # see app/ui/garbage.py: crashes and stalls otherwise
-        _watch_integrity_check(app, context, runner)
+        _watch_integrity_check(app, context, runner, window)
         if not first_paint_file:
             _schedule_backups(app, context, runner)
         return app.exec()

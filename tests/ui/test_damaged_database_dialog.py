@@ -77,11 +77,11 @@ def test_the_running_app_takes_periodic_backups(qtbot, context):
     from app.services import db_health
 
     timers = [application._schedule_backups(QApplication.instance(), context,
-                                            SynchronousTaskRunner())]
+                                            SynchronousTaskRunner(), 0)]
     first = db_health.newest_backup(context.paths.backups_dir)
     assert first is not None and first.name.endswith("-auto.sqlite3")
     timers.append(application._schedule_backups(QApplication.instance(), context,
-                                                SynchronousTaskRunner()))
+                                                SynchronousTaskRunner(), 0))
     for timer in timers:
         assert timer.isActive()
         timer.stop()
