@@ -103,8 +103,8 @@ def _open_database(paths: AppPaths, session: db_health.Session,
         db_health.require_healthy(paths, unclean_exit=session.unclean_exit)
     read_only = paths.database.exists() and not os.access(paths.data_dir, os.W_OK)
     with storage_errors(paths.database):
-        if background is not None and not read_only and background() \
-                and current_revision(paths.database) not in (None, SCHEMA_HEAD):
+        if background is not None and not read_only \
+                and current_revision(paths.database) not in (None, SCHEMA_HEAD) and background():
             # A migration writes: it waits for the check like any write.
             raise DatabaseDamagedError(background(), report=background.report())
         if read_only:

@@ -179,6 +179,8 @@ class BackgroundCheck:
         slow on a busy machine; the first write starts it if it comes sooner."""
         with self._started:
             if self._thread is None:
+                log.info("Full database check started (asked by %s)",
+                         threading.current_thread().name)
                 self._thread = threading.Thread(target=self._run, name="pd-integrity-check",
                                                 daemon=True)
                 self._thread.start()
@@ -195,10 +197,16 @@ class BackgroundCheck:
                 except OSError:  # a read-only folder: nothing is written to it anyway
                     pass
             self._report = report
+            log.info("Full database check: %s in %d ms", "ok" if report.ok else report.problem,
+                     report.duration_ms)
         except Exception:  # a check that cannot run must not stop the station from working
             log.exception("The background database check failed to run")
         finally:
             self._done.set()
+
+    @property
+    def started(self) -> bool:
+        return self._thread is not None
 
     def report(self) -> HealthReport | None:
         self.start()

@@ -108,7 +108,7 @@ def _offer_restore(exc: DatabaseDamagedError, runner) -> bool:
 
 def _watch_integrity_check(app: QApplication, context: AppContext, runner,
                            window=None) -> None:
-    """The start-up check runs once the first rows are painted (or after 2 s); writes wait for
+    """The start-up check runs once the first rows are painted (or after 10 s); writes wait for
     it. If it finds damage, nothing more is written: say so, and quit; the next start checks
     in full and offers the newest backup."""
     from PySide6.QtCore import QTimer
@@ -134,7 +134,7 @@ def _watch_integrity_check(app: QApplication, context: AppContext, runner,
         ask()
         return
     window.first_rows_painted.connect(ask)
-    QTimer.singleShot(2000, window, ask)
+    QTimer.singleShot(10_000, window, ask)
 
 
 def _schedule_backups(app: QApplication, context: AppContext, runner,

@@ -310,13 +310,14 @@ def test_the_gui_start_checks_beside_the_first_paint_and_writes_wait_for_it(path
     _damage(paths.database)
     context = build_context(paths, check_in_background=True)  # opens: the check runs beside
     try:
+        assert context.repos.connections.get(cid).name == "main"  # reads do not wait
+        assert not context.db._write_gate.started  # the GUI starts it after the first paint
         with pytest.raises(DatabaseDamagedError) as err:
             _add_connection(context, "second")
         assert backup.name in str(err.value)
         assert context.db.writes_refused() == str(err.value)
     finally:
         context.close()
-    assert cid
     # The damage is remembered: the next start checks in full first and refuses to open.
     with pytest.raises(DatabaseDamagedError):
         build_context(paths, check_in_background=True)
