@@ -45,6 +45,7 @@ PROGRESS_STEP = 10_000  # SQLite VM steps between looks at the clock during a bu
 BACKUP_EVERY = timedelta(hours=4)
 BACKUP_CHECK_EVERY = timedelta(minutes=30)  # how often a running GUI asks whether one is due
 RUNNING_DIR = "running"
+MARKER_GRACE_S = 60
 CHECK_IN_FULL = "check-in-full"  # in running/: damage was found; the next start checks in full
 DAMAGED_DIR = "damaged"
 
@@ -338,8 +339,6 @@ class Session:
             mine = running / f"{os.getpid()}-{time.time_ns()}.lock"
             lock = _PushLock(mine)
             if lock.acquire():
-                # Content after the lock: an empty marker may be one being made right now.
-                mine.write_text(datetime.now(timezone.utc).isoformat(), encoding="utf-8")
                 self._lock, self._marker = lock, mine
         except OSError as exc:  # a read-only folder: no marker, and no unclean-exit detection
             log.info("Cannot keep a running marker in %s (%s)", running, exc)
@@ -350,8 +349,9 @@ class Session:
             self.alone = False  # held: a live process
             return
         try:
-            if marker.stat().st_size == 0 and time.time() - marker.stat().st_mtime < 60:
-                self.alone = False  # being made right now
+            if time.time() - marker.stat().st_mtime < MARKER_GRACE_S:
+                # Maybe made by a process that has not locked it yet: judged at a later start.
+                self.alone = False
                 return
             self.unclean_exit = True
             log.warning("PackDesk did not exit cleanly last time (%s)", marker.name)

@@ -7,6 +7,7 @@ import io
 import logging
 import os
 import sqlite3
+import time
 from contextlib import closing
 from datetime import datetime, timedelta, timezone
 
@@ -85,7 +86,9 @@ def test_a_clean_start_checks_within_its_budget_an_unclean_one_in_full(paths, mo
     # A marker nobody holds: the last PackDesk died, so the check runs to the end.
     running = paths.data_dir / db_health.RUNNING_DIR
     running.mkdir(exist_ok=True)
-    (running / "4242-1.lock").write_text("2026-12-01T00:00:00+00:00")
+    (running / "4242-1.lock").write_bytes(b"")
+    an_hour_ago = time.time() - 3600
+    os.utime(running / "4242-1.lock", (an_hour_ago, an_hour_ago))
     with pytest.raises(DatabaseDamagedError):
         build_context(paths)
     assert not (running / "4242-1.lock").exists()
