@@ -331,3 +331,36 @@ def test_the_gui_start_checks_beside_the_first_paint_and_writes_wait_for_it(path
         assert not (paths.data_dir / db_health.RUNNING_DIR / db_health.CHECK_IN_FULL).exists()
     finally:
         again.close()
+
+
+def test_a_killed_process_leaves_its_sync_interrupted_and_the_next_start_checks_in_full(
+        paths, caplog):
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    script = (
+        "import os, signal\n"
+        "from app.bootstrap import build_context\n"
+        "from app.paths import resolve_paths\n"
+        "from app.db.repositories.sync_state import SyncStateRepository\n"
+        "from tests.db.test_storage_safety import _add_connection\n"
+        f"context = build_context(resolve_paths({str(paths.data_dir)!r}))\n"
+        "SyncStateRepository(context.db).start_run(_add_connection(context), 'incremental')\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n")
+    killed = subprocess.run([sys.executable, "-c", script], cwd=root, timeout=120,
+                            env=dict(os.environ, PYTHONPATH=str(root)))
+    assert killed.returncode == -signal.SIGKILL
+    markers = list((paths.data_dir / db_health.RUNNING_DIR).glob("*.lock"))
+    assert len(markers) == 1  # left behind, its lock released by the OS
+    an_hour_ago = time.time() - 3600  # (markers younger than a minute are not judged yet)
+    os.utime(markers[0], (an_hour_ago, an_hour_ago))
+    caplog.set_level(logging.INFO, logger="app")
+    context = build_context(paths)
+    try:
+        assert [r.outcome for r in context.repos.sync_state.last_runs()] == ["interrupted"]
+    finally:
+        context.close()
+    assert "after an unclean exit" in caplog.text
