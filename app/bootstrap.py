@@ -120,10 +120,14 @@ def _open_database(paths: AppPaths, session: db_health.Session,
     db = Database(paths.database, read_only=read_only)
     if background is not None:
         db.hold_writes_until(background)
-    station_id = StationRepository(db).station_id()
-    if session.alone and not read_only:
-        # No other PackDesk holds this folder, so a run still "running" was killed.
-        interrupted = SyncStateRepository(db).mark_interrupted()
-        if interrupted:
-            log.warning("%d sync run(s) were interrupted by an unclean exit", interrupted)
+    try:
+        station_id = StationRepository(db).station_id()
+        if session.alone and not read_only:
+            # No other PackDesk holds this folder, so a run still "running" was killed.
+            interrupted = SyncStateRepository(db).mark_interrupted()
+            if interrupted:
+                log.warning("%d sync run(s) were interrupted by an unclean exit", interrupted)
+    except BaseException:
+        db.dispose()
+        raise
     return db, station_id
