@@ -3,17 +3,21 @@ from __future__ import annotations
 
 import getpass
 import logging
+import os
 import platform
 
 from app import __version__
 from app.context import AppContext, Repositories
-from app.db.engine import Database
-from app.db.migrate import migrate
+from app.db.engine import Database, storage_errors
+from app.db.migrate import SCHEMA_HEAD, current_revision, migrate
 from app.db.repositories.station import (KEYRING_ADOPTED_KEY, PACKER_KEY, STATION_NAME_KEY,
                                         StationRepository)
+from app.db.repositories.sync_state import SyncStateRepository
+from app.errors import DatabaseDamagedError, DatabaseError
 from app.logs import setup_logging
 from app.paths import AppPaths
 from app.secrets import SecretStore
+from app.services import db_health
 from app.services.connections import ConnectionService
 from app.services.order_lookup import OrderLookup
 from app.services.outbox import OutboxService, bulk_refresher
@@ -28,21 +32,27 @@ log = logging.getLogger(__name__)
 
 def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
                   demo: bool = False, console_log: bool = False,
-                  client_factory: ClientFactory = default_client_factory) -> AppContext:
+                  client_factory: ClientFactory = default_client_factory,
+                  check_in_background: bool = False) -> AppContext:
     """Open (creating or upgrading) the station's database and wire the app's services.
 
+    The integrity check runs before anything is read; with `check_in_background` (the GUI,
+    whose first paint must not wait) only after an unclean exit, else it runs beside the
+    start-up and writes wait for it.
+
     Raises PackDeskError subclasses with a user-facing message when the station cannot start
-    (e.g. a database written by a newer PackDesk).
+    (e.g. a database written by a newer PackDesk, or a damaged one: DatabaseDamagedError).
     """
-    paths.ensure()
+    _ensure_folders(paths)
     setup_logging(paths.log_file, console=console_log)
     log.info("PackDesk %s starting with data directory %s", __version__, paths.data_dir)
-    result = migrate(paths.database, paths.backups_dir)
-    if result.migrated:
-        log.info("Database schema %s -> %s", result.from_revision, result.to_revision)
-    db = Database(paths.database)
+    session = db_health.Session(paths.data_dir)
+    try:
+        db, station_id = _open_database(paths, session, check_in_background)
+    except BaseException:
+        session.close()
+        raise
     station_repo = StationRepository(db)
-    station_id = station_repo.station_id()
     secrets = (secrets or SecretStore()).for_database(station_repo.database_id())
     repos = Repositories.on(db)
     if not station_repo.get(KEYRING_ADOPTED_KEY) and secrets.adopt_unscoped(
@@ -70,5 +80,58 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
         outbox=OutboxService(db, repos.orders, repos.connections, clients, bulk_refresher(sync),
                              lock_path=paths.data_dir / "outbox.lock"),
         demo=demo)
+    context.on_close(session.close)
     context.on_close(image_http.close)
     return context
+
+
+def _ensure_folders(paths: AppPaths) -> None:
+    try:
+        paths.ensure()
+    except OSError as exc:
+        if not paths.data_dir.is_dir():
+            raise DatabaseError(f"PackDesk cannot create its data folder ({paths.data_dir}): "
+                                f"{exc.strerror or exc}.") from None
+        # An existing read-only folder: reading still works (see _open_database).
+
+
+def _open_database(paths: AppPaths, session: db_health.Session,
+                   check_in_background: bool) -> tuple[Database, str]:
+    """Check, migrate and open the database; a damaged one is refused before any write."""
+    background = None
+    if check_in_background and not session.unclean_exit:
+        # Now only what is instant (empty file, not SQLite, a folder); the rest in parallel.
+        db_health.require_healthy(paths, unclean_exit=False, budget_s=0.0)
+        background = db_health.BackgroundCheck(paths)
+    else:
+        db_health.require_healthy(paths, unclean_exit=session.unclean_exit)
+    read_only = paths.database.exists() and not os.access(paths.data_dir, os.W_OK)
+    with storage_errors(paths.database):
+        if background is not None and not read_only \
+                and current_revision(paths.database) not in (None, SCHEMA_HEAD) and background():
+            # A migration writes: it waits for the check like any write.
+            raise DatabaseDamagedError(background(), report=background.report())
+        if read_only:
+            if current_revision(paths.database) != SCHEMA_HEAD:
+                raise DatabaseError(f"The station's data folder is read-only ({paths.data_dir}) "
+                                    "and its database needs an upgrade this PackDesk cannot "
+                                    "write. Make the folder writable and start again.")
+            log.warning("The data folder is read-only: the database is opened for reading")
+        else:
+            result = migrate(paths.database, paths.backups_dir)
+            if result.migrated:
+                log.info("Database schema %s -> %s", result.from_revision, result.to_revision)
+    db = Database(paths.database, read_only=read_only)
+    if background is not None:
+        db.hold_writes_until(background)
+    try:
+        station_id = StationRepository(db).station_id()
+        if session.alone and not read_only:
+            # No other PackDesk holds this folder, so a run still "running" was killed.
+            interrupted = SyncStateRepository(db).mark_interrupted()
+            if interrupted:
+                log.warning("%d sync run(s) were interrupted by an unclean exit", interrupted)
+    except BaseException:
+        db.dispose()
+        raise
+    return db, station_id

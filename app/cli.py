@@ -57,6 +57,7 @@ COMMANDS: dict[str, Callable[[], Command]] = {
     "outbox": _command("outbox", "outbox", "list, retry, dismiss or preview queued store updates"),
     "slips": _command("slips", "slips", "packing slips of orders or shipments as one PDF"),
     "picklist": _command("slips", "picklist", "a pick list of orders by status, or listed, as PDF"),
+    "db": _command("db", "db", "check the station's database, or restore it from a backup"),
     "sandbox": _sandbox_command,
 }
 

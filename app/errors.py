@@ -35,6 +35,15 @@ class DatabaseTooNewError(DatabaseError):
     """The database was written by a newer PackDesk; we refuse to touch it."""
 
 
+class DatabaseDamagedError(DatabaseError):
+    """The database failed its integrity check: nothing writes to it until it is restored.
+    `report` is the check's HealthReport (the GUI offers its newest backup)."""
+
+    def __init__(self, message: str, *, hint: str = "", report=None) -> None:
+        super().__init__(message, hint=hint)
+        self.report = report
+
+
 class SecretsUnavailableError(PackDeskError):
     """No usable OS keyring, or the secret is missing."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import re
+import sys
 import threading
 from pathlib import Path
 from typing import TextIO
@@ -65,6 +66,38 @@ class RedactingFormatter(logging.Formatter):
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
 
 
+class FallbackFileHandler(logging.handlers.RotatingFileHandler):
+    """The log file, until it cannot be written (full disk, read-only folder): then one line
+    on stderr says so and warnings go to stderr from there on, instead of logging's
+    "--- Logging error ---" traceback at every record."""
+
+    def __init__(self, log_file: Path, **kwargs) -> None:
+        super().__init__(log_file, **kwargs)
+        self._fallback: logging.Handler | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._fallback is not None:
+            if record.levelno >= logging.WARNING:
+                self._fallback.handle(record)
+            return
+        super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if self._fallback is not None:
+            return
+        reason = sys.exc_info()[1]
+        why = f"{type(reason).__name__}: {reason}" if reason else "unknown error"
+        self._fallback = logging.StreamHandler(sys.stderr)
+        self._fallback.setFormatter(self.formatter)
+        try:
+            sys.stderr.write(f"packdesk: cannot write the log file {self.baseFilename} "
+                             f"({redactor.redact(why)}); warnings go to the console instead\n")
+        except Exception:  # no stderr either (a windowed app): nothing more to do
+            pass
+        if record.levelno >= logging.WARNING:
+            self._fallback.handle(record)
+
+
 def setup_logging(log_file: Path | None, *, level: int = logging.INFO,
                   console: bool | TextIO = False) -> None:
     """Route the root logger to a rotating file (and optionally stderr or a given stream),
@@ -77,8 +110,11 @@ def setup_logging(log_file: Path | None, *, level: int = logging.INFO,
     formatter = RedactingFormatter(LOG_FORMAT)
     handlers: list[logging.Handler] = []
     if log_file is not None:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.handlers.RotatingFileHandler(
+        try:
+            log_file.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # the handler's first write reports it once (see FallbackFileHandler)
+        handlers.append(FallbackFileHandler(
             log_file, maxBytes=5_000_000, backupCount=5, encoding="utf-8", delay=True))
     if console:
         handlers.append(logging.StreamHandler(None if console is True else console))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.context import AppContext
+
+log = logging.getLogger(__name__)
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:
@@ -30,8 +33,21 @@ def open_context(args: argparse.Namespace) -> Iterator["AppContext"]:
                             console_log=getattr(args, "verbose", False))
     try:
         yield context
+        _backup_if_due(context)
     finally:
         context.close()
+
+
+def _backup_if_due(context: "AppContext") -> None:
+    """Stations run from cron (`packdesk sync`) get their periodic backups here."""
+    from app.services.db_health import backup_if_due
+
+    if context.db.read_only:
+        return
+    try:
+        backup_if_due(context.paths)
+    except Exception:  # the command itself succeeded; the next one tries again
+        log.exception("Periodic backup failed")
 
 
 def emit(args: argparse.Namespace, data, text: str) -> None:

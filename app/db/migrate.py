@@ -2,7 +2,8 @@
 
 - A new database is created by upgrading an empty file to head.
 - An existing database is copied with SQLite's online backup API (consistent even with a WAL
-  and other readers) before any upgrade, so a failed migration loses nothing.
+  and other readers) before any upgrade, so a failed migration loses nothing. One copy per
+  schema version: a migration that fails at every start reuses the copy it already made.
 - A database stamped with a revision this app does not know was written by a newer PackDesk:
   it is refused, untouched.
 """
@@ -16,12 +17,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from app import __version__
+from app.db.engine import read_only_uri
 from app.errors import DatabaseError, DatabaseTooNewError
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-KEEP_BACKUPS = 10
+# Backups in <data folder>/backups: packdesk-<UTC time>-<label>.sqlite3, where the label is
+# "auto" (periodic, app/services/db_health.py) or the schema version a migration started from.
+BACKUP_GLOB = "packdesk-*.sqlite3"
+KEEP_AUTO_BACKUPS = 5
+KEEP_SCHEMA_BACKUPS = 3
+AUTO_LABEL = "auto"
 # The newest migration's revision. Start-up compares it with the database's stamp using plain
 # sqlite3 and only imports Alembic when there is work to do (Alembic costs ~0.2 s to import);
 # a test checks it equals Alembic's own head.
@@ -59,7 +66,7 @@ def current_revision(db_path: Path) -> str | None:
     if not db_path.exists():
         return None
     # Read-only URI: looking must never create or change the file.
-    with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as raw:
+    with closing(sqlite3.connect(read_only_uri(db_path), uri=True)) as raw:
         has_table = raw.execute(
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
         ).fetchone()
@@ -80,10 +87,31 @@ def backup_database(db_path: Path, backups_dir: Path, label: str) -> Path:
     return target
 
 
+def backup_label(backup: Path) -> str:
+    """"auto" or the schema version: what follows the time stamp in the name."""
+    parts = backup.stem.split("-", 2)
+    return parts[2] if len(parts) == 3 else ""
+
+
 def _prune_backups(backups_dir: Path) -> None:
-    backups = sorted(backups_dir.glob("packdesk-*.sqlite3"))
-    for old in backups[:-KEEP_BACKUPS]:
+    """Keep the newest KEEP_AUTO_BACKUPS periodic copies and KEEP_SCHEMA_BACKUPS pre-migration
+    ones (names sort by time)."""
+    backups = sorted(backups_dir.glob(BACKUP_GLOB))
+    auto = [b for b in backups if backup_label(b) == AUTO_LABEL]
+    schema = [b for b in backups if backup_label(b) != AUTO_LABEL]
+    for old in auto[:-KEEP_AUTO_BACKUPS] + schema[:-KEEP_SCHEMA_BACKUPS]:
         old.unlink(missing_ok=True)
+
+
+def _backup_before_migrating(db_path: Path, backups_dir: Path, label: str) -> Path:
+    """One copy per schema version: a copy of this version made after the file last changed
+    is the same data (a failed upgrade rolls back), so a start that fails again reuses it."""
+    changed = max((f.stat().st_mtime for f in (db_path, db_path.with_name(db_path.name + "-wal"))
+                   if f.exists()), default=0.0)
+    for earlier in sorted(backups_dir.glob(BACKUP_GLOB), reverse=True):
+        if backup_label(earlier) == label and earlier.stat().st_mtime >= changed:
+            return earlier
+    return backup_database(db_path, backups_dir, label)
 
 
 def migrate(db_path: Path, backups_dir: Path) -> MigrationResult:
@@ -111,7 +139,7 @@ def migrate(db_path: Path, backups_dir: Path) -> MigrationResult:
 
     backup = None
     if current is not None or _has_user_tables(db_path):
-        backup = backup_database(db_path, backups_dir, current or "unversioned")
+        backup = _backup_before_migrating(db_path, backups_dir, current or "unversioned")
         log.info("Backed up the database to %s before migrating", backup)
 
     engine = create_engine(f"sqlite:///{db_path}")
@@ -121,10 +149,14 @@ def migrate(db_path: Path, backups_dir: Path) -> MigrationResult:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except Exception as exc:
+        # The log has the whole story (the DDL, the traceback); a person gets one line.
+        log.error("Upgrading the database from %s to %s failed", current, head, exc_info=True)
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
         raise DatabaseError(
-            f"Upgrading the database failed ({type(exc).__name__}: {exc}).",
+            f"Upgrading the database from schema {current or 'none'} to {head} failed "
+            f"({(reason[0] if reason else type(exc).__name__)[:200]}); nothing was changed.",
             hint=f"A copy taken before the upgrade is at {backup}." if backup else "",
-        ) from exc
+        ) from None
     finally:
         engine.dispose()
     log.info("Database migrated from %s to %s", current, head)

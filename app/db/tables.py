@@ -382,7 +382,7 @@ class SyncRun(SQLModel, table=True):
     requests: int = 0
     bytes_received: int = 0
     duration_ms: int = 0
-    outcome: str = "running"  # running | ok | failed
+    outcome: str = "running"  # running | ok | failed | cancelled | interrupted (killed)
     error: str = ""
 
 

@@ -14,7 +14,7 @@ import tempfile
 from app import APP_ID, APP_NAME, __version__  # isort: skip
 from app.bootstrap import build_context  # isort: skip
 from app.context import AppContext  # isort: skip
-from app.errors import PackDeskError  # isort: skip
+from app.errors import DatabaseDamagedError, PackDeskError  # isort: skip
 from app.logs import describe_exception  # isort: skip
 from app.paths import resolve_paths, resources_dir  # isort: skip
 from app.secrets import SecretStore  # isort: skip
@@ -55,7 +55,8 @@ def open_context(args: argparse.Namespace) -> AppContext:
     paths = resolve_paths(data_dir)
     secrets = SecretStore.in_memory() if args.demo else None
     context = build_context(paths, secrets=secrets, demo=args.demo,
-                            console_log=getattr(args, "verbose", False))
+                            console_log=getattr(args, "verbose", False),
+                            check_in_background=True)
     if temp_dir:
         context.on_close(lambda: shutil.rmtree(temp_dir, ignore_errors=True))
     if args.demo:
@@ -69,20 +70,112 @@ def open_context(args: argparse.Namespace) -> AppContext:
     return context
 
 
+def _open_or_restore(app: QApplication, args: argparse.Namespace,
+                     runner) -> AppContext | None:
+    """The context; a damaged database first offers its newest backup (the same message as
+    `packdesk db check`). None when PackDesk cannot start."""
+    restored = False
+    while True:
+        try:
+            return open_context(args)
+        except DatabaseDamagedError as exc:
+            log.error("Start-up refused a damaged database: %s", exc)
+            if restored or not _offer_restore(exc, runner):
+                if restored:
+                    QMessageBox.critical(None, APP_NAME, describe_exception(exc))
+                return None
+            restored = True
+        except PackDeskError as exc:
+            log.error("Start-up failed: %s", exc)
+            QMessageBox.critical(None, APP_NAME, app.tr("PackDesk cannot start.") + "\n\n"
+                                 + describe_exception(exc))
+            return None
+
+
+def _offer_restore(exc: DatabaseDamagedError, runner) -> bool:
+    from app.services import db_health
+    from app.ui.dialogs.damaged_database import DamagedDatabaseDialog
+
+    report = exc.report
+    backup = report.newest_backup if report is not None else None
+    restore = None
+    if backup is not None:
+        paths = resolve_paths(report.database.parent)
+        restore = lambda: db_health.restore(paths, backup)  # noqa: E731
+    dialog = DamagedDatabaseDialog(describe_exception(exc), restore, runner)
+    return dialog.exec() == DamagedDatabaseDialog.DialogCode.Accepted
+
+
+def _watch_integrity_check(app: QApplication, context: AppContext, runner,
+                           window=None) -> None:
+    """The start-up check runs once the first rows are painted (or after 10 s); writes wait for
+    it. If it finds damage, nothing more is written: say so, and quit; the next start checks
+    in full and offers the newest backup."""
+    from PySide6.QtCore import QTimer
+
+    from app.ui.dialogs.damaged_database import DamagedDatabaseDialog
+
+    asked = []
+
+    def ask(*_args) -> None:
+        if not asked:
+            asked.append(True)
+            runner.submit("network", context.db.writes_refused, on_result=verdict)
+
+    def verdict(message: object) -> None:
+        if message:
+            log.error("Database damaged, found after start-up: %s", message)
+            DamagedDatabaseDialog(
+                str(message) + " " + app.tr("Quit and start PackDesk again to restore it."),
+                None, runner).exec()
+            app.quit()
+
+    if window is None:
+        ask()
+        return
+    window.first_rows_painted.connect(ask)
+    QTimer.singleShot(10_000, window, ask)
+
+
+def _schedule_backups(app: QApplication, context: AppContext, runner,
+                      first_after_ms: int = 60_000):
+    """A periodic backup when the newest is older than db_health.BACKUP_EVERY: a minute after
+    start-up (not competing with it), then asked again every BACKUP_CHECK_EVERY. Not on the
+    db thread: a check and copy of a big file takes seconds, and it only reads (WAL writers
+    go on meanwhile)."""
+    from PySide6.QtCore import QTimer
+
+    from app.services import db_health
+
+    if context.db.read_only:
+        return None
+
+    def due() -> None:
+        runner.submit("network", db_health.backup_if_due, context.paths,
+                      on_error=lambda exc: log.error("Periodic backup failed: %s", exc))
+
+    timer = QTimer(app)
+    timer.setInterval(int(db_health.BACKUP_CHECK_EVERY.total_seconds() * 1000))
+    timer.timeout.connect(due)
+    timer.start()
+    if first_after_ms:
+        QTimer.singleShot(first_after_ms, timer, due)
+    else:
+        due()
+    return timer
+
+
 def run_gui(args: argparse.Namespace) -> int:
     app = make_qapplication()
     reporter = ErrorReporter()
-    try:
-        context = open_context(args)
-    except PackDeskError as exc:
-        log.error("Start-up failed: %s", exc)
-        QMessageBox.critical(None, APP_NAME, app.tr("PackDesk cannot start.") + "\n\n"
-                             + describe_exception(exc))
-        return 1
-    reporter.install()
     from app.ui.tasks import TaskRunner
 
     runner = TaskRunner()
+    context = _open_or_restore(app, args, runner)
+    if context is None:
+        runner.shutdown(wait=True)
+        return 1
+    reporter.install()
     try:
         from app.ui.windows.main_window import MainWindow
 
@@ -94,6 +187,9 @@ def run_gui(args: argparse.Namespace) -> int:
                 lambda moment: (_write_first_paint(first_paint_file, moment), app.quit()))
         window.show()
         GuiThreadGarbageCollector(app)  # see app/ui/garbage.py: crashes and stalls otherwise
+        _watch_integrity_check(app, context, runner, window)
+        if not first_paint_file:
+            _schedule_backups(app, context, runner)
         return app.exec()
     finally:
         reporter.uninstall()

@@ -19,6 +19,7 @@ from sqlmodel import Session
 from app.db.core import ADDRESSES, LINES, ORDERS, PAYMENTS, STORE_SHIPMENT_LINES, STORE_SHIPMENTS
 from app.db.engine import Database
 from app.db.repositories.outbox import enqueue
+from app.db.repositories.shipments import bump_past_store_names
 from app.db.tables import OrderTag, ShipmentLine
 from app.domain.orders import (Address, Customer, Line, LineOption, OrderSnapshot, Payment,
                                total_units, total_weight)
@@ -255,6 +256,8 @@ class OrderRepository:
                 ORDERS.c.connection_id == connection_id,
                 ORDERS.c.order_id.in_([s.order_id for s in snapshots]))).all())
             self._replace_children(session, snapshots, pks)
+            bump_past_store_names(session, [x.shipment_name for s in snapshots
+                                            for x in s.shipments])
             self._index(session, snapshots, pks, display_number)
             for order_id, reason in flags.items():
                 flag_order(session, pks[order_id], reason, now)

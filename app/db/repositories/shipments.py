@@ -14,6 +14,8 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
 
 from app.db.core import LINES, SCANS, SHIPMENT_LINES, SHIPMENTS
+from app.db.repositories.station import STATION_ID_KEY
+from app.db.tables import Meta
 from app.domain.packing import Plan, PlannedShipment, ShipmentState
 
 
@@ -55,6 +57,35 @@ class ShipmentRecord:
 def shipment_name(station_id: str, shipment_pk: int) -> str:
     """The store's upsert key: unique across stations, stable across retries, ours at sight."""
     return f"PD-{station_id}-{shipment_pk}"
+
+
+def bump_shipment_sequence(raw, at_least: int) -> None:
+    """Make the next shipment id greater than `at_least` (AUTOINCREMENT's sqlite_sequence),
+    so a name PD-{station}-{n} the store already has is never made again (after a restore).
+    `raw`: a DB-API connection, or a Session/Connection (exec_driver_sql)."""
+    if at_least <= 0:
+        return
+    execute = getattr(raw, "exec_driver_sql", None) or raw.execute
+    execute("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'shipments'",
+            (at_least,))
+    execute("INSERT INTO sqlite_sequence(name, seq) SELECT 'shipments', ? WHERE NOT EXISTS "
+            "(SELECT 1 FROM sqlite_sequence WHERE name = 'shipments')", (at_least,))
+
+
+def bump_past_store_names(session: Session, names) -> None:
+    """The store's shipments named PD-{this station}-{n}: new local ids start after the
+    highest n (a restored database may be behind the store)."""
+    names = [n for n in names if n.startswith("PD-")]
+    if not names:
+        return
+    station = session.get(Meta, STATION_ID_KEY)
+    if station is None:
+        return
+    prefix = f"PD-{station.value}-"
+    numbers = [int(n[len(prefix):]) for n in names
+               if n.startswith(prefix) and n[len(prefix):].isdigit()]
+    if numbers:
+        bump_shipment_sequence(session.connection(), max(numbers))
 
 
 def _details(row) -> ShipmentDetails:

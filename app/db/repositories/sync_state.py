@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlmodel import col, select
+from sqlmodel import col, select, update
 
 from app.db.engine import Database
 from app.db.tables import SyncCheckpoint, SyncRun
@@ -104,6 +104,18 @@ class SyncStateRepository:
             for key, value in counts.items():
                 setattr(row, key, value)
             session.add(row)
+
+    def mark_interrupted(self) -> int:
+        """Runs still "running" when no PackDesk process is: a killed sync. Returns how many."""
+        with self._db.read() as session:  # nearly always none: no write transaction then
+            if session.exec(select(SyncRun.id).where(SyncRun.outcome == "running")).first() \
+                    is None:
+                return 0
+        with self._db.write() as session:
+            return session.execute(
+                update(SyncRun).where(SyncRun.outcome == "running").values(
+                    outcome="interrupted", finished_at=datetime.now(timezone.utc),
+                    error="PackDesk stopped before this sync finished")).rowcount
 
     def last_runs(self, connection_id: int | None = None, limit: int = 20) -> list[RunRecord]:
         with self._db.read() as session:
