@@ -25,7 +25,7 @@ def _digest(path) -> str:
 
 def _ship(run, number: str, tracking: str) -> dict:
     shipped = run("ship", number, "--carrier", "UPS", "--service", "UPS Ground",
-                  "--tracking", tracking, "--json")
+                  "--tracking", tracking, "--unverified-reason", "test: not scanned", "--json")
     assert shipped.returncode == 0, shipped.stderr
     return json.loads(shipped.stdout)["shipments"][0]
 
