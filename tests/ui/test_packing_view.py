@@ -385,3 +385,14 @@ def test_scanner_settings_are_edited_and_applied_at_once(qtbot, window, qsetting
     assert window.sounds.enabled is False
     assert window.on_packed == "mark_shipped"
     assert qsettings.value("scanner/prefix") == "]C1"
+
+
+def test_a_scanner_on_the_wrong_keyboard_layout_is_named(qtbot, station, window, clock):
+    # A US-layout scanner on an AZERTY station: "KNF-1047" arrives as "KNF)&à'è" (QTest cannot
+    # type "à"; tests/acceptance sends the real keys)
+    with qtbot.waitSignal(window.scan_handled, timeout=5000):
+        window.scan("KNF)&à'è")
+    assert window.banner.kind == WRONG
+    text = window.banner.text()
+    assert "keyboard layout doesn't match" in text and "KNF-1047" in text
+    assert "US (QWERTY)" in text and "French (AZERTY)" in text

@@ -138,6 +138,76 @@ def test_not_listening_when_scans_are_not_wanted(qtbot, form, listener):
     assert scans == [] and note.text() == "SKU"
 
 
+def wedge(widget, clock: FakeClock, value: str, gap_ms: float) -> None:
+    """Keys as a wedge scanner sends them through X: Shift pressed (its own key event, no
+    text) before every capital, AltGr before "@", digits from the keypad."""
+    shift, altgr = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.GroupSwitchModifier
+    for char in value:
+        clock.ms += gap_ms
+        if char.isupper():
+            QTest.keyClick(widget, Qt.Key.Key_Shift, shift)
+            QTest.keyClick(widget, char, shift)
+        elif char == "@":
+            QTest.keyClick(widget, Qt.Key.Key_AltGr, altgr)
+            QTest.keyClick(widget, char, altgr)
+        elif char.isdigit():
+            QTest.keyClick(widget, char, Qt.KeyboardModifier.KeypadModifier)
+        else:
+            QTest.keyClick(widget, char)
+
+
+@pytest.mark.parametrize("gap_ms", [1, 5, 15, 30])
+def test_capitals_with_their_shift_presses_are_one_scan(qtbot, form, listener, gap_ms):
+    _host, note, _tracking = form
+    scanner, clock, scans = listener
+    note.setFocus()
+    wedge(note, clock, "KNF-1047", gap_ms)
+    enter(note, clock)
+    assert scans == [("KNF-1047", None)] and note.text() == ""
+
+
+def test_altgr_symbols_keypad_digits_and_a_tab_terminator(qtbot, form, listener):
+    _host, note, tracking = form
+    scanner, clock, scans = listener
+    note.setFocus()
+    wedge(note, clock, "Ab@7-90", 5)
+    clock.ms += 5
+    QTest.keyClick(note, Qt.Key.Key_Tab)
+    assert scans == [("Ab@7-90", None)]
+    assert note.hasFocus() and note.text() == ""  # the Tab ended the scan, moved no focus
+
+
+def test_a_person_typing_capitals_still_types(qtbot, form, listener):
+    _host, note, _tracking = form
+    scanner, clock, scans = listener
+    note.setFocus()
+    wedge(note, clock, "Fragile", gap_ms=140)
+    qtbot.waitUntil(lambda: note.text() == "Fragile", timeout=2000)
+    assert scans == []
+
+
+def test_every_listener_follows_the_stations_scanner_settings(qtbot, form, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from app.ui.packing.scanner import PREFIX_KEY
+
+    _host, note, _tracking = form
+    settings = QSettings(str(tmp_path / "scanner.ini"), QSettings.Format.IniFormat)
+    clock = FakeClock()
+    scanner = ScanListener.from_settings(settings, clock=clock)
+    scanner.install(QApplication.instance())
+    scans = []
+    scanner.scanned.connect(lambda value, field: scans.append(value))
+    try:
+        note.setFocus()
+        settings.setValue(PREFIX_KEY, "]E0")  # changed in another window's settings dialog
+        keys(note, clock, "]E0012345678905", gap_ms=2)
+        enter(note, clock)
+        assert scans == ["012345678905"]
+    finally:
+        scanner.uninstall()
+
+
 # --- sounds -------------------------------------------------------------------------------------
 
 def test_the_shipped_tones_are_small_distinct_wav_files(tmp_path):
