@@ -87,8 +87,10 @@ class ScanListener(QObject):
         # A pause as long as the burst gap means the held keys were typing: give them back.
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
-        self._flush_timer.setInterval(int(max_gap_ms) + 15)
-        self._flush_timer.timeout.connect(self.give_back)
+        self._flush_ms = int(max_gap_ms) + 15
+        self._flush_timer.timeout.connect(self._pause_seen)
+        self._armed_at = 0.0  # monotonic ms when the flush timer was last started
+        self._rechecked = False
 
     # --- set-up -------------------------------------------------------------------------------
 
@@ -118,7 +120,7 @@ class ScanListener(QObject):
             self.detector.suffix = suffix
         if max_gap_ms is not None:
             self.detector.max_gap_ms = max_gap_ms
-            self._flush_timer.setInterval(int(max_gap_ms) + 15)
+            self._flush_ms = int(max_gap_ms) + 15
 
     def install(self, app: QApplication) -> None:
         if self._installed_on is None:
@@ -180,7 +182,7 @@ class ScanListener(QObject):
                     and now - self._last_ms <= self.detector.max_gap_ms:
                 self.detector.touch(now)
                 self._last_ms = now
-                self._flush_timer.start()
+                self._arm()
             return False
         if event.key() in ENTER_KEYS and not (event.modifiers() & ~_TYPING_MODIFIERS):
             return self._enter(watched, now)
@@ -197,7 +199,7 @@ class ScanListener(QObject):
         self._last_ms = now
         self._held.append(_HeldKey(watched, event.key(), event.modifiers(),
                                    event.text()))
-        self._flush_timer.start()
+        self._arm()
         return True
 
     def _enter(self, watched: QWidget, now: float) -> bool:
@@ -214,6 +216,23 @@ class ScanListener(QObject):
         field = target if target is not None and target.property(SCAN_FIELD) else None
         self.scanned.emit(value, field)
         return True
+
+    def _arm(self) -> None:
+        self._armed_at = monotonic_ms()
+        self._rechecked = False
+        self._flush_timer.start(self._flush_ms)
+
+    @Slot()
+    def _pause_seen(self) -> None:
+        """No key for a burst gap: typing, unless the GUI thread was busy meanwhile. Then the
+        timer fires late and the rest of a burst may still be queued behind it (seen at 1 ms
+        per key while the packing view opened): look again once, after those keys."""
+        late = monotonic_ms() - self._armed_at - self._flush_ms
+        if late > 15 and not self._rechecked:
+            self._rechecked = True
+            self._flush_timer.start(20)
+            return
+        self.give_back()
 
     @Slot()
     def give_back(self) -> None:
