@@ -186,6 +186,21 @@ def test_a_person_typing_capitals_still_types(qtbot, form, listener):
     assert scans == []
 
 
+def test_a_late_pause_timer_does_not_cut_a_burst_still_queued(qtbot, form, listener):
+    import time
+
+    _host, note, _tracking = form
+    scanner, clock, scans = listener
+    note.setFocus()
+    wedge(note, clock, "KNF", 1)
+    time.sleep((scanner._flush_ms + 40) / 1000)  # the GUI thread busy: the timer fires late
+    scanner._pause_seen()
+    assert scanner.holding == "KNF"  # looked again first: the rest may be queued
+    wedge(note, clock, "-1047", 1)
+    enter(note, clock, 1)
+    assert scans == [("KNF-1047", None)] and note.text() == ""
+
+
 def test_every_listener_follows_the_stations_scanner_settings(qtbot, form, tmp_path):
     from PySide6.QtCore import QSettings
 
