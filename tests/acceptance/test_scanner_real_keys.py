@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.acceptance.conftest import _wait
+from tests.acceptance.xsession import wait_for
 
 # evdev keycodes of a US (QWERTY) keyboard: what a scanner set to US sends for each character
 _US_ROWS = {10: "1234567890-=", 24: "qwertyuiop", 38: "asdfghjkl;", 52: "zxcvbnm"}
@@ -38,6 +38,14 @@ def a_plain_order(station, *, exclude: tuple[int, ...] = ()) -> tuple[int, int, 
     pytest.fail("no order of plain products in the sandbox")
 
 
+def wait_open(station, pk: int, what: str) -> None:
+    """The order shown in the packing window, and that window active (a packer's next scan
+    comes a second later; keys sent while the window manager is still switching windows go to
+    the window that had the focus)."""
+    station.wait_state(lambda s: s["order_pk"] == pk and s["active"] == "PackDesk — packing",
+                       what)
+
+
 def scan(station, value: str, delay_ms: int = 5) -> None:
     station.x.scan(value, delay_ms)
 
@@ -49,7 +57,7 @@ def test_scans_at_every_speed_open_verify_and_fill_tracking(station):
 
     # The slip's order barcode over the order list opens the order for packing.
     scan(station, f"SB-{order_id}", 15)
-    station.wait_state(lambda s: s["order_pk"] == pk, "the order open for packing")
+    wait_open(station, pk, "the order open for packing")
     assert station.wait_scans(first, 1) == [(f"SB-{order_id}", "opened")]
 
     # Its SKUs at 1, 5, 15 and 30 ms per key (Shift for every capital), in lower case, and
@@ -92,12 +100,12 @@ def test_scans_at_every_speed_open_verify_and_fill_tracking(station):
     station.wait_state(lambda s: s["focus"] == "linesTable", "focus on the lines")
     other_pk, other_id, _skus, _gtin = a_plain_order(station, exclude=(pk,))
     scan(station, f"SB-{other_id}", 5)
-    station.wait_state(lambda s: s["order_pk"] == other_pk, "the other order open")
+    wait_open(station, other_pk, "the other order open")
     name = station.query("SELECT shipment_name FROM shipments WHERE order_pk = ? "
                          "ORDER BY number LIMIT 1", pk)[0][0]
     mark = station.last_scan_id()
     scan(station, "S" + name, 1)
-    station.wait_state(lambda s: s["order_pk"] == pk, "the first order open again")
+    wait_open(station, pk, "the first order open again")
     assert station.wait_scans(mark, 1) == [("S" + name, "opened")]
 
 
@@ -109,10 +117,10 @@ def test_same_layout_on_scanner_and_station_reads_correctly(station, layout):
         station.x.activate("PackDesk")
         mark = station.last_scan_id()
         scan(station, f"SB-{order_id}", 5)
-        station.wait_state(lambda s: s["order_pk"] == pk, "the order open")
+        wait_open(station, pk, "the order open")
         scan(station, skus[0], 5)
         scan(station, gtin, 5)
-        rows = _wait(lambda: (lambda r: r if len(r) >= 3 and r[-1][0] == gtin else None)(
+        rows = wait_for(lambda: (lambda r: r if len(r) >= 3 and r[-1][0] == gtin else None)(
             station.scans_after(mark)), 10, "the scans")
         # (a slip scanned with another order open is also recorded there as a wrong item)
         assert (f"SB-{order_id}", "opened") in rows and len(rows) <= 4, layout
@@ -126,7 +134,7 @@ def test_a_us_scanner_on_an_azerty_station_is_named(station):
     pk, order_id, skus, _gtin = a_plain_order(station)
     station.x.activate("PackDesk")
     scan(station, f"SB-{order_id}", 5)
-    station.wait_state(lambda s: s["order_pk"] == pk, "the order open")
+    wait_open(station, pk, "the order open")
     station.x.layout("fr")
     try:
         mark = station.last_scan_id()

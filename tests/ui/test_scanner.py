@@ -201,6 +201,22 @@ def test_a_late_pause_timer_does_not_cut_a_burst_still_queued(qtbot, form, liste
     assert scans == [("KNF-1047", None)] and note.text() == ""
 
 
+def test_a_double_digit_reported_as_auto_repeat_stays_in_the_burst(qtbot, form, listener):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    _host, note, _tracking = form
+    scanner, clock, scans = listener
+    note.setFocus()
+    wedge(note, clock, "BK-1", 1)
+    clock.ms += 1  # X: the second "1" pressed in the same millisecond the first was released
+    QApplication.sendEvent(note, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_1,
+                                           Qt.KeyboardModifier.NoModifier, "1", True))
+    wedge(note, clock, "36", 1)
+    enter(note, clock, 1)
+    assert scans == [("BK-1136", None)] and note.text() == ""
+
+
 def test_every_listener_follows_the_stations_scanner_settings(qtbot, form, tmp_path):
     from PySide6.QtCore import QSettings
 

@@ -90,7 +90,8 @@ class ScanListener(QObject):
         self._flush_ms = int(max_gap_ms) + 15
         self._flush_timer.timeout.connect(self._pause_seen)
         self._armed_at = 0.0  # monotonic ms when the flush timer was last started
-        self._rechecked = False
+        self._due_ms = 0.0  # its interval then
+        self._rechecks = 0
 
     # --- set-up -------------------------------------------------------------------------------
 
@@ -186,7 +187,9 @@ class ScanListener(QObject):
             return False
         if event.key() in ENTER_KEYS and not (event.modifiers() & ~_TYPING_MODIFIERS):
             return self._enter(watched, now)
-        if not self._printable(event) or event.isAutoRepeat():
+        # (not auto-repeat: X reports a release and press of one key at the same time, as in
+        # "11" at 1 ms per key, as a repeat)
+        if not self._printable(event):
             self.give_back()  # an arrow, Backspace, a shortcut: whatever was held was typing
             self.detector.reset()
             return False
@@ -218,19 +221,23 @@ class ScanListener(QObject):
         return True
 
     def _arm(self) -> None:
-        self._armed_at = monotonic_ms()
-        self._rechecked = False
-        self._flush_timer.start(self._flush_ms)
+        self._rechecks = 0
+        self._start_flush(self._flush_ms)
+
+    def _start_flush(self, interval_ms: int) -> None:
+        self._armed_at, self._due_ms = monotonic_ms(), interval_ms
+        self._flush_timer.start(interval_ms)
 
     @Slot()
     def _pause_seen(self) -> None:
         """No key for a burst gap: typing, unless the GUI thread was busy meanwhile. Then the
         timer fires late and the rest of a burst may still be queued behind it (seen at 1 ms
-        per key while the packing view opened): look again once, after those keys."""
-        late = monotonic_ms() - self._armed_at - self._flush_ms
-        if late > 15 and not self._rechecked:
-            self._rechecked = True
-            self._flush_timer.start(20)
+        per key while the packing view opened): look again after those keys, until a timer
+        fires on time (the queue is drained), for at most about a second."""
+        late = monotonic_ms() - self._armed_at - self._due_ms
+        if late > 15 and self._rechecks < 40:
+            self._rechecks += 1
+            self._start_flush(20)
             return
         self.give_back()
 
