@@ -64,8 +64,9 @@ class Station:
     def wait_state(self, predicate, what: str, timeout: float = 15) -> dict:
         return wait_for(lambda: (lambda s: s if predicate(s) else None)(self.state()), timeout, what)
 
-    def click(self, name: str) -> None:
-        where = self.ask("where", name=name)
+    def click(self, name: str, **where_args) -> None:
+        where = wait_for(lambda: (lambda w: w if w.get("enabled") else None)(
+            self.ask("where", name=name, **where_args)), 15, f"{name} visible and enabled")
         self.x.click(where["x"], where["y"])
 
     def query(self, sql: str, *args) -> list[tuple]:

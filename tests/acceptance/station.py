@@ -9,7 +9,9 @@ prints one JSON line {"ready": true}. Keys and clicks come from the test as real
 this module only answers questions, one JSON line each:
 
     {"cmd": "state"}              active window, focused widget and its text, banner, order
-    {"cmd": "where", "name": N}   screen centre of the visible widget named N (to click it)
+    {"cmd": "where", "name": N}   screen centre of the visible widget named N, or of the
+                                  button whose text is T for N = "text:T" (to click it);
+                                  "panel": K looks in shipment K's panel only
     {"cmd": "print_to", "path": P}  the open slip preview's printer prints into file P
 
 Outcomes are read by the test from the data (the database, the sandbox's control API), not here.
@@ -28,7 +30,8 @@ from app.secrets import SecretStore  # isort: skip
 
 import app.ui  # noqa: E402,F401  (the PySide6 refcount workaround before any signal)
 from PySide6.QtCore import QObject, QSettings, Signal, Slot  # noqa: E402
-from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QTextEdit, QWidget  # noqa: E402
+from PySide6.QtWidgets import (QAbstractButton, QApplication, QLineEdit,  # noqa: E402
+                               QPlainTextEdit, QTextEdit, QWidget)
 
 
 def _text(widget: QWidget | None) -> str | None:
@@ -50,7 +53,12 @@ class Control(QObject):
 
     def _visible(self, name: str) -> QWidget | None:
         active = QApplication.activeWindow()
-        found = [w for w in QApplication.allWidgets() if w.objectName() == name and w.isVisible()]
+        if name.startswith("text:"):
+            found = [w for w in QApplication.allWidgets() if isinstance(w, QAbstractButton)
+                     and w.text() == name[5:] and w.isVisible()]
+        else:
+            found = [w for w in QApplication.allWidgets()
+                     if w.objectName() == name and w.isVisible()]
         found.sort(key=lambda w: 0 if active is not None and w.window() is active else 1)
         return found[0] if found else None
 
@@ -72,14 +80,22 @@ class Control(QObject):
                 "focus_text": _text(focus),
                 "banner": packing.banner.text() if packing is not None else None,
                 "order_pk": packing.order_pk if packing is not None else None,
-                "active_number": packing.active_number if packing is not None else None}
+                "active_number": packing.active_number if packing is not None else None,
+                "rows": self.window.model.rowCount(),
+                "windows": [w.windowTitle() for w in QApplication.topLevelWidgets()
+                            if w.isVisible()]}
 
-    def _where(self, name: str) -> dict:
-        widget = self._visible(name)
+    def _where(self, name: str, panel: int | None = None) -> dict:
+        if panel is not None:  # inside the packing view's shipment panel `panel`
+            box = self.window._packing.panel(panel)
+            widget = next((w for w in box.findChildren(QWidget, name) if w.isVisible()), None)
+        else:
+            widget = self._visible(name)
         if widget is None:
-            return {"error": f"no visible widget {name}"}
+            return {"missing": name}
         centre = widget.mapToGlobal(widget.rect().center())
-        return {"x": centre.x(), "y": centre.y(), "text": _text(widget)}
+        return {"x": centre.x(), "y": centre.y(), "text": _text(widget),
+                "enabled": widget.isEnabled()}
 
     def _print_to(self, path: str) -> dict:
         from app.ui.dialogs.slip_preview import SlipPreviewDialog
