@@ -10,7 +10,6 @@ Under CI=true a missing Xvfb, openbox or xdotool fails the run; elsewhere it ski
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -20,7 +19,7 @@ import httpx
 import pytest
 
 from app.sandbox import Sandbox, SandboxConfig
-from tests.acceptance.xsession import X, wait_for, missing_tools, x_session
+from tests.acceptance.xsession import X, require_tools, wait_for, x_session
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "acceptance" / "screenshots"  # failures only; not committed
@@ -29,13 +28,7 @@ SCREENSHOTS = ROOT / "tests" / "acceptance" / "screenshots"  # failures only; no
 @pytest.fixture(scope="session")
 def xserver():
     """A private X display (a free one, picked by Xvfb itself) with a window manager."""
-    missing = missing_tools()
-    if missing:
-        message = (f"acceptance tests need {', '.join(missing)} (apt: xvfb openbox xdotool "
-                   "x11-xkb-utils imagemagick)")
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require_tools()
     with x_session() as env:
         yield env
 
