@@ -86,8 +86,8 @@ class BurstDetector:
     when the keys since the last pause came as a burst, else None (the keys were typing).
     """
 
-    def __init__(self, *, max_gap_ms: float = DEFAULT_MAX_GAP_MS, min_length: int = 3, prefix: str = "",
-                 suffix: str = "") -> None:
+    def __init__(self, *, max_gap_ms: float = DEFAULT_MAX_GAP_MS, min_length: int = 3,
+                 prefix: str = "", suffix: str = "") -> None:
         self.max_gap_ms = max_gap_ms
         self.min_length = min_length
         self.prefix = prefix

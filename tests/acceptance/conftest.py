@@ -55,7 +55,8 @@ class Station:
         return self.ask("state")
 
     def wait_state(self, predicate, what: str, timeout: float = 15) -> dict:
-        return wait_for(lambda: (lambda s: s if predicate(s) else None)(self.state()), timeout, what)
+        return wait_for(lambda: (lambda s: s if predicate(s) else None)(self.state()),
+                        timeout, what)
 
     def click(self, name: str, **where_args) -> None:
         where = wait_for(lambda: (lambda w: w if w.get("enabled") else None)(

@@ -56,8 +56,9 @@ def wait_for(predicate, timeout: float, what: str, interval: float = 0.05):
 def x_session(size: str = "1920x1080") -> Iterator[dict[str, str]]:
     """The environment (DISPLAY set) of a new X display with a window manager."""
     read_fd, write_fd = os.pipe()
-    xvfb = subprocess.Popen([*ahead_of_others(), "Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{size}x24",
-                             "-nolisten", "tcp", "-noreset"], pass_fds=(write_fd,),
+    xvfb = subprocess.Popen([*ahead_of_others(), "Xvfb", "-displayfd", str(write_fd),
+                             "-screen", "0", f"{size}x24", "-nolisten", "tcp", "-noreset"],
+                            pass_fds=(write_fd,),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.close(write_fd)
     with os.fdopen(read_fd) as display_number:  # Xvfb picks a free display and says which
