@@ -44,9 +44,11 @@ def test_a_day_at_the_station(station, tmp_path):
     station.wait_state(lambda s: s["focus_text"] == str(order_id) and s["rows"] == 1,
                        "one order found")
 
-    # Open it by scanning its slip's order barcode.
+    # Open it by scanning its slip's order barcode (the search field still has the focus:
+    # the scan must not land in it).
     scan(station, f"SB-{order_id}", 5)
     wait_open(station, pk, "the order open")
+    assert station.ask("where", name="searchEdit")["text"] == str(order_id)
     assert len(shipments(station, pk)) == 1
 
     # Split: the last line's unit to a new shipment (select it, Ctrl+Shift+N).
