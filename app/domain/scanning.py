@@ -12,6 +12,9 @@ from app.domain.catalog import normalize_code
 
 SHIPMENT_BARCODE_PREFIX = "S"  # slips print "S" + shipment_name
 SHIPMENT_NAME_PREFIX = "PD-"
+# Longest pause between two keys of one scan. Wedge scanners send 1-30 ms per key (slow ones,
+# or a capital's Shift plus the key); people typing leave 80+ ms.
+DEFAULT_MAX_GAP_MS = 50.0
 
 
 class ScanResult(StrEnum):
@@ -84,8 +87,8 @@ class BurstDetector:
     when the keys since the last pause came as a burst, else None (the keys were typing).
     """
 
-    def __init__(self, *, max_gap_ms: float = 35.0, min_length: int = 3, prefix: str = "",
-                 suffix: str = "") -> None:
+    def __init__(self, *, max_gap_ms: float = DEFAULT_MAX_GAP_MS, min_length: int = 3,
+                 prefix: str = "", suffix: str = "") -> None:
         self.max_gap_ms = max_gap_ms
         self.min_length = min_length
         self.prefix = prefix
@@ -100,6 +103,13 @@ class BurstDetector:
         self._keys.append(text)
         self._last_ms = at_ms
         return len(self._keys) >= 2
+
+    def touch(self, at_ms: float) -> None:
+        """A key that types nothing (Shift, AltGr) within a burst: scanners press Shift for
+        every capital, so it keeps the burst going instead of ending it."""
+        if self._keys and self._last_ms is not None \
+                and at_ms - self._last_ms <= self.max_gap_ms:
+            self._last_ms = at_ms
 
     def enter(self, at_ms: float) -> str | None:
         keys, last = self._keys, self._last_ms
@@ -121,3 +131,45 @@ class BurstDetector:
     def reset(self) -> None:
         self._keys = []
         self._last_ms = None
+
+
+# --- keyboard layouts --------------------------------------------------------------------------
+# A wedge scanner sends key positions, which the station reads with ITS layout. A scanner set to
+# US on a French AZERTY station sends the digit row unshifted: "1047" arrives as "&à'è"; an AZERTY
+# scanner on a US station shifts the digit row: "1047" arrives as "!)$&". Each table maps what
+# the station received back to what the scanner meant.
+_US_ON_AZERTY = str.maketrans({
+    "&": "1", "é": "2", '"': "3", "'": "4", "(": "5", "-": "6", "è": "7", "_": "8", "ç": "9",
+    "à": "0", ")": "-", "°": "_", "a": "q", "z": "w", "q": "a", "w": "z", "A": "Q", "Z": "W",
+    "Q": "A", "W": "Z", ",": "m", "?": "M", "m": ";", ";": ",", ":": ".", "!": "/"})
+_AZERTY_ON_US = str.maketrans({
+    "!": "1", "@": "2", "#": "3", "$": "4", "%": "5", "^": "6", "&": "7", "*": "8", "(": "9",
+    ")": "0", "6": "-", "-": ")", "a": "q", "z": "w", "q": "a", "w": "z", "A": "Q", "Z": "W",
+    "Q": "A", "W": "Z", ";": "m", ":": "M", "m": ","})
+# The digit row as each mismatch delivers it: the signature looked for ("-" and ")" are left
+# out: codes have them)
+_LAYOUT_SIGNATURES = (
+    ("US (QWERTY)", "French (AZERTY)", frozenset("&é\"'(è_çà"), _US_ON_AZERTY),
+    ("French (AZERTY)", "US (QWERTY)", frozenset("!@#$%^&*("), _AZERTY_ON_US),
+)
+
+
+@dataclass(frozen=True)
+class LayoutMismatch:
+    scanner_layout: str  # what the scanner seems set to
+    station_layout: str  # what this station's keyboard seems set to
+    received: str
+    meant: str  # the value read back through the scanner's layout
+
+
+def keyboard_layout_mismatch(value: str) -> LayoutMismatch | None:
+    """A scanned value whose digits came through the wrong keyboard layout, or None.
+
+    Barcodes are nearly all digits; a value with two or more digit-row symbols of one mismatch
+    and fewer real digits than those symbols is that mismatch (codes never look like that)."""
+    digits = sum(ch in "0123456789" for ch in value)
+    for scanner, station, signature, table in _LAYOUT_SIGNATURES:
+        symbols = sum(ch in signature for ch in value)
+        if symbols >= 2 and symbols > digits:
+            return LayoutMismatch(scanner, station, value, value.translate(table))
+    return None

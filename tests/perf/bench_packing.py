@@ -1,6 +1,7 @@
 """Packing-view benchmark: scan to visible feedback, and opening a cached order.
 
     python tests/perf/bench_packing.py [--orders 300] [--opens 20] [--scans 60]
+                                       [--real-keys [--key-delay-ms 5]]
 
 Prints one JSON object. A sandbox store's orders are synced into a temporary station; the
 packing window runs offscreen with the production TaskRunner (database work on the "db" pool),
@@ -11,6 +12,11 @@ as the app does.
   two). Budget: 100 ms.
 - open_order_ms: open_order(pk) on a cached order (begin packing: the plan is saved), to the
   first paint of its shipment panels. Budget: 300 ms.
+
+With --real-keys the window runs under its own Xvfb (+ openbox) on Qt's xcb platform and every
+scan is typed by xdotool as a wedge scanner sends it (Shift for capitals, --key-delay-ms per
+key, Return): scan_feedback_ms is then from the real Return key event reaching the app to the
+same paints. Needs Xvfb, openbox and xdotool (tests/acceptance/xsession.py).
 """
 from __future__ import annotations
 
@@ -41,7 +47,8 @@ def _stats(values: list[float]) -> dict[str, float]:
 
 
 def run(orders: int = 300, opens: int = 20, scans: int = 60,
-        data_dir: Path | None = None) -> dict[str, Any]:
+        data_dir: Path | None = None, x=None, key_delay_ms: int = 5) -> dict[str, Any]:
+    """`x`: an xsession.X on the display this process's Qt uses (xcb): scans as real keys."""
     import app.ui  # noqa: F401  (PySide6 refcount workaround before any signal)
     import keyring
     from PySide6.QtCore import QEvent, QObject, QSettings, Qt
@@ -63,7 +70,9 @@ def run(orders: int = 300, opens: int = 20, scans: int = 60,
     folder = Path(data_dir or tempfile.mkdtemp(prefix="packdesk-bench-packing-"))
     context = build_context(resolve_paths(folder / "station").ensure())
     errors: list[str] = []
-    result: dict[str, Any] = {"orders": orders}
+    result: dict[str, Any] = {"orders": orders, "keys": "x11" if x else "synthetic"}
+    if x is not None:
+        result["key_delay_ms"] = key_delay_ms
 
     class PaintClock(QObject):
         """perf_counter of the latest paint of each watched widget."""
@@ -85,6 +94,17 @@ def run(orders: int = 300, opens: int = 20, scans: int = 60,
 
         def __call__(self) -> float:
             return self.ms
+
+    class EnterClock(QObject):
+        """perf_counter when a real Return key press reaches the app (installed after the
+        scanner listener, so it sees the key first)."""
+
+        at = 0.0
+
+        def eventFilter(self, watched, event) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Return:
+                self.at = time.perf_counter()
+            return False
 
     def wait(predicate, timeout_s: float = 10.0) -> bool:
         deadline = time.perf_counter() + timeout_s
@@ -120,11 +140,16 @@ def run(orders: int = 300, opens: int = 20, scans: int = 60,
         clock = Clock()
         settings = QSettings(str(folder / "bench.ini"), QSettings.Format.IniFormat)
         window = PackingWindow(context, runner, settings=settings,
-                               sounds=ScanSounds(player=lambda _p: None), clock=clock)
+                               sounds=ScanSounds(player=lambda _p: None),
+                               clock=None if x else clock)  # real keys: the X key times
         window.resize(1400, 860)
         window.show()
         window.activateWindow()
+        if x is not None:
+            x.activate("PackDesk")
         wait(lambda: QApplication.activeWindow() is window, 5)
+        enter_clock = EnterClock()
+        qapp.installEventFilter(enter_clock)
         paints = PaintClock()
         paints.watch(window.banner)
         opened: list[int] = []
@@ -156,15 +181,23 @@ def run(orders: int = 300, opens: int = 20, scans: int = 60,
                 for _ in range(count_units):
                     if len(scan_ms) >= scans:
                         break
-                    target = QApplication.focusWidget() or window
-                    for char in lines[line_id].sku:
-                        clock.ms += 3
-                        QTest.keyClick(target, char)
                     before = len(handled)
-                    clock.ms += 3
-                    t0 = time.perf_counter()
-                    QTest.keyClick(target, Qt.Key.Key_Return)
-                    if not wait(lambda: len(handled) > before):
+                    if x is not None:
+                        typing = x.scan_async(lines[line_id].sku, key_delay_ms)
+                        enter_clock.at = 0.0
+                        ok = wait(lambda: len(handled) > before)
+                        typing.wait(timeout=10)
+                        t0 = enter_clock.at or time.perf_counter()
+                    else:
+                        target = QApplication.focusWidget() or window
+                        for char in lines[line_id].sku:
+                            clock.ms += 3
+                            QTest.keyClick(target, char)
+                        clock.ms += 3
+                        t0 = time.perf_counter()
+                        QTest.keyClick(target, Qt.Key.Key_Return)
+                        ok = wait(lambda: len(handled) > before)
+                    if not ok:
                         errors.append(f"scan of {lines[line_id].sku} not handled")
                         continue
                     viewport = window.active_panel.table.viewport()
@@ -183,6 +216,7 @@ def run(orders: int = 300, opens: int = 20, scans: int = 60,
         result["within_budget"] = bool(scan_ms and open_ms
                                        and _stats(scan_ms)["p95"] <= 100
                                        and _stats(open_ms)["p95"] <= 300)
+        qapp.removeEventFilter(enter_clock)
         window.listener.uninstall()
         window.close()
         runner.shutdown(wait=True)
@@ -197,8 +231,21 @@ def main() -> None:
     parser.add_argument("--opens", type=int, default=20)
     parser.add_argument("--scans", type=int, default=60)
     parser.add_argument("--data-dir", type=Path)
+    parser.add_argument("--real-keys", action="store_true",
+                        help="type scans as real X key events under a private Xvfb")
+    parser.add_argument("--key-delay-ms", type=int, default=5)
     args = parser.parse_args()
-    print(json.dumps(run(args.orders, args.opens, args.scans, args.data_dir), indent=2))
+    if not args.real_keys:
+        print(json.dumps(run(args.orders, args.opens, args.scans, args.data_dir), indent=2))
+        return
+    from tests.acceptance.xsession import X, x_session
+
+    with x_session() as env:
+        os.environ["DISPLAY"] = env["DISPLAY"]  # before Qt starts: this process's display
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+        result = run(args.orders, args.opens, args.scans, args.data_dir, x=X(env),
+                     key_delay_ms=args.key_delay_ms)
+    print(json.dumps(result, indent=2))
 
 
 if __name__ == "__main__":

@@ -539,3 +539,14 @@ def test_void_and_a_shipped_slip_say_what_happened(qtbot, station, window, clock
     with qtbot.waitSignal(window.order_opened, timeout=5000):
         window.open_order(other)
     assert window.banner.kind == OVER and "is already shipped" in window.banner.text()
+
+
+def test_a_scanner_on_the_wrong_keyboard_layout_is_named(qtbot, station, window, clock):
+    # A US-layout scanner on an AZERTY station: "KNF-1047" arrives as "KNF)&à'è" (QTest cannot
+    # type "à"; tests/acceptance sends the real keys)
+    with qtbot.waitSignal(window.scan_handled, timeout=5000):
+        window.scan("KNF)&à'è")
+    assert window.banner.kind == WRONG
+    text = window.banner.text()
+    assert "keyboard layout doesn't match" in text and "KNF-1047" in text
+    assert "US (QWERTY)" in text and "French (AZERTY)" in text

@@ -138,6 +138,107 @@ def test_not_listening_when_scans_are_not_wanted(qtbot, form, listener):
     assert scans == [] and note.text() == "SKU"
 
 
+def wedge(widget, clock: FakeClock, value: str, gap_ms: float) -> None:
+    """Keys as a wedge scanner sends them through X: Shift pressed (its own key event, no
+    text) before every capital, AltGr before "@", digits from the keypad."""
+    shift, altgr = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.GroupSwitchModifier
+    for char in value:
+        clock.ms += gap_ms
+        if char.isupper():
+            QTest.keyClick(widget, Qt.Key.Key_Shift, shift)
+            QTest.keyClick(widget, char, shift)
+        elif char == "@":
+            QTest.keyClick(widget, Qt.Key.Key_AltGr, altgr)
+            QTest.keyClick(widget, char, altgr)
+        elif char.isdigit():
+            QTest.keyClick(widget, char, Qt.KeyboardModifier.KeypadModifier)
+        else:
+            QTest.keyClick(widget, char)
+
+
+@pytest.mark.parametrize("gap_ms", [1, 5, 15, 30])
+def test_capitals_with_their_shift_presses_are_one_scan(qtbot, form, listener, gap_ms):
+    _host, note, _tracking = form
+    scanner, clock, scans = listener
+    note.setFocus()
+    wedge(note, clock, "KNF-1047", gap_ms)
+    enter(note, clock)
+    assert scans == [("KNF-1047", None)] and note.text() == ""
+
+
+def test_altgr_symbols_keypad_digits_and_a_tab_terminator(qtbot, form, listener):
+    _host, note, tracking = form
+    scanner, clock, scans = listener
+    note.setFocus()
+    wedge(note, clock, "Ab@7-90", 5)
+    clock.ms += 5
+    QTest.keyClick(note, Qt.Key.Key_Tab)
+    assert scans == [("Ab@7-90", None)]
+    assert note.hasFocus() and note.text() == ""  # the Tab ended the scan, moved no focus
+
+
+def test_a_person_typing_capitals_still_types(qtbot, form, listener):
+    _host, note, _tracking = form
+    scanner, clock, scans = listener
+    note.setFocus()
+    wedge(note, clock, "Fragile", gap_ms=140)
+    qtbot.waitUntil(lambda: note.text() == "Fragile", timeout=2000)
+    assert scans == []
+
+
+def test_a_late_pause_timer_does_not_cut_a_burst_still_queued(qtbot, form, listener):
+    import time
+
+    _host, note, _tracking = form
+    scanner, clock, scans = listener
+    note.setFocus()
+    wedge(note, clock, "KNF", 1)
+    time.sleep((scanner._flush_ms + 40) / 1000)  # the GUI thread busy: the timer fires late
+    scanner._pause_seen()
+    assert scanner.holding == "KNF"  # looked again first: the rest may be queued
+    wedge(note, clock, "-1047", 1)
+    enter(note, clock, 1)
+    assert scans == [("KNF-1047", None)] and note.text() == ""
+
+
+def test_a_double_digit_reported_as_auto_repeat_stays_in_the_burst(qtbot, form, listener):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    _host, note, _tracking = form
+    scanner, clock, scans = listener
+    note.setFocus()
+    wedge(note, clock, "BK-1", 1)
+    clock.ms += 1  # X: the second "1" pressed in the same millisecond the first was released
+    QApplication.sendEvent(note, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_1,
+                                           Qt.KeyboardModifier.NoModifier, "1", True))
+    wedge(note, clock, "36", 1)
+    enter(note, clock, 1)
+    assert scans == [("BK-1136", None)] and note.text() == ""
+
+
+def test_every_listener_follows_the_stations_scanner_settings(qtbot, form, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from app.ui.packing.scanner import PREFIX_KEY
+
+    _host, note, _tracking = form
+    settings = QSettings(str(tmp_path / "scanner.ini"), QSettings.Format.IniFormat)
+    clock = FakeClock()
+    scanner = ScanListener.from_settings(settings, clock=clock)
+    scanner.install(QApplication.instance())
+    scans = []
+    scanner.scanned.connect(lambda value, field: scans.append(value))
+    try:
+        note.setFocus()
+        settings.setValue(PREFIX_KEY, "]E0")  # changed in another window's settings dialog
+        keys(note, clock, "]E0012345678905", gap_ms=2)
+        enter(note, clock)
+        assert scans == ["012345678905"]
+    finally:
+        scanner.uninstall()
+
+
 # --- sounds -------------------------------------------------------------------------------------
 
 def test_the_shipped_tones_are_small_distinct_wav_files(tmp_path):

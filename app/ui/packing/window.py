@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QMessa
 from app.context import AppContext
 from app.db.repositories.shipments import ShipmentDetails
 from app.domain.packing import MOVABLE, OrderState, ShipmentState
-from app.domain.scanning import ScanResult
+from app.domain.scanning import ScanResult, keyboard_layout_mismatch
 from app.domain.tracking import check as tracking_check
 from app.domain.tracking import reduce_scanned
 from app.domain.verification import (POLICY_LABELS, UnverifiedLine, UnverifiedUnits,
@@ -39,7 +39,8 @@ from app.services.packing import PackingInterrupted, PackingView
 from app.ui.images import ImageCache, placeholder
 from app.ui.packing import jobs
 from app.ui.packing.banner import ERROR, INFO, OK, OVER, PACKED, WRONG, FeedbackBanner
-from app.ui.packing.scanner import DEFAULT_MAX_GAP_MS, ScanListener, monotonic_ms
+from app.ui.packing.scanner import (DEFAULT_MAX_GAP_MS, MAX_GAP_KEY, PREFIX_KEY, SUFFIX_KEY,
+                                    ScanListener)
 from app.ui.packing.shipment_panel import (THUMB, ShipmentPanel, plain_label, units_from_mime)
 from app.ui.packing.sounds import OK as SOUND_OK
 from app.ui.packing.sounds import OVER_SCAN as SOUND_OVER
@@ -53,10 +54,8 @@ from app.ui.tasks import DB, NETWORK, TaskRunner
 
 log = logging.getLogger(__name__)
 
-# QSettings keys (the scanner's prefix/suffix, what happens when the last unit is verified)
-PREFIX_KEY = "scanner/prefix"
-SUFFIX_KEY = "scanner/suffix"
-MAX_GAP_KEY = "scanner/max_gap_ms"
+# QSettings keys (sounds, what happens when the last unit is verified; the scanner's are in
+# scanner.py)
 SOUNDS_KEY = "scanner/sounds"
 ON_PACKED_KEY = "packing/on_packed"
 ON_PACKED_NOTHING, ON_PACKED_PRINT, ON_PACKED_SHIP = "nothing", "print_slip", "mark_shipped"
@@ -111,7 +110,7 @@ class PackingWindow(QWidget):
     def __init__(self, context: AppContext, runner: TaskRunner, *,
                  settings: QSettings | None = None, image_cache: ImageCache | None = None,
                  sounds: ScanSounds | None = None, listener: ScanListener | None = None,
-                 clock: Callable[[], float] = monotonic_ms,
+                 clock: Callable[[], float] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
@@ -120,11 +119,8 @@ class PackingWindow(QWidget):
         self.images = image_cache or ImageCache(context.paths.cache_dir, runner, parent=self)
         self.images.image_ready.connect(self._image_ready)
         self.sounds = sounds or ScanSounds(enabled=self._flag(SOUNDS_KEY, True))
-        self.listener = listener or ScanListener(
-            prefix=str(self._settings.value(PREFIX_KEY, "") or ""),
-            suffix=str(self._settings.value(SUFFIX_KEY, "") or ""),
-            max_gap_ms=float(self._settings.value(MAX_GAP_KEY, DEFAULT_MAX_GAP_MS)),
-            clock=clock, parent=self)
+        self.listener = listener or ScanListener.from_settings(self._settings, clock=clock,
+                                                               parent=self)
         self.listener.scanned.connect(self._scanned)
         self.listener.accepts = self._accepts_scans
         self.snapshot: jobs.PackingSnapshot | None = None
@@ -187,10 +183,7 @@ class PackingWindow(QWidget):
             self.snapshot = replace(self.snapshot, verification_policy=policy)
 
     def _scanner_settings_saved(self) -> None:
-        self.listener.configure(prefix=str(self._settings.value(PREFIX_KEY, "") or ""),
-                                suffix=str(self._settings.value(SUFFIX_KEY, "") or ""),
-                                max_gap_ms=float(self._settings.value(MAX_GAP_KEY,
-                                                                      DEFAULT_MAX_GAP_MS)))
+        self.listener.configure_from(self._settings)  # the list's listener reads them itself
         self.sounds.enabled = self._flag(SOUNDS_KEY, True)
 
     def _flag(self, key: str, default: bool) -> bool:
@@ -566,6 +559,8 @@ class PackingWindow(QWidget):
         if field is not None:
             panel = self._panel_holding(field)
             if panel is not None:
+                if self._layout_mismatch_shown(value):
+                    return  # never a tracking number made of the wrong layout's symbols
                 value = panel.accept_tracking_scan(value)
                 self._feedback(INFO, self.tr("Tracking number %s added") % value,
                                self.tr("Ctrl+Enter marks shipment %d shipped.") % panel.number,
@@ -587,7 +582,9 @@ class PackingWindow(QWidget):
     @Slot(object)
     def _scan_done(self, value: object) -> None:
         reply: jobs.ScanReply = value  # type: ignore[assignment]
-        if reply.unmatched:
+        if reply.unmatched and self._layout_mismatch_shown(reply.value):
+            pass
+        elif reply.unmatched:
             self._feedback(WRONG, self.tr("Not found: %s") % reply.value, reply.unmatched,
                            SOUND_WRONG)
         elif reply.opened is not None:
@@ -631,10 +628,27 @@ class PackingWindow(QWidget):
                                    "— put the extra unit back.")
                            % (reply.number, outcome.needed, outcome.needed, reply.value),
                            SOUND_OVER)
-        else:
+        elif not self._layout_mismatch_shown(reply.value):
             self._feedback(WRONG, self.tr("✗ Wrong item: %s") % reply.value,
                            self.tr("Not in shipment %d of this order — set it aside.")
                            % (reply.number or 0), SOUND_WRONG)
+
+    def _layout_mismatch_shown(self, value: str) -> bool:
+        """Digits typed through the wrong keyboard layout: named, instead of "wrong item"."""
+        mismatch = keyboard_layout_mismatch(value)
+        if mismatch is None:
+            return False
+        log.warning("Scanner keyboard layout mismatch: read %r, meant %r (scanner %s, "
+                    "station %s)", mismatch.received, mismatch.meant, mismatch.scanner_layout,
+                    mismatch.station_layout)
+        self._feedback(
+            WRONG, self.tr("The scanner's keyboard layout doesn't match this station's"),
+            self.tr("Read “%s”, meant “%s”: the scanner seems set to %s, this station's "
+                    "keyboard to %s. Set both to the same layout (the scanner's manual has a "
+                    "barcode for it), then scan again.")
+            % (mismatch.received, mismatch.meant, mismatch.scanner_layout,
+               mismatch.station_layout), SOUND_WRONG)
+        return True
 
     def _after_packed(self, number: int | None) -> None:
         panel = self.panel(number)

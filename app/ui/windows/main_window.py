@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(1500, lambda: runner.submit(PDF, context.slips.warm_up))
         self._packing = None
         # Scanning a slip or tracking label over the order list opens it for packing.
-        self.scan_listener = ScanListener(parent=self)
+        self.scan_listener = ScanListener.from_settings(self._settings, parent=self)
         self.scan_listener.accepts = self.isActiveWindow
         self.scan_listener.scanned.connect(self._scanned_in_list)
         app = QApplication.instance()

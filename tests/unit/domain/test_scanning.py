@@ -2,7 +2,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.domain.scanning import (BurstDetector, ScanResult, all_verified, check_unit, code_key,
-                                 shipment_name_in)
+                                 keyboard_layout_mismatch, shipment_name_in)
 
 
 def test_upc_ean_and_gtin14_of_one_item_are_the_same_code():
@@ -49,3 +49,42 @@ def test_any_fast_burst_comes_back_exactly(code, gap):
         detector.key(ch, t)
         t += gap
     assert detector.enter(t) == code.strip()
+
+
+def test_shift_between_keys_keeps_a_burst_going():
+    # A scanner's capital: Shift, then the key; at 30 ms per key the letters are 60 ms apart
+    detector = BurstDetector(max_gap_ms=50)
+    t = 0.0
+    for ch in "KNF":
+        detector.touch(t)  # Shift
+        detector.key(ch, t + 30)
+        t += 60
+    assert detector.enter(t - 30 + 30) == "KNF"
+    detector.touch(0)  # nothing held: no burst begins with a modifier
+    assert detector.pending() == ""
+
+
+def test_digits_through_a_us_scanner_on_an_azerty_station_are_named():
+    mismatch = keyboard_layout_mismatch("KNF)&à'è")  # "KNF-1047" typed by US key positions
+    assert mismatch is not None and mismatch.meant == "KNF-1047"
+    assert (mismatch.scanner_layout, mismatch.station_layout) == ("US (QWERTY)",
+                                                                  "French (AZERTY)")
+    assert keyboard_layout_mismatch("à&é\"'(-è_çé(").meant == "012345678925"
+    assert keyboard_layout_mismatch("SPD)&è\"'-('").meant == "SPD-1734654"
+
+
+def test_digits_through_an_azerty_scanner_on_a_us_station_are_named():
+    mismatch = keyboard_layout_mismatch("KNF6!)$&")
+    assert mismatch is not None and mismatch.meant == "KNF-1047"
+    assert mismatch.scanner_layout == "French (AZERTY)"
+
+
+@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcxyz0123456789-./ ", min_size=1,
+               max_size=30))
+def test_ordinary_codes_are_never_a_layout_mismatch(code):
+    assert keyboard_layout_mismatch(code) is None
+
+
+def test_codes_with_a_symbol_or_two_are_not_a_mismatch():
+    for code in ("1Z999AA10123456784", "SB-100129", "AT&T-4", "SPD-7F3A2C-15", "(01)0123"):
+        assert keyboard_layout_mismatch(code) is None, code
