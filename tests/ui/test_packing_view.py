@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 from sqlalchemy import text, update
 from sqlmodel import select
 
+from app.db.repositories.shipments import ShipmentDetails
 from app.db.repositories.station import PACKER_KEY, STATION_NAME_KEY, StationRepository
 from app.db.tables import Order, Scan
 from app.domain.packing import ShipmentState
@@ -23,6 +24,8 @@ from app.ui.packing.banner import ERROR, INFO, OK, OVER, PACKED, WRONG
 from app.ui.packing.shipment_panel import units_mime
 from app.ui.packing.window import ON_PACKED_KEY, ON_PACKED_PRINT
 from tests.ui.helpers import connect_and_sync
+
+UPS_GROUND = ShipmentDetails(carrier="UPS", service="UPS Ground")
 
 
 class FakeClock:
@@ -516,7 +519,7 @@ def test_void_and_a_shipped_slip_say_what_happened(qtbot, station, window, clock
     context, _ = station
     pk = plain_order(context)
     name = context.packing.begin(pk).shipments[0].shipment_name
-    context.packing.ship(pk, 1, unverified_reason="a test ships it first")
+    context.packing.ship(pk, 1, UPS_GROUND, unverified_reason="a test ships it first")
 
     # Scanning the slip of a shipment already shipped says so (issue 14.8), not "scan items".
     with qtbot.waitSignal(window.order_opened, timeout=5000):
@@ -535,7 +538,7 @@ def test_void_and_a_shipped_slip_say_what_happened(qtbot, station, window, clock
 
     # A fully shipped order opened from the list says so too.
     other = plain_order(context)
-    context.packing.ship(other, 1, unverified_reason="a test ships it")
+    context.packing.ship(other, 1, UPS_GROUND, unverified_reason="a test ships it")
     with qtbot.waitSignal(window.order_opened, timeout=5000):
         window.open_order(other)
     assert window.banner.kind == OVER and "is already shipped" in window.banner.text()
