@@ -225,5 +225,5 @@ def run_station(args: argparse.Namespace) -> int:
         station = context.station()
         emit(args, {"station_id": station.station_id, "name": station.name,
                     "packer": station.packer},
-             f"Station {station.name} ({station.station_id}), packer {station.packer}")
+             f"Station {station.label}, packer {station.packer}")
     return 0

@@ -43,6 +43,8 @@ from app.ui.packing.sounds import WRONG as SOUND_WRONG
 from app.ui.packing.sounds import ScanSounds
 from app.ui.packing.station_bar import StationBar
 from app.ui.packing.style import PACKING_STYLE, repolish
+from app.ui.screen_fit import resize_to_screen
+from app.ui.shortcuts import SHORTCUT_GROUP, show_keys_in_tooltip, with_keys
 from app.ui.tasks import DB, NETWORK, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,21 @@ ON_PACKED_NOTHING, ON_PACKED_PRINT, ON_PACKED_SHIP = "nothing", "print_slip", "m
 
 ORDER_STATE_TEXT = {OrderState.OPEN: "To pack", OrderState.PARTIALLY_SHIPPED:
                     "Partially shipped", OrderState.SHIPPED: "Shipped"}
+
+
+def scanner_settings_dialog(settings: QSettings, parent: QWidget):
+    """The scanner settings dialog on this view's keys (also a page of Preferences)."""
+    from app.ui.packing.scanner_settings import ScannerSettingsDialog
+
+    tr = parent.tr
+    return ScannerSettingsDialog(
+        settings,
+        {"prefix": PREFIX_KEY, "suffix": SUFFIX_KEY, "max_gap_ms": MAX_GAP_KEY,
+         "sounds": SOUNDS_KEY, "on_packed": ON_PACKED_KEY},
+        {"max_gap_ms": DEFAULT_MAX_GAP_MS, "on_packed": ON_PACKED_NOTHING},
+        [(ON_PACKED_NOTHING, tr("Nothing: I decide")),
+         (ON_PACKED_PRINT, tr("Print the packing slip")),
+         (ON_PACKED_SHIP, tr("Mark the shipment shipped"))], parent)
 
 
 class NewShipmentZone(QFrame):
@@ -140,21 +157,16 @@ class PackingWindow(QWidget):
         self._build_actions()
         self.station_bar.reload()
         self._show_empty()
-        self.resize(1400, 860)
+        resize_to_screen(self, 1400, 860)
 
     def edit_scanner_settings(self) -> None:
-        from app.ui.packing.scanner_settings import ScannerSettingsDialog
-
-        dialog = ScannerSettingsDialog(
-            self._settings,
-            {"prefix": PREFIX_KEY, "suffix": SUFFIX_KEY, "max_gap_ms": MAX_GAP_KEY,
-             "sounds": SOUNDS_KEY, "on_packed": ON_PACKED_KEY},
-            {"max_gap_ms": DEFAULT_MAX_GAP_MS, "on_packed": ON_PACKED_NOTHING},
-            [(ON_PACKED_NOTHING, self.tr("Nothing: I decide")),
-             (ON_PACKED_PRINT, self.tr("Print the packing slip")),
-             (ON_PACKED_SHIP, self.tr("Mark the shipment shipped"))], self)
+        dialog = scanner_settings_dialog(self._settings, self)
         dialog.accepted.connect(self._scanner_settings_saved)
         dialog.open()
+
+    def reload_settings(self) -> None:
+        """Scanner and sound settings changed elsewhere (Preferences): use them now."""
+        self._scanner_settings_saved()
 
     def _scanner_settings_saved(self) -> None:
         self.listener.configure(prefix=str(self._settings.value(PREFIX_KEY, "") or ""),
@@ -194,7 +206,6 @@ class PackingWindow(QWidget):
         self.merge_button.clicked.connect(self.merge_all)
         self.undo_button = QPushButton(self.tr("Undo  Ctrl+Z"))
         self.undo_button.setObjectName("undoButton")
-        self.undo_button.setToolTip(self.tr("Undo the last split or merge"))
         self.undo_button.clicked.connect(self.undo)
         self.complete_button = QPushButton(self.tr("Complete without parcel"))
         self.complete_button.setObjectName("completeButton")
@@ -270,6 +281,7 @@ class PackingWindow(QWidget):
         # Only while focus is inside the packing view: no clash with the orders window's keys.
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.triggered.connect(slot)
+        show_keys_in_tooltip(action)
         self.addAction(action)
         return action
 
@@ -292,7 +304,14 @@ class PackingWindow(QWidget):
                                           self.station_bar.focus_packer)
         for n in range(1, 10):
             self._action(self.tr("Shipment %d") % n, [f"Alt+{n}"],
-                         lambda _c=False, k=n: self.activate_shipment(k))
+                         lambda _c=False, k=n: self.activate_shipment(k)) \
+                .setProperty(SHORTCUT_GROUP, self.tr("Go to shipment 1 … 9"))
+        self.close_action = self._action(self.tr("Close the packing view"), ["Esc", "Ctrl+W"],
+                                         self.close)
+        self.merge_button.setToolTip(with_keys(self.tr("Merge the open shipments into one"),
+                                               self.merge_action))
+        self.undo_button.setToolTip(with_keys(self.tr("Undo the last split or merge"),
+                                              self.undo_action))
 
     # --- opening and showing ------------------------------------------------------------------
 
@@ -903,6 +922,9 @@ class PackingWindow(QWidget):
                 app.focusChanged.connect(self._focus_changed)
                 self._focus_app = app
         self.station_bar.set_scanner_state(self.tr("Scanner ready"))
+        # The first key or scan after opening goes here, not to the orders window.
+        self.activateWindow()
+        self._take_focus()
 
     def hideEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.listener.uninstall()
