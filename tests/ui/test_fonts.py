@@ -1,4 +1,4 @@
-"""Emoji on screen: drawn with the bundled symbols font, not as empty boxes."""
+"""Emoji and CJK on screen: drawn with the bundled fonts, not as empty boxes."""
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QFontDatabase
@@ -19,9 +19,9 @@ def _ink(qtbot, text: str) -> list[int]:
 def test_emoji_are_drawn_not_boxes(qtbot):
     family = install_fonts()
     assert family == "Symbola"
-    box = _ink(qtbot, "\U000E0FFF")  # a code point no font has: the "missing glyph" box
-    for emoji in ("📦", "🎁", "⭐"):
-        assert _ink(qtbot, emoji) != box, emoji
+    for text in ("📦", "🎁", "⭐", "株式会社"):  # emoji, and a company name in Japanese
+        # A code point no font has draws the "missing glyph" box: as many boxes as characters.
+        assert _ink(qtbot, text) != _ink(qtbot, "\U000E0FFF" * len(text)), text
 
 
 def test_the_system_emoji_font_is_preferred_when_there_is_one():

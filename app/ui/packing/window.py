@@ -57,6 +57,8 @@ SOUNDS_KEY = "scanner/sounds"
 ON_PACKED_KEY = "packing/on_packed"
 ON_PACKED_NOTHING, ON_PACKED_PRINT, ON_PACKED_SHIP = "nothing", "print_slip", "mark_shipped"
 
+PANEL_MIN_WIDTH = 440  # px: the narrowest a shipment panel gets before the view scrolls
+
 ORDER_STATE_TEXT = {OrderState.OPEN: "To pack", OrderState.PARTIALLY_SHIPPED:
                     "Partially shipped", OrderState.SHIPPED: "Shipped"}
 
@@ -459,6 +461,31 @@ class PackingWindow(QWidget):
             self.panels_layout.addWidget(self.new_zone)
             self.new_zone.show()
         self.active_number = None
+        self._fit_panels()
+
+    def _fit_panels(self) -> None:
+        """Shipments side by side within the window where they can be: on a small screen
+        (1024 px) the panels narrow, down to PANEL_MIN_WIDTH, and the drop zone gives way (the
+        panel's New shipment button and Ctrl+Shift+N do the same)."""
+        if not self.panels:
+            return
+        natural = self._panel_width = getattr(self, "_panel_width", None) \
+            or self.panels[0].minimumWidth()
+        spacing = self.panels_layout.spacing()
+        width = self.scroll.viewport().width()
+        count = len(self.panels)
+        zone = self.new_zone.width() + spacing if self.new_zone is not None else 0
+        narrow = count * (natural + spacing) + zone > width
+        if self.new_zone is not None:
+            self.new_zone.setVisible(not narrow)
+        each = max(PANEL_MIN_WIDTH, (width - spacing * (count - 1)) // count) if narrow \
+            else natural
+        for panel in self.panels:
+            panel.setMinimumWidth(min(natural, each))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_panels()
 
     def _thumbnail(self, url: str) -> QPixmap:
         if url in self._thumbs:

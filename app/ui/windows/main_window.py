@@ -41,6 +41,8 @@ from app.ui.widgets.order_detail import OrderDetailPane, load_order_detail
 log = logging.getLogger(__name__)
 
 SEARCH_DEBOUNCE_MS = 150
+NARROW_WIDTH = 1200  # below this (1024- and 1152-px screens) the default layout is compact
+NARROW_HIDDEN_COLUMNS = ("storefront", "weight", "status")  # shown again from the header menu
 CONNECTIONS_KEYS = "Ctrl+Shift+C"  # Ctrl+, is Preferences, as on every desktop
 KIND_ROLE = Qt.ItemDataRole.UserRole + 10
 KEY_ROLE = Qt.ItemDataRole.UserRole + 11
@@ -133,7 +135,8 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         self.view_list = QListWidget()
         self.view_list.setObjectName("viewList")
-        self.view_list.setMinimumWidth(170)
+        self.view_list.setMinimumWidth(150)
+        self.view_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view_list.currentItemChanged.connect(self._view_changed)
         self.view_list.setStyleSheet(
             "QListWidget#viewList { border: none; background: palette(window); }"
@@ -187,6 +190,8 @@ class MainWindow(QMainWindow):
         self.table.setSortingEnabled(True)  # a header click re-queries with another sort
         for i, width in enumerate(self.model.column_count_default_widths()):
             self.table.setColumnWidth(i, width)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
         self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.activated.connect(self._row_activated)
@@ -205,7 +210,7 @@ class MainWindow(QMainWindow):
         centre_layout.addWidget(self.table, 1)
 
         self.detail = OrderDetailPane(self.images)
-        self.detail.setMinimumWidth(320)
+        self.detail.setMinimumWidth(300)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("workspaceSplitter")
@@ -1048,9 +1053,40 @@ class MainWindow(QMainWindow):
         header = s.value("main/orderColumns")
         if isinstance(header, QByteArray) and not header.isEmpty():
             self.table.horizontalHeader().restoreState(header)
+        else:
+            self.default_columns(self.width())
         splitter = s.value("main/splitter")
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
             self.splitter.restoreState(splitter)
+        else:
+            self.splitter.setSizes(default_splitter_sizes(self.width()))
+
+    def default_columns(self, width: int) -> None:
+        """Every column on a wide window; on a narrow one the columns a packer needs to pick
+        an order (the rest stay a right-click on the header away)."""
+        header = self.table.horizontalHeader()
+        for key in NARROW_HIDDEN_COLUMNS:
+            index = self.model.column_index(key)
+            if index is not None:
+                header.setSectionHidden(index, width < NARROW_WIDTH)
+
+    @Slot(object)
+    def _column_menu(self, position) -> None:
+        """Right-click on the header: show or hide columns."""
+        from PySide6.QtWidgets import QMenu
+
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        for index in range(self.model.columnCount()):
+            title = str(self.model.headerData(index, Qt.Orientation.Horizontal,
+                                              Qt.ItemDataRole.DisplayRole))
+            action = menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(index))
+            action.setEnabled(index != 0)  # the order number always shows
+            action.toggled.connect(lambda on, i=index: header.setSectionHidden(i, not on))
+        self.column_menu = menu
+        menu.popup(header.mapToGlobal(position))
 
     def save_state(self) -> None:
         s = self._settings
@@ -1128,3 +1164,11 @@ def save_station_preferences(context: AppContext, name: str, packer: str) -> Non
         save_station_name(context, name)
     if packer:
         save_packer(context, packer)
+
+
+def default_splitter_sizes(width: int) -> list[int]:
+    """Views, order list, detail pane: the detail keeps room for an address and the item
+    quantities on a small screen; a wide one gives the list the most."""
+    side = 175
+    detail = max(340, int(width * 0.34)) if width < NARROW_WIDTH else max(420, int(width * 0.32))
+    return [side, max(300, width - side - detail), detail]
