@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from app.db.repositories.order_queries import ALL
 from app.ui.packing.window import PANEL_MIN_WIDTH
-from app.ui.windows.main_window import NARROW_HIDDEN_COLUMNS, MainWindow
+from app.ui.windows.main_window import (NARROW_HIDDEN_COLUMNS, MainWindow,
+                                       default_splitter_sizes)
 from tests.ui.helpers import connect_and_sync
 
 
@@ -82,6 +84,8 @@ def test_two_shipments_side_by_side_at_1024(qtbot, ui_context, sync_runner, qset
     connect_and_sync(ui_context, sandbox)
     window = _window(qtbot, ui_context, sync_runner, qsettings, (1024, 700))
     pk = plain_order(ui_context)
+    window.select_view("view", ALL)
+    assert window.select_order(pk)
     window.open_packing(pk)
     packing = window.packing_window()
     packing.resize(1000, 660)
@@ -97,3 +101,22 @@ def test_two_shipments_side_by_side_at_1024(qtbot, ui_context, sync_runner, qset
         right = panel.mapTo(viewport, panel.rect().topRight()).x()
         assert right <= viewport.width(), f"shipment {panel.number} cut off at {right}"
     assert packing.scroll.horizontalScrollBar().maximum() == 0
+    # The order's detail behind follows the split (its shipments at this station).
+    assert window.detail.local_shipments_table.rowCount() == 2
+
+
+def test_no_field_is_clipped_going_from_order_to_order(qtbot, ui_context, sync_runner,
+                                                       qsettings, sandbox):
+    """The ship-to was cut after two lines when the pane kept the height of the order shown
+    before (a stale height-for-width in the scroll area)."""
+    connect_and_sync(ui_context, sandbox)
+    window = _window(qtbot, ui_context, sync_runner, qsettings, (1416, 852))
+    window.splitter.setSizes(default_splitter_sizes(1416))
+    qtbot.wait(20)
+    clipped = []
+    for pk in window.model.order_pks():
+        window.select_order(pk)
+        qtbot.wait(1)
+        clipped += [(pk, key) for key, label in window.detail.fields.items()
+                    if label.isVisible() and label.height() < label.heightForWidth(label.width())]
+    assert clipped == []

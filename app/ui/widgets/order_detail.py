@@ -121,6 +121,7 @@ def _fit_height(table: QTableWidget) -> None:
     """Tables inside the scrolling pane show all their rows instead of scrolling themselves
     (again after a resize: the wrapped column's rows change height with the width)."""
     table.resizeRowsToContents()
+    table.horizontalScrollBar().setValue(0)  # columns wider than a narrow pane start at the left
     height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
     height += sum(table.rowHeight(r) for r in range(table.rowCount()))
     table.setFixedHeight(height + 2)
@@ -287,6 +288,7 @@ class OrderDetailPane(QScrollArea):
                     if child is not None:
                         child.setVisible(has)
         if detail is None:
+            self._body.setMinimumHeight(0)
             return
         order, snap, row = detail.order, detail.order.snapshot, detail.row
         self.number_label.setText(row.number)
@@ -342,6 +344,19 @@ class OrderDetailPane(QScrollArea):
         self._fill_lines(detail)
         self._fill_store_shipments(detail)
         self._fill_local_shipments(detail)
+        self._fit_body()
+
+    def _fit_body(self) -> None:
+        """Make the body as tall as its wrapped text needs at the pane's width. QScrollArea
+        sizes its widget from a height-for-width that can be stale after the rows change, and
+        a form squeezed below it clips labels (a ship-to cut after two lines)."""
+        layout = self._body.layout()
+        layout.invalidate()
+        # The narrower width (with a vertical scroll bar) needs the taller body.
+        width = self.viewport().width()
+        if not self.verticalScrollBar().isVisible():
+            width -= self.verticalScrollBar().sizeHint().width()
+        self._body.setMinimumHeight(layout.totalHeightForWidth(max(1, width)))
 
     def _hold_text(self, order: CachedOrder) -> str:
         if not order.hold_reason:
@@ -462,6 +477,7 @@ class OrderDetailPane(QScrollArea):
             for table in (self.lines_table, self.store_shipments_table,
                           self.local_shipments_table):
                 _fit_height(table)
+            self._fit_body()
 
     @Slot()
     def open_admin(self) -> None:

@@ -707,6 +707,7 @@ class MainWindow(QMainWindow):
             self._packing.station_bar.station_renamed.connect(self.reload_station)
             self._packing.shipment_shipped.connect(self._packing_changed)
             self._packing.order_completed.connect(self._packing_changed)
+            self._packing.plan_changed.connect(self._packing_changed)  # the detail's shipments
             self._packing.slip_requested.connect(self.print_slip_for)
         return self._packing
 
@@ -1026,7 +1027,10 @@ class MainWindow(QMainWindow):
         from app.ui.dialogs.shortcuts import ShortcutsDialog
 
         parent = QApplication.activeWindow() or self
-        dialog = ShortcutsDialog(self.shortcut_list(), parent)
+        rows = self.shortcut_list()
+        if parent is self._packing:  # asked from the packing view: its keys first
+            rows.sort(key=lambda r: r.area != self.tr("Packing"))
+        dialog = ShortcutsDialog(rows, parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.shortcuts_dialog = dialog
         dialog.open()
