@@ -75,6 +75,16 @@ def test_narrow_window_keeps_the_columns_that_pick_an_order(qtbot, ui_context, s
                       for k in NARROW_HIDDEN_COLUMNS}
     window.default_columns(1440)
     assert not any(header.isSectionHidden(i) for i in range(window.model.columnCount()))
+    # Right-click on the header: every column, checked when shown, and a switch for each.
+    window._column_menu(header.rect().center())
+    menu = window.column_menu
+    weight = window.model.column_index("weight")
+    actions = menu.actions()
+    assert len(actions) == window.model.columnCount() and all(a.isChecked() for a in actions)
+    assert not actions[0].isEnabled()  # the order number always shows
+    actions[weight].setChecked(False)
+    assert header.isSectionHidden(weight)
+    menu.close()
 
 
 def test_two_shipments_side_by_side_at_1024(qtbot, ui_context, sync_runner, qsettings,

@@ -14,20 +14,27 @@ from app.ui.dialogs.outbox import DELIVERED_AT, RESULT, SHIPMENT, STATE, TRACKIN
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 
 
-def _queue(context) -> tuple[int, int]:
-    """One order in the cache with a delivered claim and a failed status entry."""
+def _cached_order(context, order_id: int) -> tuple[int, int]:
+    """A connection "main" (prefix AC-) and one of its orders: (connection id, order pk)."""
     record = context.repos.connections.add(
         ConnectionSettings(name="main", address="https://shop.example.com", order_prefix="AC-"))
     with context.db.write() as session:
-        order = Order(connection_id=record.id, order_id=100123, order_status_id=1,
+        order = Order(connection_id=record.id, order_id=order_id, order_status_id=1,
                       first_synced_at=NOW, last_read_at=NOW)
         session.add(order)
         session.flush()
-        claim = rows.enqueue(session, connection_id=record.id, kind="claim", now=NOW,
-                             order_pk=order.id, payload={"order_status_id": 2, "notify": False})
+        return record.id, order.id
+
+
+def _queue(context) -> tuple[int, int]:
+    """One order in the cache with a delivered claim and a failed status entry."""
+    connection_id, order_pk = _cached_order(context, 100123)
+    with context.db.write() as session:
+        claim = rows.enqueue(session, connection_id=connection_id, kind="claim", now=NOW,
+                             order_pk=order_pk, payload={"order_status_id": 2, "notify": False})
         rows.finish(session, claim, rows.DELIVERED, now=NOW, note="HTTP 200")
-        status = rows.enqueue(session, connection_id=record.id, kind="status", now=NOW,
-                              order_pk=order.id,
+        status = rows.enqueue(session, connection_id=connection_id, kind="status", now=NOW,
+                              order_pk=order_pk,
                               payload={"order_status_id": 4, "notify": True, "after": "shipped"})
         rows.finish(session, status, rows.FAILED, now=NOW,
                     note="<b>Refused</b>: Invalid order_status_id 4.")
@@ -82,21 +89,16 @@ def test_runs_its_database_work_on_the_runner(qtbot, ui_context, runner):
 
 
 def test_a_shipment_row_names_the_shipment_and_its_tracking(qtbot, ui_context):
-    record = ui_context.repos.connections.add(
-        ConnectionSettings(name="main", address="https://shop.example.com", order_prefix="AC-"))
+    connection_id, order_pk = _cached_order(ui_context, 100200)
     with ui_context.db.write() as session:
-        order = Order(connection_id=record.id, order_id=100200, order_status_id=1,
-                      first_synced_at=NOW, last_read_at=NOW)
-        session.add(order)
-        session.flush()
-        shipment = Shipment(order_pk=order.id, number=2, state="shipped",
+        shipment = Shipment(order_pk=order_pk, number=2, state="shipped",
                             shipment_name="PD-7F3A2C-15", carrier="UPS",
                             tracking_numbers="1Z999AA10123456784", created_at=NOW,
                             updated_at=NOW)
         session.add(shipment)
         session.flush()
-        entry = rows.enqueue(session, connection_id=record.id, kind="shipment", now=NOW,
-                             order_pk=order.id, shipment_pk=shipment.id)
+        entry = rows.enqueue(session, connection_id=connection_id, kind="shipment", now=NOW,
+                             order_pk=order_pk, shipment_pk=shipment.id)
         rows.finish(session, entry, rows.DELIVERED, now=NOW, note="HTTP 201")
     dialog = OutboxDialog(ui_context)
     qtbot.addWidget(dialog)

@@ -63,8 +63,9 @@ ORDER_STATE_TEXT = {OrderState.OPEN: "To pack", OrderState.PARTIALLY_SHIPPED:
                     "Partially shipped", OrderState.SHIPPED: "Shipped"}
 
 
-def scanner_settings_dialog(settings: QSettings, parent: QWidget):
-    """The scanner settings dialog on this view's keys (also a page of Preferences)."""
+def scanner_settings_dialog(settings: QSettings, parent: QWidget, **options):
+    """The scanner settings dialog on this view's keys (also a page of Preferences); `options`
+    go to the dialog as they are."""
     from app.ui.packing.scanner_settings import ScannerSettingsDialog
 
     tr = parent.tr
@@ -75,7 +76,7 @@ def scanner_settings_dialog(settings: QSettings, parent: QWidget):
         {"max_gap_ms": DEFAULT_MAX_GAP_MS, "on_packed": ON_PACKED_NOTHING},
         [(ON_PACKED_NOTHING, tr("Nothing: I decide")),
          (ON_PACKED_PRINT, tr("Print the packing slip")),
-         (ON_PACKED_SHIP, tr("Mark the shipment shipped"))], parent)
+         (ON_PACKED_SHIP, tr("Mark the shipment shipped"))], parent, **options)
 
 
 class NewShipmentZone(QFrame):
@@ -469,8 +470,9 @@ class PackingWindow(QWidget):
         panel's New shipment button and Ctrl+Shift+N do the same)."""
         if not self.panels:
             return
-        natural = self._panel_width = getattr(self, "_panel_width", None) \
-            or self.panels[0].minimumWidth()
+        # The panel's own minimum, read once before it is narrowed here.
+        natural = getattr(self, "_panel_width", 0) or self.panels[0].minimumWidth()
+        self._panel_width = natural
         spacing = self.panels_layout.spacing()
         width = self.scroll.viewport().width()
         count = len(self.panels)
