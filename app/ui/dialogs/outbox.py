@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogBut
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from app.context import AppContext
-from app.db.repositories.outbox import BLOCKING, DELIVERED, OutboxListing
+from app.db.repositories.outbox import BLOCKING, OutboxListing
 from app.errors import PackDeskError
 from app.services.outbox import Preview
 from app.ui.screen_fit import resize_to_screen
@@ -148,7 +148,7 @@ class OutboxDialog(QDialog):
     def result_text(self, listing: OutboxListing) -> str:
         """What happened, in words: a delivery is not an error ("HTTP 201" -> "Sent (HTTP 201)")."""
         note = listing.entry.last_error
-        if listing.entry.state == DELIVERED:
+        if listing.entry.delivered_at is not None:
             return self.tr("Sent (%1)").replace("%1", note) if note.startswith("HTTP ") \
                 else (note or self.tr("Sent"))
         return note
