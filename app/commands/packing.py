@@ -250,6 +250,6 @@ def run_station(args: argparse.Namespace) -> int:
         policy = context.packing.verification_policy()
         emit(args, {"station_id": station.station_id, "name": station.name,
                     "packer": station.packer, "verification": policy.value},
-             f"Station {station.name} ({station.station_id}), packer {station.packer}, "
+             f"Station {station.label}, packer {station.packer}, "
              f"unverified units: {POLICY_LABELS[policy].lower()}")
     return 0

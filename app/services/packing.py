@@ -48,11 +48,20 @@ class PackingInterrupted(PackingError):
         self.reasons = reasons
 
 
+def station_label(name: str, station_id: str) -> str:
+    """The one way a station is named on screen and by the CLI: "Bench 3 (7F3A2C)"."""
+    return f"{name} ({station_id})" if name and name != station_id else station_id
+
+
 @dataclass(frozen=True)
 class Station:
     station_id: str  # short, random, in shipment names
     name: str  # what people call it: "Bench 3"
     packer: str
+
+    @property
+    def label(self) -> str:
+        return station_label(self.name, self.station_id)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """The fonts slips print with, and per-character fallback for glyphs DejaVu lacks.
 
 DejaVu Sans covers Latin (accents included), Greek, Cyrillic, Hebrew and Arabic presentation
-forms; Droid Sans Fallback (TrueType outlines, so reportlab can embed and subset it) covers CJK.
-The fallback font is 4 MB, so it is registered only when a slip first needs it.
+forms; Droid Sans Fallback (TrueType outlines, so reportlab can embed and subset it) covers CJK;
+Symbola covers emoji and symbols in monochrome (colour emoji fonts are bitmaps reportlab cannot
+embed). The fallback fonts are 3-4 MB each, so each is registered only when a slip first needs it.
 
 reportlab's font registry is process-global: registration is the one piece of module state
 here, done once and guarded by a lock. Everything else is read-only after that. The same
@@ -24,12 +25,16 @@ from app.paths import resources_dir
 REGULAR = "PackDesk-Sans"
 BOLD = "PackDesk-Sans-Bold"
 FALLBACK = "PackDesk-Fallback"
+SYMBOLS = "PackDesk-Symbols"
 
 _FILES = {
     REGULAR: "DejaVuSans.ttf",
     BOLD: "DejaVuSans-Bold.ttf",
     FALLBACK: "DroidSansFallbackFull.ttf",
+    SYMBOLS: "Symbola.ttf",
 }
+# Tried in this order for a character the main font lacks.
+FALLBACK_CHAIN = (FALLBACK, SYMBOLS)
 
 _lock = threading.Lock()
 _registered: dict[str, frozenset[int]] = {}  # font name -> code points it has glyphs for
@@ -50,6 +55,15 @@ def _register(name: str) -> frozenset[int]:
         return covered
 
 
+def _fallback_for(code_point: int) -> str | None:
+    """The first fallback font with a glyph for the character (later ones loaded only if
+    needed)."""
+    for name in FALLBACK_CHAIN:
+        if code_point in (_registered.get(name) or _register(name)):
+            return name
+    return None
+
+
 @dataclass(frozen=True)
 class FontSet:
     """Font names and coverage; cheap to pass around, safe to share between renders."""
@@ -66,23 +80,21 @@ class FontSet:
         return BOLD if bold else REGULAR
 
     def runs(self, text: str, bold: bool = False) -> list[tuple[str, str]]:
-        """Split text into (text, font name) runs: DejaVu where it has the glyph, else fallback.
+        """Split text into (text, font name) runs: DejaVu where it has the glyph, else the first
+        font of the fallback chain that has it.
 
-        A character neither font has stays in DejaVu (it prints as a box rather than vanishing).
+        A character no font has stays in DejaVu (it prints as a box rather than vanishing).
         """
         main = self.name(bold)
         if text.isascii():  # the common case, and all DejaVu
             return [(text, main)] if text else []
         covered = self.bold if bold else self.regular
-        fallback: frozenset[int] | None = None
         runs: list[tuple[str, str]] = []
         start, current = 0, main
         for i, ch in enumerate(text):
             font = main
             if ord(ch) not in covered and not ch.isspace():
-                fallback = fallback if fallback is not None else _register(FALLBACK)
-                if ord(ch) in fallback:
-                    font = FALLBACK
+                font = _fallback_for(ord(ch)) or main
             if font != current:
                 if i > start:
                     runs.append((text[start:i], current))

@@ -14,6 +14,7 @@ from app.slips.painter import Painter
 from app.slips.table import Cell, Column, Para, table_blocks
 from app.slips.text import clean, wrap
 
+NO_BIN = "no bin"  # printed where a line has no bin, so a picker sees it was not forgotten
 _NUMBER = re.compile(r"([0-9]+)")  # ASCII digits only: int() of "²" would fail
 
 
@@ -116,7 +117,8 @@ def _table(rows: list[PickRow], options: SlipOptions, layout) -> tuple[list[Colu
             item.append(Para(f"SKU: {r.sku}", sm))
         if r.options_text:
             item.append(Para(r.options_text, sm))
-        cells: list[Cell] = [[Para(r.bin_location, b, bold=True)]]
+        cells: list[Cell] = [[Para(r.bin_location, b, bold=True) if r.bin_location
+                              else Para(NO_BIN, sm)]]
         if images:
             cells.append(r.image)
         qty = [Para(str(r.quantity), b + 2, bold=True)]

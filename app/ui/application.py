@@ -23,6 +23,7 @@ from PySide6.QtGui import QIcon  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
 from app.ui.errors import ErrorReporter  # noqa: E402
+from app.ui.fonts import install_fonts  # noqa: E402
 from app.ui.garbage import GuiThreadGarbageCollector  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ def make_qapplication(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)  # links the taskbar entry to packdesk.desktop on Linux
     app.setWindowIcon(app_icon())
+    install_fonts()
     return app  # type: ignore[return-value]
 
 
@@ -180,7 +182,13 @@ def run_gui(args: argparse.Namespace) -> int:
         from app.ui.windows.main_window import MainWindow
 
         first_paint_file = os.environ.get(FIRST_PAINT_ENV)
-        window = MainWindow(context, runner, auto_sync=not first_paint_file)
+        from app.ui.settings import station_settings
+
+        settings = station_settings(context.paths.data_dir, demo=args.demo,
+                                    default_folder=context.paths.data_dir
+                                    == resolve_paths(None).data_dir)
+        window = MainWindow(context, runner, settings=settings,
+                            auto_sync=not first_paint_file)
         reporter.set_parent_widget(window)
         if first_paint_file:
             window.first_rows_painted.connect(

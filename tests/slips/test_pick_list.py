@@ -69,3 +69,12 @@ def test_long_pick_list_repeats_header_on_every_page() -> None:
         assert "Qty" in text  # column header repeated
     all_text = flat(" ".join(texts))
     assert all_text.index("R-2 ") < all_text.index("R-10 ") < all_text.index("R-100 ")
+
+
+def test_line_without_a_bin_says_so() -> None:
+    out = io.BytesIO()
+    render_pick_list(_batch(), SlipOptions(), out)
+    text = flat(" ".join(pages_text(out.getvalue())))
+    # The loose item has no bin: its bin cell is labelled, the others show their bins.
+    assert text.count("no bin") == 1
+    assert text.index("B-1-10") < text.index("no bin") < text.index("Loose item")

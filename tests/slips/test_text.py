@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.slips.fonts import BOLD, FALLBACK, REGULAR, FontSet
+from app.slips.fonts import BOLD, FALLBACK, REGULAR, SYMBOLS, FontSet
 from app.slips.text import clean, markup_safe, paragraphs, wrap
 
 
@@ -76,3 +76,9 @@ def test_mixed_rtl_and_latin_keeps_latin_readable(fonts: FontSet) -> None:
     (line,) = wrap("Socks שלום size M", 300, 9, fonts)
     shown = "".join(t for t, _ in line.runs)
     assert shown.startswith("Socks ") and shown.endswith(" size M") and "םולש" in shown
+
+
+def test_emoji_print_with_the_symbols_font_not_as_boxes() -> None:
+    runs = FontSet.load().runs("Gift 🎁 ⭐ for Zoë 📦")
+    assert [font for text, font in runs if text.strip() in ("🎁", "⭐", "📦")] == [SYMBOLS] * 3
+    assert "".join(text for text, _ in runs) == "Gift 🎁 ⭐ for Zoë 📦"

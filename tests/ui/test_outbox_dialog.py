@@ -7,27 +7,34 @@ from datetime import datetime, timezone
 from PySide6.QtCore import Qt
 
 from app.db.repositories import outbox as rows
-from app.db.tables import Order
+from app.db.tables import Order, Shipment
 from app.domain.connection_settings import ConnectionSettings
-from app.ui.dialogs.outbox import OutboxDialog
+from app.ui.dialogs.outbox import DELIVERED_AT, RESULT, SHIPMENT, STATE, TRACKING, OutboxDialog
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 
 
-def _queue(context) -> tuple[int, int]:
-    """One order in the cache with a delivered claim and a failed status entry."""
+def _cached_order(context, order_id: int) -> tuple[int, int]:
+    """A connection "main" (prefix AC-) and one of its orders: (connection id, order pk)."""
     record = context.repos.connections.add(
         ConnectionSettings(name="main", address="https://shop.example.com", order_prefix="AC-"))
     with context.db.write() as session:
-        order = Order(connection_id=record.id, order_id=100123, order_status_id=1,
+        order = Order(connection_id=record.id, order_id=order_id, order_status_id=1,
                       first_synced_at=NOW, last_read_at=NOW)
         session.add(order)
         session.flush()
-        claim = rows.enqueue(session, connection_id=record.id, kind="claim", now=NOW,
-                             order_pk=order.id, payload={"order_status_id": 2, "notify": False})
+        return record.id, order.id
+
+
+def _queue(context) -> tuple[int, int]:
+    """One order in the cache with a delivered claim and a failed status entry."""
+    connection_id, order_pk = _cached_order(context, 100123)
+    with context.db.write() as session:
+        claim = rows.enqueue(session, connection_id=connection_id, kind="claim", now=NOW,
+                             order_pk=order_pk, payload={"order_status_id": 2, "notify": False})
         rows.finish(session, claim, rows.DELIVERED, now=NOW, note="HTTP 200")
-        status = rows.enqueue(session, connection_id=record.id, kind="status", now=NOW,
-                              order_pk=order.id,
+        status = rows.enqueue(session, connection_id=connection_id, kind="status", now=NOW,
+                              order_pk=order_pk,
                               payload={"order_status_id": 4, "notify": True, "after": "shipped"})
         rows.finish(session, status, rows.FAILED, now=NOW,
                     note="<b>Refused</b>: Invalid order_status_id 4.")
@@ -45,10 +52,13 @@ def test_entries_retry_and_preview(qtbot, ui_context):
     by_id = {table.item(r, 0).data(Qt.ItemDataRole.UserRole): r for r in range(2)}
     failed_row = by_id[status]
     assert table.item(failed_row, 0).text() == "AC-100123"
-    assert table.item(failed_row, 2).text() == "failed"
+    assert table.item(failed_row, STATE).text() == "failed"
     # The store's words are shown as they are, never as markup.
-    assert table.item(failed_row, 4).text() == "<b>Refused</b>: Invalid order_status_id 4."
-    assert table.item(by_id[claim], 5).text() == "2026-11-20 12:00"
+    assert table.item(failed_row, RESULT).text() == "<b>Refused</b>: Invalid order_status_id 4."
+    assert table.item(by_id[claim], DELIVERED_AT).text() == "2026-11-20 12:00"
+    # A delivery is not an error: it says it was sent.
+    assert table.item(by_id[claim], RESULT).text() == "Sent (HTTP 200)"
+    assert table.horizontalHeaderItem(RESULT).text() == "Result"
 
     dialog.select_entry(claim)
     assert not dialog.retry_button.isEnabled()  # delivered: nothing to retry
@@ -65,7 +75,7 @@ def test_entries_retry_and_preview(qtbot, ui_context):
     with qtbot.waitSignal(dialog.entry_retried):
         dialog.retry_button.click()
     assert ui_context.outbox.entry(status).entry.state == "pending"
-    state_of = {table.item(r, 0).data(Qt.ItemDataRole.UserRole): table.item(r, 2).text()
+    state_of = {table.item(r, 0).data(Qt.ItemDataRole.UserRole): table.item(r, STATE).text()
                 for r in range(table.rowCount())}
     assert state_of[status] == "pending"
 
@@ -76,3 +86,25 @@ def test_runs_its_database_work_on_the_runner(qtbot, ui_context, runner):
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)  # only the failed one by default
     assert dialog.table.item(0, 0).data(Qt.ItemDataRole.UserRole) == status
+
+
+def test_a_shipment_row_names_the_shipment_and_its_tracking(qtbot, ui_context):
+    connection_id, order_pk = _cached_order(ui_context, 100200)
+    with ui_context.db.write() as session:
+        shipment = Shipment(order_pk=order_pk, number=2, state="shipped",
+                            shipment_name="PD-7F3A2C-15", carrier="UPS",
+                            tracking_numbers="1Z999AA10123456784", created_at=NOW,
+                            updated_at=NOW)
+        session.add(shipment)
+        session.flush()
+        entry = rows.enqueue(session, connection_id=connection_id, kind="shipment", now=NOW,
+                             order_pk=order_pk, shipment_pk=shipment.id)
+        rows.finish(session, entry, rows.DELIVERED, now=NOW, note="HTTP 201")
+    dialog = OutboxDialog(ui_context)
+    qtbot.addWidget(dialog)
+    dialog.show_all_check.setChecked(True)
+    table = dialog.table
+    assert table.rowCount() == 1
+    assert table.item(0, SHIPMENT).text() == "2 · PD-7F3A2C-15"
+    assert table.item(0, TRACKING).text() == "1Z999AA10123456784"
+    assert table.item(0, RESULT).text() == "Sent (HTTP 201)"

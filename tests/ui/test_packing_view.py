@@ -332,7 +332,8 @@ def test_station_and_packer_switch_in_one_step(qtbot, station, window, clock):
     repo = StationRepository(context.db)
     bar = window.station_bar
     bar.rename_station("Bench 3")
-    assert repo.get(STATION_NAME_KEY) == "Bench 3" and bar.station_label.text() == "Bench 3"
+    assert repo.get(STATION_NAME_KEY) == "Bench 3"
+    assert bar.station_label.text() == f"Bench 3 ({context.station_id})"  # as titles and CLI
 
     window.activateWindow()
     QTest.keyClick(window, Qt.Key.Key_P,

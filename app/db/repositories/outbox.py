@@ -78,6 +78,9 @@ class OutboxListing:
     connection_name: str
     order_id: int | None  # the store's order id
     order_number: str  # as packers see it (with the connection's prefix)
+    shipment_number: int | None = None  # 1, 2, ... within the order, as on slips
+    shipment_name: str = ""  # PD-{station}-{id}
+    tracking_numbers: str = ""  # the shipment's, comma-separated
 
 
 def get(session: Session, entry_id: int) -> OutboxItem | None:
@@ -163,9 +166,13 @@ def listing(session: Session, *, states: tuple[str, ...] | None = None,
             entry_ids: list[int] | None = None) -> list[OutboxListing]:
     """Entries newest first with their order numbers. Without filters: everything."""
     statement = (select(OUTBOX, CONNECTIONS.c.name.label("connection_name"),
-                        CONNECTIONS.c.order_prefix, ORDERS.c.order_id.label("store_order_id"))
+                        CONNECTIONS.c.order_prefix, ORDERS.c.order_id.label("store_order_id"),
+                        SHIPMENTS.c.number.label("shipment_number"),
+                        SHIPMENTS.c.shipment_name.label("shipment_name"),
+                        SHIPMENTS.c.tracking_numbers.label("shipment_tracking"))
                  .join(CONNECTIONS, CONNECTIONS.c.id == OUTBOX.c.connection_id)
-                 .outerjoin(ORDERS, ORDERS.c.id == OUTBOX.c.order_pk))
+                 .outerjoin(ORDERS, ORDERS.c.id == OUTBOX.c.order_pk)
+                 .outerjoin(SHIPMENTS, SHIPMENTS.c.id == OUTBOX.c.shipment_pk))
     conditions = []
     if states is not None:
         conditions.append(OUTBOX.c.state.in_(states))
@@ -179,7 +186,8 @@ def listing(session: Session, *, states: tuple[str, ...] | None = None,
     rows = session.execute(statement.order_by(OUTBOX.c.id.desc())).all()
     return [OutboxListing(item(r), r.connection_name, r.store_order_id,
                           f"{r.order_prefix or ''}{r.store_order_id}"
-                          if r.store_order_id is not None else "")
+                          if r.store_order_id is not None else "",
+                          r.shipment_number, r.shipment_name or "", r.shipment_tracking or "")
             for r in rows]
 
 

@@ -30,6 +30,7 @@ from app.domain.store_info import StorefrontInfo
 from app.errors import PackDeskError
 from app.integrations.americommerce.address import StoreAddress, parse_store_address
 from app.services.connections import StoreCheck
+from app.ui.screen_fit import resize_to_screen
 from app.ui.tasks import DB, NETWORK, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -120,7 +121,7 @@ class ConnectionsDialog(QDialog):
         bottom.addWidget(self.message_label, 1)
         bottom.addWidget(self.button_box)
         layout.addLayout(bottom)
-        self.resize(900, 620)
+        resize_to_screen(self, 900, 620)
 
         for widget in (self.name_edit, self.address_edit, self.prefix_edit, self.tag_edit,
                        self.bin_edit, self.statuses_edit):

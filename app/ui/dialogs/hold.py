@@ -21,6 +21,8 @@ class HoldDialog(QDialog):
         form = QFormLayout()
         self.reason_edit = QLineEdit()
         self.reason_edit.setPlaceholderText(self.tr("e.g. waiting for stock, address check"))
+        # Room for a real reason ("customer asked to ship with order 100231 next week").
+        self.reason_edit.setMinimumWidth(self.reason_edit.fontMetrics().averageCharWidth() * 48)
         form.addRow(self.tr("Reason"), self.reason_edit)
         self.until_check = QCheckBox(self.tr("Release automatically on"))
         self.until_edit = QDateTimeEdit(QDateTime.currentDateTime().addDays(1))

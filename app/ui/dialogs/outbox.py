@@ -1,6 +1,7 @@
 """The outbox: what is waiting to go to the store, what failed and why, what was delivered.
 
-A table of entries (order, kind, state, attempts, last error, delivered), with Retry for failed
+A table of entries (order, shipment and its tracking, kind, state, attempts, result, delivered:
+a delivery says "Sent", an error says what went wrong), with Retry for failed
 or stopped entries and Preview showing exactly the call that would be sent. Everything from the
 store (error messages, order data in previews) is shown as plain text. Database work goes
 through the task runner's DB pool when one is given (the main window passes its own), else it
@@ -22,10 +23,12 @@ from app.context import AppContext
 from app.db.repositories.outbox import BLOCKING, OutboxListing
 from app.errors import PackDeskError
 from app.services.outbox import Preview
+from app.ui.screen_fit import resize_to_screen
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ("Order", "Kind", "State", "Attempts", "Last error", "Delivered")
+COLUMNS = ("Order", "Shipment", "Tracking", "Kind", "State", "Attempts", "Result", "Delivered")
+ORDER, SHIPMENT, TRACKING, KIND, STATE, ATTEMPTS, RESULT, DELIVERED_AT = range(len(COLUMNS))
 KIND_TITLES = {"shipment": "Shipment", "shipment_void": "Void shipment", "status": "Status",
                "claim": "Claim status", "product": "Listing"}
 
@@ -41,7 +44,7 @@ class OutboxDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("outboxDialog")
         self.setWindowTitle(self.tr("Store updates (outbox)"))
-        self.resize(900, 520)
+        resize_to_screen(self, 960, 560)
         self._context = context
         self._runner = runner
         self._listings: list[OutboxListing] = []
@@ -59,7 +62,7 @@ class OutboxDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(RESULT, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         layout.addWidget(self.table, 3)
         self.preview_text = QPlainTextEdit()  # plain text: store data is never markup
@@ -126,18 +129,29 @@ class OutboxDialog(QDialog):
             entry = listing.entry
             delivered = entry.delivered_at.strftime("%Y-%m-%d %H:%M") if entry.delivered_at \
                 else ""
-            values = (listing.order_number or "-", KIND_TITLES.get(entry.kind, entry.kind),
-                      entry.state, str(entry.attempts), entry.last_error, delivered)
+            shipment = (f"{listing.shipment_number} · {listing.shipment_name}"
+                        if listing.shipment_number is not None else "")
+            values = (listing.order_number or "-", shipment, listing.tracking_numbers,
+                      KIND_TITLES.get(entry.kind, entry.kind), entry.state,
+                      str(entry.attempts), self.result_text(listing), delivered)
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)  # QTableWidgetItem text is never rich text
                 item.setData(Qt.ItemDataRole.UserRole, entry.entry_id)
-                if column == 4 and value:
+                if column == RESULT and value:
                     item.setToolTip(value)
                 self.table.setItem(row, column, item)
             if entry.entry_id == selected:
                 self.table.selectRow(row)
         self._selection_changed()
         self.entries_loaded.emit(len(self._listings))
+
+    def result_text(self, listing: OutboxListing) -> str:
+        """What happened, in words: a delivery is not an error ("HTTP 201" -> "Sent (HTTP 201)")."""
+        note = listing.entry.last_error
+        if listing.entry.delivered_at is not None:
+            return self.tr("Sent (%1)").replace("%1", note) if note.startswith("HTTP ") \
+                else (note or self.tr("Sent"))
+        return note
 
     def selected_listing(self) -> OutboxListing | None:
         rows = self.table.selectionModel().selectedRows()

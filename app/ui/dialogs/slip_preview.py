@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QLa
 from app.errors import PackDeskError
 from app.services.slips import PDF, PICK_LIST, PREVIEW, PRINTER, SlipDocument, SlipJob
 from app.slips import PageSize, SlipsCancelled
+from app.ui.screen_fit import resize_to_screen
 from app.ui.tasks import DB, PDF as PDF_POOL, Task, TaskRunner
 from app.ui.widgets.pdf_view import PdfPageView
 
@@ -129,7 +130,7 @@ class SlipPreviewDialog(QDialog):
         self._rebuilding_as_reprint = False  # a rebuild after a print is no new preview
         self.setWindowTitle(self.tr("Pick list") if job.kind == PICK_LIST
                             else self.tr("Packing slips"))
-        self.resize(820, 960)
+        resize_to_screen(self, 820, 960)  # never taller than the screen (900-px laptops)
         self._build_ui()
         self._set_ready(False)
 

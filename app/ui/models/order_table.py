@@ -256,6 +256,9 @@ class OrderTableModel(QAbstractTableModel):
     def column_count_default_widths(self) -> list[int]:
         return [c.width for c in self._columns]
 
+    def column_index(self, key: str) -> int | None:
+        return next((i for i, c in enumerate(self._columns) if c.key == key), None)
+
     def cached_rows(self) -> int:
         return len(self._cache)
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QInputDialog, QLa
 
 from app.context import AppContext
 from app.db.repositories.station import PACKER_KEY, STATION_NAME_KEY, StationRepository
+from app.services.packing import station_label
 from app.ui.tasks import DB, TaskRunner
 
 RECENT_PACKERS_KEY = "recent_packers"
@@ -118,7 +119,7 @@ class StationBar(QFrame):
     def _loaded(self, value: object) -> None:
         name, packer, recent, named = value  # type: ignore[misc]
         self.station_name = name
-        self.station_label.setText(name)
+        self.station_label.setText(station_label(name, self._context.station_id))
         self.rename_button.setText(self.tr("Rename…") if named else self.tr("Set station name…"))
         self.rename_button.setProperty("unset", not named)
         self.rename_button.style().unpolish(self.rename_button)

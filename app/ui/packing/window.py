@@ -50,6 +50,8 @@ from app.ui.packing.sounds import ScanSounds
 from app.ui.packing.station_bar import StationBar
 from app.ui.packing.style import PACKING_STYLE, repolish
 from app.ui.packing.unverified_dialog import UnverifiedDialog
+from app.ui.screen_fit import resize_to_screen
+from app.ui.shortcuts import SHORTCUT_GROUP, show_keys_in_tooltip, with_keys
 from app.ui.tasks import DB, NETWORK, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -60,8 +62,26 @@ SOUNDS_KEY = "scanner/sounds"
 ON_PACKED_KEY = "packing/on_packed"
 ON_PACKED_NOTHING, ON_PACKED_PRINT, ON_PACKED_SHIP = "nothing", "print_slip", "mark_shipped"
 
+PANEL_MIN_WIDTH = 440  # px: the narrowest a shipment panel gets before the view scrolls
+
 ORDER_STATE_TEXT = {OrderState.OPEN: "To pack", OrderState.PARTIALLY_SHIPPED:
                     "Partially shipped", OrderState.SHIPPED: "Shipped"}
+
+
+def scanner_settings_dialog(settings: QSettings, parent: QWidget, **options):
+    """The scanner settings dialog on this view's keys (also a page of Preferences); `options`
+    go to the dialog as they are."""
+    from app.ui.packing.scanner_settings import ScannerSettingsDialog
+
+    tr = parent.tr
+    return ScannerSettingsDialog(
+        settings,
+        {"prefix": PREFIX_KEY, "suffix": SUFFIX_KEY, "max_gap_ms": MAX_GAP_KEY,
+         "sounds": SOUNDS_KEY, "on_packed": ON_PACKED_KEY},
+        {"max_gap_ms": DEFAULT_MAX_GAP_MS, "on_packed": ON_PACKED_NOTHING},
+        [(ON_PACKED_NOTHING, tr("Nothing: I decide")),
+         (ON_PACKED_PRINT, tr("Print the packing slip")),
+         (ON_PACKED_SHIP, tr("Mark the shipment shipped"))], parent, **options)
 
 
 class NewShipmentZone(QFrame):
@@ -147,7 +167,7 @@ class PackingWindow(QWidget):
         self._build_actions()
         self.station_bar.reload()
         self._show_empty()
-        self.resize(1400, 860)
+        resize_to_screen(self, 1400, 860)
 
     def edit_scanner_settings(self) -> None:
         """The station's verification policy is read first (database: the "db" pool)."""
@@ -156,16 +176,8 @@ class PackingWindow(QWidget):
 
     @Slot(object)
     def _open_scanner_settings(self, policy: object) -> None:
-        from app.ui.packing.scanner_settings import ScannerSettingsDialog
-
-        dialog = ScannerSettingsDialog(
-            self._settings,
-            {"prefix": PREFIX_KEY, "suffix": SUFFIX_KEY, "max_gap_ms": MAX_GAP_KEY,
-             "sounds": SOUNDS_KEY, "on_packed": ON_PACKED_KEY},
-            {"max_gap_ms": DEFAULT_MAX_GAP_MS, "on_packed": ON_PACKED_NOTHING},
-            [(ON_PACKED_NOTHING, self.tr("Nothing: I decide")),
-             (ON_PACKED_PRINT, self.tr("Print the packing slip")),
-             (ON_PACKED_SHIP, self.tr("Mark the shipment shipped"))], self,
+        dialog = scanner_settings_dialog(
+            self._settings, self,
             verification=(str(policy), [(p.value, self.tr(POLICY_LABELS[p]))
                                         for p in VerificationPolicy]))
         dialog.accepted.connect(self._scanner_settings_saved)
@@ -181,6 +193,10 @@ class PackingWindow(QWidget):
     def _policy_saved(self, policy: object) -> None:
         if self.snapshot is not None and isinstance(policy, VerificationPolicy):
             self.snapshot = replace(self.snapshot, verification_policy=policy)
+
+    def reload_settings(self) -> None:
+        """Scanner and sound settings changed elsewhere (Preferences): use them now."""
+        self._scanner_settings_saved()
 
     def _scanner_settings_saved(self) -> None:
         self.listener.configure_from(self._settings)  # the list's listener reads them itself
@@ -217,7 +233,6 @@ class PackingWindow(QWidget):
         self.merge_button.clicked.connect(self.merge_all)
         self.undo_button = QPushButton(self.tr("Undo  Ctrl+Z"))
         self.undo_button.setObjectName("undoButton")
-        self.undo_button.setToolTip(self.tr("Undo the last split or merge"))
         self.undo_button.clicked.connect(self.undo)
         self.complete_button = QPushButton(self.tr("Complete without parcel"))
         self.complete_button.setObjectName("completeButton")
@@ -293,6 +308,7 @@ class PackingWindow(QWidget):
         # Only while focus is inside the packing view: no clash with the orders window's keys.
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.triggered.connect(slot)
+        show_keys_in_tooltip(action)
         self.addAction(action)
         return action
 
@@ -315,7 +331,14 @@ class PackingWindow(QWidget):
                                           self.station_bar.focus_packer)
         for n in range(1, 10):
             self._action(self.tr("Shipment %d") % n, [f"Alt+{n}"],
-                         lambda _c=False, k=n: self.activate_shipment(k))
+                         lambda _c=False, k=n: self.activate_shipment(k)) \
+                .setProperty(SHORTCUT_GROUP, self.tr("Go to shipment 1 … 9"))
+        self.close_action = self._action(self.tr("Close the packing view"), ["Esc", "Ctrl+W"],
+                                         self.close)
+        self.merge_button.setToolTip(with_keys(self.tr("Merge the open shipments into one"),
+                                               self.merge_action))
+        self.undo_button.setToolTip(with_keys(self.tr("Undo the last split or merge"),
+                                              self.undo_action))
 
     # --- opening and showing ------------------------------------------------------------------
 
@@ -463,6 +486,32 @@ class PackingWindow(QWidget):
             self.panels_layout.addWidget(self.new_zone)
             self.new_zone.show()
         self.active_number = None
+        self._fit_panels()
+
+    def _fit_panels(self) -> None:
+        """Shipments side by side within the window where they can be: on a small screen
+        (1024 px) the panels narrow, down to PANEL_MIN_WIDTH, and the drop zone gives way (the
+        panel's New shipment button and Ctrl+Shift+N do the same)."""
+        if not self.panels:
+            return
+        # The panel's own minimum, read once before it is narrowed here.
+        natural = getattr(self, "_panel_width", 0) or self.panels[0].minimumWidth()
+        self._panel_width = natural
+        spacing = self.panels_layout.spacing()
+        width = self.scroll.viewport().width()
+        count = len(self.panels)
+        zone = self.new_zone.width() + spacing if self.new_zone is not None else 0
+        narrow = count * (natural + spacing) + zone > width
+        if self.new_zone is not None:
+            self.new_zone.setVisible(not narrow)
+        each = max(PANEL_MIN_WIDTH, (width - spacing * (count - 1)) // count) if narrow \
+            else natural
+        for panel in self.panels:
+            panel.setMinimumWidth(min(natural, each))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_panels()
 
     def _thumbnail(self, url: str) -> QPixmap:
         if url in self._thumbs:
@@ -1088,6 +1137,9 @@ class PackingWindow(QWidget):
                 app.focusChanged.connect(self._focus_changed)
                 self._focus_app = app
         self.station_bar.set_scanner_state(self.tr("Scanner ready"))
+        # The first key or scan after opening goes here, not to the orders window.
+        self.activateWindow()
+        self._take_focus()
 
     def hideEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.listener.uninstall()

@@ -26,6 +26,7 @@ from app.ui.images import ImageCache, placeholder
 from app.ui.models.order_table import format_date, state_labels
 
 THUMB = 40
+NARROW_PANE = 430  # px: below this the items table shows no picture column
 
 
 @dataclass(frozen=True)
@@ -95,28 +96,34 @@ def _when(moment: datetime | None) -> str:
     return format_date(moment)
 
 
-def _table(headers: list[str]) -> QTableWidget:
+def _table(headers: list[str], stretch: int) -> QTableWidget:
+    """A table that fits the pane's width: every column as wide as its contents except
+    `stretch`, which takes the rest and wraps. No horizontal scrolling hides a column."""
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().hide()
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+    table.setMinimumWidth(0)
+    header = table.horizontalHeader()
+    header.setMinimumSectionSize(24)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header.setStretchLastSection(False)
     table.setWordWrap(True)
     return table
 
 
 def _fit_height(table: QTableWidget) -> None:
-    """Tables inside the scrolling pane show all their rows instead of scrolling themselves."""
+    """Tables inside the scrolling pane show all their rows instead of scrolling themselves
+    (again after a resize: the wrapped column's rows change height with the width)."""
     table.resizeRowsToContents()
-    height = table.horizontalHeader().height() + 2 * table.frameWidth()
+    table.horizontalScrollBar().setValue(0)  # columns wider than a narrow pane start at the left
+    height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
     height += sum(table.rowHeight(r) for r in range(table.rowCount()))
-    if table.horizontalScrollBar().isVisible() or table.horizontalHeader().length() > \
-            table.viewport().width():
-        height += table.horizontalScrollBar().sizeHint().height()
     table.setFixedHeight(height + 2)
 
 
@@ -130,6 +137,8 @@ class OrderDetailPane(QScrollArea):
         self.setObjectName("orderDetail")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        # The body follows the pane's width (labels wrap, tables fit): never scroll sideways.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._images = images
         self._images.image_ready.connect(self._image_ready)
         self._placeholder = QIcon(placeholder(THUMB))
@@ -186,25 +195,23 @@ class OrderDetailPane(QScrollArea):
             self._form.addRow(self._caption(title), label)
 
         self._layout.addWidget(self._section(self.tr("Items")))
-        self.lines_table = _table([self.tr("Picture"), self.tr("SKU"), self.tr("Item"),
-                                   self.tr("Bin"), self.tr("Ordered"), self.tr("Shipped"),
-                                   self.tr("To ship"), self.tr("Weight")])
+        self.lines_table = _table([self.tr("Picture"), self.tr("Item"), self.tr("Bin"),
+                                   self.tr("Ordered"), self.tr("Shipped"), self.tr("To ship")],
+                                  stretch=1)
         self.lines_table.setIconSize(QSize(THUMB, THUMB))
         self._layout.addWidget(self.lines_table)
 
         self._layout.addWidget(self._section(self.tr("Shipments in the store")))
-        self.store_shipments_table = _table([self.tr("Shipped"), self.tr("Carrier"),
-                                             self.tr("Service"), self.tr("Tracking"),
-                                             self.tr("Items"), self.tr("Comment")])
+        self.store_shipments_table = _table([self.tr("Shipped"), self.tr("Tracking"),
+                                             self.tr("Items")], stretch=2)
         self._layout.addWidget(self.store_shipments_table)
         self.no_store_shipments = plain(self.tr("None yet."))
         self._layout.addWidget(self.no_store_shipments)
 
         self._layout.addWidget(self._section(self.tr("Shipments at this station")))
-        self.local_shipments_table = _table([self.tr("No."), self.tr("State"),
-                                             self.tr("Name"), self.tr("Carrier"),
+        self.local_shipments_table = _table([self.tr("No."), self.tr("Shipment"),
                                              self.tr("Tracking"), self.tr("Units"),
-                                             self.tr("Packer")])
+                                             self.tr("Packer")], stretch=2)
         self._layout.addWidget(self.local_shipments_table)
         self.no_local_shipments = plain(self.tr("None yet."))
         self._layout.addWidget(self.no_local_shipments)
@@ -281,6 +288,7 @@ class OrderDetailPane(QScrollArea):
                     if child is not None:
                         child.setVisible(has)
         if detail is None:
+            self._body.setMinimumHeight(0)
             return
         order, snap, row = detail.order, detail.order.snapshot, detail.row
         self.number_label.setText(row.number)
@@ -336,6 +344,19 @@ class OrderDetailPane(QScrollArea):
         self._fill_lines(detail)
         self._fill_store_shipments(detail)
         self._fill_local_shipments(detail)
+        self._fit_body()
+
+    def _fit_body(self) -> None:
+        """Make the body as tall as its wrapped text needs at the pane's width. QScrollArea
+        sizes its widget from a height-for-width that can be stale after the rows change, and
+        a form squeezed below it clips labels (a ship-to cut after two lines)."""
+        layout = self._body.layout()
+        layout.invalidate()
+        # The narrower width (with a vertical scroll bar) needs the taller body.
+        width = self.viewport().width()
+        if not self.verticalScrollBar().isVisible():
+            width -= self.verticalScrollBar().sizeHint().width()
+        self._body.setMinimumHeight(layout.totalHeightForWidth(max(1, width)))
 
     def _hold_text(self, order: CachedOrder) -> str:
         if not order.hold_reason:
@@ -368,32 +389,28 @@ class OrderDetailPane(QScrollArea):
             picture = _item("", muted=muted)
             picture.setIcon(self._thumbnail(url, r))
             table.setItem(r, 0, picture)
-            table.setItem(r, 1, _item(line.sku, muted=muted))
             kind = ""
             if line.is_discount:
                 kind = self.tr("discount")
             elif line.is_non_shipping:
                 kind = self.tr("not shipped")
             name = line.name + (f"  [{kind}]" if kind else "")
-            extras = [line.options_text, line.note, line.gift_message and
-                      self.tr("Gift message: %1").replace("%1", line.gift_message)]
-            text = "\n".join(p for p in [name, *extras] if p)
-            table.setItem(r, 2, _item(text, muted=muted, tooltip=line.description))
-            table.setItem(r, 3, _item(product.bin if product else "", muted=muted))
-            table.setItem(r, 4, _item(str(line.quantity), align_right=True, muted=muted))
-            table.setItem(r, 5, _item(str(shipped.get(line.line_id, 0)) if line.is_packable
-                                      else "—", align_right=True, muted=muted))
-            table.setItem(r, 6, _item(str(remaining[line.line_id]) if line.is_packable
-                                      else "—", align_right=True, muted=muted))
             weight = f"{line.weight * line.quantity:g} {line.weight_unit}".strip() \
                 if line.weight else ""
-            table.setItem(r, 7, _item(weight, align_right=True, muted=muted))
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        table.resizeColumnsToContents()
+            # The SKU and weight go under the name: one wrapping column instead of three.
+            facts = "  ·  ".join(p for p in (line.sku, weight) if p)
+            extras = [facts, line.options_text, line.note, line.gift_message and
+                      self.tr("Gift message: %1").replace("%1", line.gift_message)]
+            text = "\n".join(p for p in [name, *extras] if p)
+            table.setItem(r, 1, _item(text, muted=muted, tooltip=line.description))
+            table.setItem(r, 2, _item(product.bin if product else "", muted=muted))
+            table.setItem(r, 3, _item(str(line.quantity), align_right=True, muted=muted))
+            table.setItem(r, 4, _item(str(shipped.get(line.line_id, 0)) if line.is_packable
+                                      else "—", align_right=True, muted=muted))
+            table.setItem(r, 5, _item(str(remaining[line.line_id]) if line.is_packable
+                                      else "—", align_right=True, muted=muted))
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
         table.setColumnWidth(0, THUMB + 12)
-        table.setColumnWidth(1, min(table.columnWidth(1), 150))
-        table.setColumnWidth(2, min(max(table.columnWidth(2), 150), 240))
         _fit_height(table)
 
     def _thumbnail(self, url: str, row: int) -> QIcon:
@@ -428,11 +445,13 @@ class OrderDetailPane(QScrollArea):
         for r, shipment in enumerate(snap.shipments):
             items = ", ".join(f"{line.quantity}× {names.get(line.line_id, line.line_id)}"
                               for line in shipment.lines)
-            for c, text in enumerate((_when(shipment.shipped_at), shipment.carrier,
-                                      shipment.service, shipment.tracking_numbers, items,
-                                      shipment.shipping_comment)):
+            shipped = "\n".join(p for p in (_when(shipment.shipped_at), shipment.carrier,
+                                            shipment.service) if p)
+            tracking = "\n".join(t.strip() for t in shipment.tracking_numbers.split(",")
+                                 if t.strip())
+            for c, text in enumerate((shipped, tracking, "\n".join(
+                    p for p in (items, shipment.shipping_comment) if p))):
                 table.setItem(r, c, _item(text))
-        table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         table.setVisible(bool(snap.shipments))
         self.no_store_shipments.setVisible(not snap.shipments)
         _fit_height(table)
@@ -441,13 +460,24 @@ class OrderDetailPane(QScrollArea):
         table = self.local_shipments_table
         table.setRowCount(len(detail.local_shipments))
         for r, s in enumerate(detail.local_shipments):
-            for c, text in enumerate((str(s.number), s.state, s.shipment_name,
-                                      " ".join(p for p in (s.carrier, s.service) if p),
-                                      s.tracking_numbers, str(s.units), s.packer)):
+            tracking = "\n".join(p for p in (" ".join(p for p in (s.carrier, s.service) if p),
+                                             s.tracking_numbers) if p)
+            for c, text in enumerate((str(s.number), f"{s.state}\n{s.shipment_name}",
+                                      tracking, str(s.units), s.packer)):
                 table.setItem(r, c, _item(text))
         table.setVisible(bool(detail.local_shipments))
         self.no_local_shipments.setVisible(not detail.local_shipments)
         _fit_height(table)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        # Pictures give way to the item names and quantities on a narrow pane.
+        self.lines_table.setColumnHidden(0, self.viewport().width() < NARROW_PANE)
+        if self._detail is not None:
+            for table in (self.lines_table, self.store_shipments_table,
+                          self.local_shipments_table):
+                _fit_height(table)
+            self._fit_body()
 
     @Slot()
     def open_admin(self) -> None:

@@ -15,8 +15,9 @@ from PySide6.QtCore import (QByteArray, QEvent, QItemSelection, QItemSelectionMo
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QHeaderView,
                                QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QMainWindow, QMessageBox, QProgressBar, QSplitter, QTableView,
-                               QToolButton, QVBoxLayout, QWidget)
+                               QMainWindow, QMessageBox, QProgressBar, QSplitter,
+                               QStyleOptionHeader, QTableView, QToolButton, QVBoxLayout,
+                               QWidget)
 
 from app import APP_NAME
 from app.context import AppContext
@@ -31,6 +32,8 @@ from app.ui.images import ImageCache
 from app.ui.models.order_table import ORDER_PK_ROLE, OrderTableModel, format_date
 from app.ui.outbox_controller import OutboxController
 from app.ui.packing.scanner import ScanListener
+from app.ui.screen_fit import resize_to_screen
+from app.ui.shortcuts import ShortcutRow, shortcut_rows, show_keys_in_tooltip
 from app.ui.sync_controller import SyncController
 from app.ui.tasks import DB, PDF, TaskRunner
 from app.ui.widgets.data_problems import DataProblemsButton
@@ -39,6 +42,9 @@ from app.ui.widgets.order_detail import OrderDetailPane, load_order_detail
 log = logging.getLogger(__name__)
 
 SEARCH_DEBOUNCE_MS = 150
+NARROW_WIDTH = 1200  # below this (1024- and 1152-px screens) the default layout is compact
+NARROW_HIDDEN_COLUMNS = ("storefront", "weight", "status")  # shown again from the header menu
+CONNECTIONS_KEYS = "Ctrl+Shift+C"  # Ctrl+, is Preferences, as on every desktop
 KIND_ROLE = Qt.ItemDataRole.UserRole + 10
 KEY_ROLE = Qt.ItemDataRole.UserRole + 11
 TITLE_ROLE = Qt.ItemDataRole.UserRole + 12
@@ -77,7 +83,9 @@ class MainWindow(QMainWindow):
         self._counts_pending = False
         self._counts_stale = False
         self.setObjectName("mainWindow")
-        self.setWindowTitle(f"{APP_NAME} — {self.tr('station')} {context.station_id}")
+        self._packing = None
+        self.station_label = context.station_id  # until the name is read (db pool)
+        self._show_station_title()
 
         self.images = image_cache or ImageCache(context.paths.cache_dir, runner, parent=self)
         self.sync = SyncController(context, runner, self)
@@ -103,6 +111,7 @@ class MainWindow(QMainWindow):
 
         self._reload_reference()
         self.data_problems.refresh({c: r.name for c, r in self._connections.items()})
+        self.reload_station()
         self._restore_state()
         self.apply_filter()
         self.sync.start(sync_due_now=auto_sync)
@@ -112,7 +121,6 @@ class MainWindow(QMainWindow):
         self._auto_push = auto_sync
         if auto_sync:  # fonts and reportlab loaded before the first slip is asked for
             QTimer.singleShot(1500, lambda: runner.submit(PDF, context.slips.warm_up))
-        self._packing = None
         # Scanning a slip or tracking label over the order list opens it for packing.
         self.scan_listener = ScanListener.from_settings(self._settings, parent=self)
         self.scan_listener.accepts = self.isActiveWindow
@@ -129,7 +137,8 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         self.view_list = QListWidget()
         self.view_list.setObjectName("viewList")
-        self.view_list.setMinimumWidth(170)
+        self.view_list.setMinimumWidth(150)
+        self.view_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view_list.currentItemChanged.connect(self._view_changed)
         self.view_list.setStyleSheet(
             "QListWidget#viewList { border: none; background: palette(window); }"
@@ -163,6 +172,7 @@ class MainWindow(QMainWindow):
 
         self.table = QTableView()
         self.table.setObjectName("orderTable")
+        self.table.setHorizontalHeader(SortHeader(self.table))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -182,6 +192,8 @@ class MainWindow(QMainWindow):
         self.table.setSortingEnabled(True)  # a header click re-queries with another sort
         for i, width in enumerate(self.model.column_count_default_widths()):
             self.table.setColumnWidth(i, width)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
         self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.activated.connect(self._row_activated)
@@ -200,7 +212,7 @@ class MainWindow(QMainWindow):
         centre_layout.addWidget(self.table, 1)
 
         self.detail = OrderDetailPane(self.images)
-        self.detail.setMinimumWidth(320)
+        self.detail.setMinimumWidth(300)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("workspaceSplitter")
@@ -213,7 +225,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([180, 800, 460])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
-        self.resize(1440, 860)
+        resize_to_screen(self, 1440, 860)
 
     def _action(self, text: str, shortcut: QKeySequence | str | None, slot,
                 tip: str = "") -> QAction:
@@ -225,11 +237,12 @@ class MainWindow(QMainWindow):
             action.setStatusTip(tip)
         if slot is not None:
             action.triggered.connect(slot)
+        show_keys_in_tooltip(action)
         self.addAction(action)
         return action
 
     def _build_actions(self) -> None:
-        self.connections_action = self._action(self.tr("&Connections…"), "Ctrl+,",
+        self.connections_action = self._action(self.tr("&Connections…"), CONNECTIONS_KEYS,
                                                self.open_connections,
                                                self.tr("Add, test and set up store connections"))
         self.quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit,
@@ -278,6 +291,16 @@ class MainWindow(QMainWindow):
         self.prev_view_action = self._action(self.tr("Previous view"),
                                              QKeySequence("Ctrl+PgUp"),
                                              lambda: self._step_view(-1))
+        self.preferences_action = self._action(
+            self.tr("&Preferences…"), QKeySequence("Ctrl+,"), self.open_preferences,
+            self.tr("Station name and packer, scanner, sounds and printing"))
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.shortcuts_action = self._action(self.tr("&Keyboard shortcuts"),
+                                             QKeySequence("F1"), self.show_shortcuts,
+                                             self.tr("Every key of the orders list and the "
+                                                     "packing view"))
+        self.about_action = self._action(self.tr("&About PackDesk"), None, self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
         menu = self.menuBar()
         file_menu = menu.addMenu(self.tr("&File"))
@@ -285,6 +308,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.outbox_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        edit_menu = menu.addMenu(self.tr("&Edit"))
+        edit_menu.addAction(self.preferences_action)
         orders_menu = menu.addMenu(self.tr("&Orders"))
         for action in (self.find_action, self.sync_action, self.import_action, None,
                        self.pack_action,
@@ -306,6 +331,10 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.next_view_action)
         view_menu.addAction(self.prev_view_action)
+        help_menu = menu.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
+        help_menu.addAction(self.about_action)
         self.table.addActions([self.add_tag_action, self.remove_tag_action, self.hold_action,
                                self.print_action, self.admin_action])
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
@@ -567,8 +596,8 @@ class MainWindow(QMainWindow):
         empty = self.model.rowCount() == 0
         if empty:
             if not self._connections:
-                text = self.tr("No store connected yet.\nOpen File → Connections (Ctrl+,) "
-                               "to add one.")
+                text = self.tr("No store connected yet.\nOpen File → Connections (%1) "
+                               "to add one.").replace("%1", CONNECTIONS_KEYS)
             elif self.search_edit.text().strip():
                 text = self.tr("No orders match the search.")
             else:
@@ -679,10 +708,12 @@ class MainWindow(QMainWindow):
 
             self._packing = PackingWindow(self._context, self._runner,
                                           settings=self._settings, image_cache=self.images)
-            self._packing.setWindowTitle(self.tr("%1 — packing").replace("%1", APP_NAME))
-            self._packing.resize(1400, 860)
+            self._packing.addAction(self.shortcuts_action)  # F1 there too
+            self._show_station_title()
+            self._packing.station_bar.station_renamed.connect(self.reload_station)
             self._packing.shipment_shipped.connect(self._packing_changed)
             self._packing.order_completed.connect(self._packing_changed)
+            self._packing.plan_changed.connect(self._packing_changed)  # the detail's shipments
             self._packing.slip_requested.connect(self.print_slip_for)
         return self._packing
 
@@ -828,7 +859,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def sync_now(self) -> None:
         if not self._connections:
-            self.statusBar().showMessage(self.tr("Add a store connection first (Ctrl+,)."),
+            self.statusBar().showMessage(self.tr("Add a store connection first (%1).")
+                                         .replace("%1", CONNECTIONS_KEYS),
                                          5000)
             return
         self.sync.sync_all()
@@ -920,6 +952,108 @@ class MainWindow(QMainWindow):
         self.refresh_counts()
         self._update_sync_labels()
 
+    # --- station, preferences and help ------------------------------------------------------
+
+    def reload_station(self) -> None:
+        """The station's name, read on the db pool, in the window titles."""
+        self._runner.submit(DB, self._context.station, on_result=self._station_loaded)
+
+    @Slot(object)
+    def _station_loaded(self, station: object) -> None:
+        self.station_label = station.label  # type: ignore[attr-defined]
+        self._show_station_title()
+
+    def _show_station_title(self) -> None:
+        self.setWindowTitle(f"{APP_NAME} — {self.station_label}")
+        if self._packing is not None:
+            self._packing.setWindowTitle(self.tr("%1 — packing — %2").replace("%1", APP_NAME)
+                                         .replace("%2", self.station_label))
+
+    def preferences_dialog(self):
+        """Preferences with this station's pages (more pages: dialog.add_page(page))."""
+        from app.slips import PageSize
+        from app.ui.dialogs.preferences import (EmbeddedFormPage, PreferencesDialog,
+                                                PrintingPage, SoundsPage, StationPage)
+        from app.ui.dialogs.slip_preview import PAPER_NAMES, StationPrintSettings
+        from app.ui.packing import sounds as scan_sounds
+        from app.ui.packing.station_bar import read_station
+        from app.ui.packing.window import SOUNDS_KEY, scanner_settings_dialog
+
+        context, runner = self._context, self._runner
+        dialog = PreferencesDialog(self)
+        dialog.add_page(StationPage(
+            lambda done: runner.submit(DB, read_station, context, on_result=done),
+            lambda name, packer: runner.submit(DB, save_station_preferences, context, name,
+                                               packer, on_result=self._station_saved,
+                                               on_error=self._show_error)))
+        dialog.add_page(EmbeddedFormPage(self.tr("Scanner"),
+                                         scanner_settings_dialog(self._settings, dialog)))
+        scanner_form = dialog.pages[-1].form  # type: ignore[attr-defined]
+        if hasattr(scanner_form, "sounds_check"):
+            scanner_form.sounds_check.hide()  # the Sounds page has it (saved after this one)
+        player = scan_sounds.ScanSounds()
+        dialog.add_page(SoundsPage(self._settings, SOUNDS_KEY, [
+            (scan_sounds.OK, self.tr("OK")), (scan_sounds.WRONG, self.tr("Wrong item")),
+            (scan_sounds.OVER_SCAN, self.tr("One too many")),
+            (scan_sounds.PACKED, self.tr("Packed"))], player.play))
+        dialog.add_page(PrintingPage(StationPrintSettings(self._settings, context.station_id),
+                                     PAPER_NAMES, PageSize.LETTER))
+        dialog.saved.connect(self._preferences_saved)
+        return dialog
+
+    @Slot()
+    def open_preferences(self) -> None:
+        dialog = self.preferences_dialog()
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.preferences = dialog
+        dialog.open()
+
+    @Slot()
+    def _preferences_saved(self) -> None:
+        self._settings.sync()
+        if self._packing is not None:
+            self._packing.reload_settings()
+
+    @Slot(object)
+    def _station_saved(self, _value: object) -> None:
+        self.reload_station()
+        if self._packing is not None:
+            self._packing.station_bar.reload()
+
+    def shortcut_list(self) -> list[ShortcutRow]:
+        """Every key of both windows, read from their actions (the F1 list)."""
+        rows = shortcut_rows(self.tr("Orders"), self.actions())
+        packing = self.packing_window()
+        mine = set(self.actions())
+        rows += shortcut_rows(self.tr("Packing"), [a for a in packing.actions()
+                                                   if a not in mine])
+        return rows
+
+    @Slot()
+    def show_shortcuts(self) -> None:
+        from app.ui.dialogs.shortcuts import ShortcutsDialog
+
+        parent = QApplication.activeWindow() or self
+        rows = self.shortcut_list()
+        if parent is self._packing:  # asked from the packing view: its keys first
+            rows.sort(key=lambda r: r.area != self.tr("Packing"))
+        dialog = ShortcutsDialog(rows, parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.shortcuts_dialog = dialog
+        dialog.open()
+
+    @Slot()
+    def show_about(self) -> None:
+        from app.slips.fonts import fonts_dir
+        from app.ui.dialogs.about import AboutDialog
+
+        paths = self._context.paths
+        dialog = AboutDialog(data_dir=paths.data_dir, log_dir=paths.log_dir,
+                             fonts_dir=fonts_dir(), station=self.station_label, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.about_dialog = dialog
+        dialog.open()
+
     # --- window state -----------------------------------------------------------------------
 
     def _restore_state(self) -> None:
@@ -930,9 +1064,40 @@ class MainWindow(QMainWindow):
         header = s.value("main/orderColumns")
         if isinstance(header, QByteArray) and not header.isEmpty():
             self.table.horizontalHeader().restoreState(header)
+        else:
+            self.default_columns(self.width())
         splitter = s.value("main/splitter")
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
             self.splitter.restoreState(splitter)
+        else:
+            self.splitter.setSizes(default_splitter_sizes(self.width()))
+
+    def default_columns(self, width: int) -> None:
+        """Every column on a wide window; on a narrow one the columns a packer needs to pick
+        an order (the rest stay a right-click on the header away)."""
+        header = self.table.horizontalHeader()
+        for key in NARROW_HIDDEN_COLUMNS:
+            index = self.model.column_index(key)
+            if index is not None:
+                header.setSectionHidden(index, width < NARROW_WIDTH)
+
+    @Slot(object)
+    def _column_menu(self, position) -> None:
+        """Right-click on the header: show or hide columns."""
+        from PySide6.QtWidgets import QMenu
+
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        for index in range(self.model.columnCount()):
+            title = str(self.model.headerData(index, Qt.Orientation.Horizontal,
+                                              Qt.ItemDataRole.DisplayRole))
+            action = menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(index))
+            action.setEnabled(index != 0)  # the order number always shows
+            action.toggled.connect(lambda on, i=index: header.setSectionHidden(i, not on))
+        self.column_menu = menu
+        menu.popup(header.mapToGlobal(position))
 
     def save_state(self) -> None:
         s = self._settings
@@ -946,7 +1111,8 @@ class MainWindow(QMainWindow):
         from app.ui.dialogs.import_from_date import ImportFromDateDialog
 
         if not self._connections:
-            self.statusBar().showMessage(self.tr("Add a store connection first (Ctrl+,)."),
+            self.statusBar().showMessage(self.tr("Add a store connection first (%1).")
+                                         .replace("%1", CONNECTIONS_KEYS),
                                          5000)
             return
         dialog = ImportFromDateDialog(list(self._connections.values()), self)
@@ -982,3 +1148,38 @@ class MainWindow(QMainWindow):
         if self._owns_runner:
             self._runner.shutdown(wait=True)
         super().closeEvent(event)
+
+
+class SortHeader(QHeaderView):
+    """The order list's header, with the sort arrow the way packers read it: newest first
+    (descending) points down, ascending points up. QHeaderView draws Qt's opposite convention
+    (AscendingOrder as SortDown), which reads as reversed."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+
+    def initStyleOptionForIndex(self, option, logical_index: int) -> None:  # noqa: N802
+        super().initStyleOptionForIndex(option, logical_index)
+        flip = {QStyleOptionHeader.SortIndicator.SortUp:
+                QStyleOptionHeader.SortIndicator.SortDown,
+                QStyleOptionHeader.SortIndicator.SortDown:
+                QStyleOptionHeader.SortIndicator.SortUp}
+        option.sortIndicator = flip.get(option.sortIndicator, option.sortIndicator)
+
+
+def save_station_preferences(context: AppContext, name: str, packer: str) -> None:
+    """Preferences' station page (db pool): a new name and/or packer ("" = unchanged)."""
+    from app.ui.packing.station_bar import save_packer, save_station_name
+
+    if name:
+        save_station_name(context, name)
+    if packer:
+        save_packer(context, packer)
+
+
+def default_splitter_sizes(width: int) -> list[int]:
+    """Views, order list, detail pane: the detail keeps room for an address and the item
+    quantities on a small screen; a wide one gives the list the most."""
+    side = 175
+    detail = max(340, int(width * 0.34)) if width < NARROW_WIDTH else max(420, int(width * 0.32))
+    return [side, max(300, width - side - detail), detail]
