@@ -90,8 +90,11 @@ def test_preferences_save_station_scanner_sounds_and_printing(qtbot, ui_context,
     window.preferences_action.trigger()
     dialog = window.preferences
     assert window.preferences_action.shortcut().toString() == "Ctrl+,"
-    assert [p.title() for p in dialog.pages] == ["Station", "Scanner", "Sounds", "Printing"]
-    station, scanner, sounds, printing = dialog.pages
+    assert [p.title() for p in dialog.pages] == ["Station", "Scanner", "Sounds", "Printing",
+                                                 "Verification"]
+    station, scanner, sounds, printing, verification = dialog.pages
+    assert verification.policy_combo.currentData() == "ask"  # the default, read from the data
+    verification.policy_combo.setCurrentIndex(verification.policy_combo.findData("require"))
     station.name_edit.setText("  Bench   9 ")
     station.packer_edit.setText("Ana")
     scanner.form.prefix_edit.setText("]C1")
@@ -106,6 +109,7 @@ def test_preferences_save_station_scanner_sounds_and_printing(qtbot, ui_context,
     assert str(qsettings.value(SOUNDS_KEY)).lower() == "false"  # the Sounds page has the say
     prints = StationPrintSettings(qsettings, ui_context.station_id)
     assert prints.paper(PageSize.LETTER) is PageSize.A4
+    assert ui_context.packing.verification_policy().value == "require"
 
 
 def test_preferences_refuse_an_empty_station_name_and_keep_what_was_typed(

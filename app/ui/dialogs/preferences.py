@@ -150,6 +150,45 @@ class StationPage(PreferencesPage):
                         packer if packer != self._loaded[1] else "")
 
 
+class VerificationPage(PreferencesPage):
+    """What shipping with units nobody scanned does at this station (kept in the database,
+    read and written on the db pool like the station's name)."""
+
+    def __init__(self, choices: list[tuple[str, str]],
+                 read: Callable[[Callable[[object], None]], None],
+                 write: Callable[[str], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._write = write
+        self._loaded: str | None = None
+        self.policy_combo = QComboBox()
+        self.policy_combo.setObjectName("verificationPolicyCombo")
+        for value, label in choices:
+            self.policy_combo.addItem(label, value)
+        self.policy_combo.setEnabled(False)  # until the current policy is read
+        form = QFormLayout(self)
+        form.addRow(self.tr("Units not scanned"), self.policy_combo)
+        form.addRow("", _hint(self.tr(
+            "Ask: Ctrl+Enter lists the units nobody scanned and ships them only with a reason, "
+            "recorded with the packer and the time. Require: a shipment ships only once every "
+            "unit is scanned or confirmed.")))
+        read(self._show)
+
+    def title(self) -> str:
+        return self.tr("Verification")
+
+    @Slot(object)
+    def _show(self, value: object) -> None:
+        self._loaded = str(value)
+        index = self.policy_combo.findData(self._loaded)
+        self.policy_combo.setCurrentIndex(max(index, 0))
+        self.policy_combo.setEnabled(True)
+
+    def save(self) -> None:
+        chosen = self.policy_combo.currentData()
+        if self._loaded is not None and chosen and chosen != self._loaded:
+            self._write(str(chosen))
+
+
 class EmbeddedFormPage(PreferencesPage):
     """A settings dialog shown as a page (its own fields and save logic, no second copy):
     its buttons are hidden and Save runs its accept()."""

@@ -334,11 +334,21 @@ class PackingWindow(QWidget):
                          lambda _c=False, k=n: self.activate_shipment(k)) \
                 .setProperty(SHORTCUT_GROUP, self.tr("Go to shipment 1 … 9"))
         self.close_action = self._action(self.tr("Close the packing view"), ["Esc", "Ctrl+W"],
-                                         self.close)
+                                         self.close_requested)
         self.merge_button.setToolTip(with_keys(self.tr("Merge the open shipments into one"),
                                                self.merge_action))
         self.undo_button.setToolTip(with_keys(self.tr("Undo the last split or merge"),
                                               self.undo_action))
+
+    def close_requested(self) -> None:
+        """Esc/Ctrl+W: an open question takes the key first (the shortcut can fire before the
+        window manager has made the question the active window), else the view closes."""
+        for box in (self.interruption_box, self.void_box, self.unverified_box,
+                    self.tracking_box):
+            if box is not None and box.isVisible():
+                box.reject()
+                return
+        self.close()
 
     # --- opening and showing ------------------------------------------------------------------
 

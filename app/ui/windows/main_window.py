@@ -971,9 +971,11 @@ class MainWindow(QMainWindow):
 
     def preferences_dialog(self):
         """Preferences with this station's pages (more pages: dialog.add_page(page))."""
+        from app.domain.verification import POLICY_LABELS, VerificationPolicy
         from app.slips import PageSize
         from app.ui.dialogs.preferences import (EmbeddedFormPage, PreferencesDialog,
-                                                PrintingPage, SoundsPage, StationPage)
+                                                PrintingPage, SoundsPage, StationPage,
+                                                VerificationPage)
         from app.ui.dialogs.slip_preview import PAPER_NAMES, StationPrintSettings
         from app.ui.packing import sounds as scan_sounds
         from app.ui.packing.station_bar import read_station
@@ -998,6 +1000,11 @@ class MainWindow(QMainWindow):
             (scan_sounds.PACKED, self.tr("Packed"))], player.play))
         dialog.add_page(PrintingPage(StationPrintSettings(self._settings, context.station_id),
                                      PAPER_NAMES, PageSize.LETTER))
+        dialog.add_page(VerificationPage(
+            [(p.value, self.tr(POLICY_LABELS[p])) for p in VerificationPolicy],
+            lambda done: runner.submit(DB, context.packing.verification_policy, on_result=done),
+            lambda policy: runner.submit(DB, context.packing.set_verification_policy, policy,
+                                         on_error=self._show_error)))
         dialog.saved.connect(self._preferences_saved)
         return dialog
 
