@@ -37,6 +37,7 @@ class StatusInfo:
     is_shipped: bool = False
     is_partially_shipped: bool = False
     is_quote_status: bool = False
+    is_fully_refunded: bool = False
     view_override: StatusView | None = None
 
     @property

@@ -169,7 +169,7 @@ class ConnectionRepository:
                     refreshed_at=now)
                 row.name = info.name
                 for flag in ("is_open", "is_declined", "is_cancelled", "is_shipped",
-                             "is_partially_shipped", "is_quote_status"):
+                             "is_partially_shipped", "is_quote_status", "is_fully_refunded"):
                     setattr(row, flag, getattr(info, flag))
                 row.refreshed_at = now
                 session.add(row)
@@ -185,6 +185,7 @@ class ConnectionRepository:
                                is_shipped=r.is_shipped,
                                is_partially_shipped=r.is_partially_shipped,
                                is_quote_status=r.is_quote_status,
+                               is_fully_refunded=r.is_fully_refunded,
                                view_override=StatusView(r.view) if r.view else None)
                     for r in rows]
 

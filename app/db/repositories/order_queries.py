@@ -13,17 +13,17 @@ from datetime import datetime, timezone
 from sqlalchemy import and_, case, exists, false, func, literal, not_, or_, select, text, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.db.core import (CONNECTIONS, LINES, ORDERS, OUTBOX, SHIPMENTS, STATUSES,
-                         STORE_SHIPMENT_LINES, STORE_SHIPMENTS, STOREFRONTS, TAGS)
+from app.db.core import (CONNECTIONS, LINES, ORDERS, OUTBOX, SHIPMENT_LINES, SHIPMENTS,
+                         STATUSES, STORE_SHIPMENT_LINES, STORE_SHIPMENTS, STOREFRONTS, TAGS)
 from app.db.engine import Database
 from app.domain.connection_settings import StatusInfo
 from app.domain.status_rules import ALL_ORDERS as ALL
 from app.domain.status_rules import FLAGGED  # local flags (store changed after work began), holds
-from app.domain.status_rules import LIST_VIEWS, StatusView, normalize_status_name
+from app.domain.status_rules import (LIST_VIEWS, PARTIALLY_SHIPPED, StatusView,
+                                     normalize_status_name)
 
-PARTIALLY_SHIPPED = "partially_shipped"
 ATTENTION = "flagged_or_on_hold"  # the workspace's "Flagged / on hold": local + store holds
-VIEWS = (*LIST_VIEWS, PARTIALLY_SHIPPED, ATTENTION)
+VIEWS = (*LIST_VIEWS, ATTENTION)
 
 # Local states, derived (never stored) from shipments, the outbox and the order's flag/hold.
 NEW, PACKING, PACKED, SHIPPED = "new", "packing", "packed", "shipped"
@@ -61,25 +61,58 @@ def local_state_expression(now: datetime) -> ColumnElement:
         else_=literal(NEW))
 
 
-def partially_shipped_pks():
-    """Orders whose store shipments cover some, not all, packable units (clamped per line)."""
+def _shipped_units():
+    """(order_pk, units): packable units shipped, as status_rules.order_views counts them.
+
+    PackDesk's shipped shipments, plus the store's shipments other than PackDesk's own copies
+    (matched by shipment name: after a void the local row is the truth, before the store
+    hears), clamped to each line's quantity. Only orders with shipments appear, so the
+    aggregate stays small beside 100,000 orders."""
+    own_copy = exists().where(SHIPMENTS.c.order_pk == STORE_SHIPMENTS.c.order_pk,
+                              SHIPMENTS.c.shipment_name == STORE_SHIPMENTS.c.shipment_name)
+    in_store = (select(STORE_SHIPMENTS.c.order_pk.label("order_pk"),
+                       STORE_SHIPMENT_LINES.c.line_id.label("line_id"),
+                       STORE_SHIPMENT_LINES.c.quantity.label("quantity"))
+                .join(STORE_SHIPMENT_LINES,
+                      STORE_SHIPMENT_LINES.c.store_shipment_pk == STORE_SHIPMENTS.c.id)
+                .where(not_(own_copy)))
+    ours = (select(SHIPMENTS.c.order_pk, LINES.c.line_id, SHIPMENT_LINES.c.quantity)
+            .join(SHIPMENT_LINES, SHIPMENT_LINES.c.shipment_pk == SHIPMENTS.c.id)
+            .join(LINES, LINES.c.id == SHIPMENT_LINES.c.line_pk)
+            .where(SHIPMENTS.c.state == "shipped"))
+    both = in_store.union_all(ours).subquery()
     per_line = (
-        select(STORE_SHIPMENTS.c.order_pk.label("order_pk"),
-               func.min(func.sum(STORE_SHIPMENT_LINES.c.quantity), LINES.c.quantity)
+        select(both.c.order_pk, func.min(func.sum(both.c.quantity), LINES.c.quantity)
                .label("shipped"))
-        .select_from(STORE_SHIPMENTS)
-        .join(STORE_SHIPMENT_LINES,
-              STORE_SHIPMENT_LINES.c.store_shipment_pk == STORE_SHIPMENTS.c.id)
-        .join(LINES, and_(LINES.c.order_pk == STORE_SHIPMENTS.c.order_pk,
-                          LINES.c.line_id == STORE_SHIPMENT_LINES.c.line_id))
+        .join(LINES, and_(LINES.c.order_pk == both.c.order_pk, LINES.c.line_id == both.c.line_id))
         .where(LINES.c.is_non_shipping == false(), LINES.c.is_discount == false(),
                LINES.c.quantity > 0)
-        .group_by(STORE_SHIPMENTS.c.order_pk, LINES.c.id)
+        .group_by(both.c.order_pk, LINES.c.id)
         .subquery())
-    shipped = select(per_line.c.order_pk, func.sum(per_line.c.shipped).label("units")) \
-        .group_by(per_line.c.order_pk).subquery()
+    return (select(per_line.c.order_pk, func.sum(per_line.c.shipped).label("units"))
+            .group_by(per_line.c.order_pk).subquery())
+
+
+def fully_shipped_pks():
+    shipped = _shipped_units()
+    return (select(shipped.c.order_pk).join(ORDERS, ORDERS.c.id == shipped.c.order_pk)
+            .where(ORDERS.c.units > 0, shipped.c.units >= ORDERS.c.units))
+
+
+def partially_shipped_pks():
+    """Orders whose shipments cover some, not all, packable units."""
+    shipped = _shipped_units()
     return (select(shipped.c.order_pk).join(ORDERS, ORDERS.c.id == shipped.c.order_pk)
             .where(shipped.c.units > 0, shipped.c.units < ORDERS.c.units))
+
+
+def shipments_decide() -> ColumnElement:
+    """The order has shipments (local in any state, or in the store) and units to pack: its
+    shipments, not its status, say whether it is awaiting shipment or shipped."""
+    return and_(ORDERS.c.units > 0,
+                or_(ORDERS.c.id.in_(select(SHIPMENTS.c.order_pk)),
+                    ORDERS.c.id.in_(select(STORE_SHIPMENTS.c.order_pk))))
+
 
 SORTABLE = {
     "order": ORDERS.c.order_id, "date": ORDERS.c.ordered_at,
@@ -183,22 +216,37 @@ class OrderQueries:
         if view == ATTENTION:
             return or_(flagged_condition(), held_condition(now),
                        self._status_condition(StatusView.ON_HOLD.value, statuses, now))
-        if view == PARTIALLY_SHIPPED:
-            partial_status = self._matching(statuses, lambda s: s.is_partially_shipped)
-            closed = self._matching(statuses, lambda s: s.view in (StatusView.SHIPPED,
-                                                                   StatusView.CANCELLED))
-            return or_(and_(ORDERS.c.id.in_(partially_shipped_pks()), not_(closed)),
-                       partial_status)
-        if view == StatusView.AWAITING_SHIPMENT.value:
-            # Held orders wait in "Flagged / on hold", not in the packer's queue.
-            return and_(self._matching(statuses, lambda s: s.view.value == view),
-                        not_(held_condition(now)))
+        if view in (PARTIALLY_SHIPPED, StatusView.AWAITING_SHIPMENT.value,
+                    StatusView.SHIPPED.value):
+            return self._shipping_condition(view, statuses, now)
         if view in {v.value for v in StatusView}:
             match = lambda s: s.view.value == view  # noqa: E731
         else:
             key = normalize_status_name(view)
             match = lambda s: normalize_status_name(s.name) == key  # noqa: E731
         return self._matching(statuses, match)
+
+    def _shipping_condition(self, view: str, statuses: dict[int, list[StatusInfo]],
+                            now: datetime) -> ColumnElement:
+        """status_rules.order_views in SQL: Awaiting shipment, Partially shipped, Shipped."""
+        awaiting = self._matching(statuses, lambda s: s.view is StatusView.AWAITING_SHIPMENT)
+        shipped = self._matching(statuses, lambda s: s.view is StatusView.SHIPPED)
+        either = or_(awaiting, shipped)
+        derived = shipments_decide()
+        if view == StatusView.SHIPPED.value:
+            return or_(and_(shipped, not_(derived)),
+                       and_(either, ORDERS.c.id.in_(fully_shipped_pks())))
+        if view == StatusView.AWAITING_SHIPMENT.value:
+            queued = or_(and_(awaiting, not_(derived)),
+                         and_(either, derived, ORDERS.c.id.not_in(fully_shipped_pks())))
+        else:
+            partial_status = self._matching(
+                statuses, lambda s: s.is_partially_shipped
+                and s.view is StatusView.AWAITING_SHIPMENT)
+            queued = or_(and_(partial_status, not_(derived)),
+                         and_(either, ORDERS.c.id.in_(partially_shipped_pks())))
+        # Held orders wait in "Flagged / on hold", not in the packer's queues.
+        return and_(queued, not_(held_condition(now)))
 
     @staticmethod
     def _matching(statuses: dict[int, list[StatusInfo]], match) -> ColumnElement:

@@ -6,9 +6,10 @@ import pytest
 from hypothesis import given, strategies as st
 
 from app.errors import ConfigurationError
-from app.domain.status_rules import (StatusView, default_import_rule, default_view_for_status,
-                                     format_status_list, normalize_status_name, parse_status_list,
-                                     status_matches, validate_claim_status)
+from app.domain.status_rules import (LIST_VIEWS, PARTIALLY_SHIPPED, StatusView,
+                                     default_import_rule, default_view_for_status,
+                                     format_status_list, normalize_status_name, order_views,
+                                     parse_status_list, status_matches, validate_claim_status)
 
 DEFAULTS = [
     {"id": 1, "name": "Pending Processing", "is_open": True},
@@ -62,6 +63,68 @@ def test_status_matches_the_comma_name():
 def test_defaults(status, imported, view):
     assert default_import_rule(status) is imported
     assert default_view_for_status(status) is view
+
+
+@pytest.mark.parametrize("status, view", [
+    # The sandbox's (and many stores') custom statuses: "On Hold" is flagged open, "Refunded"
+    # carries only is_fully_refunded. Neither may reach a batch of slips or a pick list.
+    ({"name": "On Hold", "is_open": True}, StatusView.ON_HOLD),
+    ({"name": "Refunded", "is_fully_refunded": True}, StatusView.CANCELLED),
+    ({"name": "Fully reimbursed", "is_fully_refunded": True}, StatusView.CANCELLED),
+    ({"name": "Refund requested", "is_open": True}, StatusView.CANCELLED),
+    ({"name": "Backordered", "is_open": True}, StatusView.ON_HOLD),
+    ({"name": "Back-order - supplier", "is_open": True}, StatusView.ON_HOLD),
+    ({"name": "Hold for pickup", "is_open": True}, StatusView.ON_HOLD),
+    ({"name": "Pending Payment", "is_open": False}, StatusView.AWAITING_PAYMENT),
+    ({"name": "Shipped", "is_shipped": True}, StatusView.SHIPPED),
+    ({"name": "Partially Shipped", "is_open": True, "is_partially_shipped": True},
+     StatusView.AWAITING_SHIPMENT),
+    ({"name": "Household goods", "is_open": True}, StatusView.AWAITING_SHIPMENT),
+    ({"name": "Threshold review", "is_open": True}, StatusView.AWAITING_SHIPMENT),
+])
+def test_default_view_by_name_and_flags(status, view):
+    assert default_view_for_status(status) is view
+
+
+def test_partially_shipped_is_a_list_view():
+    assert PARTIALLY_SHIPPED in LIST_VIEWS
+
+
+AWAIT, SHIPPED = StatusView.AWAITING_SHIPMENT, StatusView.SHIPPED
+
+
+@pytest.mark.parametrize("status_view, total, shipped, has_shipments, views", [
+    # No shipments anywhere: the status is all there is to go by.
+    (AWAIT, 4, 0, False, {"awaiting_shipment"}),
+    (SHIPPED, 4, 0, False, {"shipped"}),  # marked shipped in the store's admin
+    # Fully shipped with no status after shipment (the demo's default): Shipped.
+    (AWAIT, 4, 4, True, {"shipped"}),
+    # "Mark shipped on first": the store says Shipped, 2 units are still to ship.
+    (SHIPPED, 4, 2, True, {"awaiting_shipment", "partially_shipped"}),
+    (AWAIT, 4, 2, True, {"awaiting_shipment", "partially_shipped"}),
+    # Voided after the push: the store still says Shipped, nothing is shipped any more.
+    (SHIPPED, 4, 0, True, {"awaiting_shipment"}),
+    # Nothing to pack (gift cards only): the status decides.
+    (AWAIT, 0, 0, True, {"awaiting_shipment"}),
+    (SHIPPED, 0, 0, True, {"shipped"}),
+    # Statuses that say "do not pack" win over shipments.
+    (StatusView.ON_HOLD, 4, 2, True, {"on_hold"}),
+    (StatusView.CANCELLED, 4, 4, True, {"cancelled"}),
+    (StatusView.AWAITING_PAYMENT, 4, 0, False, {"awaiting_payment"}),
+])
+def test_shipments_decide_between_awaiting_partial_and_shipped(status_view, total, shipped,
+                                                               has_shipments, views):
+    assert order_views(status_view, total_units=total, shipped_units=shipped,
+                       has_shipments=has_shipments) == views
+
+
+def test_partial_status_and_local_hold():
+    assert order_views(AWAIT, total_units=4, shipped_units=0, has_shipments=False,
+                       partial_status=True) == {"awaiting_shipment", "partially_shipped"}
+    assert order_views(AWAIT, total_units=4, shipped_units=2, has_shipments=True,
+                       held=True) == set()
+    assert order_views(AWAIT, total_units=4, shipped_units=4, has_shipments=True,
+                       held=True) == {"shipped"}
 
 
 def test_works_with_attribute_objects():
