@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from sqlalchemy import update
 
@@ -18,13 +19,14 @@ from app.db.engine import Database
 from app.db.repositories import shipments as shipment_rows
 from app.db.repositories.audit import last_for
 from app.db.repositories.audit import record as audit
-from app.db.repositories.connections import ConnectionRepository
+from app.db.repositories.connections import ConnectionRecord, ConnectionRepository
 from app.db.repositories.orders import CachedOrder, OrderRepository, acknowledge_flag
-from app.db.repositories.outbox import enqueue
+from app.db.repositories.outbox import UNFINISHED, enqueue, entries_for_order
 from app.db.repositories.shipments import ShipmentDetails, ShipmentRecord
 from app.domain import packing
 from app.domain.packing import (OrderLines, OrderState, PackingError, Plan, ShipmentState,
                                 StatusPolicy)
+from app.domain.status_rules import status_before_ours
 from app.errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -194,18 +196,48 @@ class PackingService:
         return self.view(order_pk)
 
     def void(self, order_pk: int, number: int) -> PackingView:
+        """Void a shipment; its units go back to be packed. A shipped one is deleted from the
+        store and, if PackDesk set a status after shipment, the order gets back the status it
+        had before (without the customer's email), all in the void's unit of work."""
         view = self.view(order_pk)
         shipment = view.plan.by_number(number)
         pk = self._pk(view, number) if view.shipments else None
         was_shipped = shipment.state is ShipmentState.SHIPPED
         plan = packing.void(view.plan, view.lines, number)
-        view = self._save(view, plan, "void", {"shipment": number})
         connection = self._connections.get(view.order.connection_id)
-        if was_shipped and pk is not None and connection.settings.sync_tracking:
-            with self._db.write() as session:
-                enqueue(session, connection_id=connection.id, kind="shipment_void",
-                        now=self._clock(), order_pk=order_pk, shipment_pk=pk)
-        return view
+
+        def queue_store_changes(session) -> None:
+            if not was_shipped:
+                return
+            now = self._clock()
+            if pk is not None and connection.settings.sync_tracking:
+                enqueue(session, connection_id=connection.id, kind="shipment_void", now=now,
+                        order_pk=order_pk, shipment_pk=pk)
+            self._queue_status_after_void(session, view.order, connection,
+                                          packing.order_state(plan, view.lines), now)
+
+        return self._save(view, plan, "void", {"shipment": number}, also=queue_store_changes)
+
+    def _queue_status_after_void(self, session, order: CachedOrder, connection: ConnectionRecord,
+                                 state: OrderState, now: datetime) -> None:
+        entries = [e for e in entries_for_order(session, order.order_pk) if e.kind == "status"]
+        original = status_before_ours([e.payload for e in entries],
+                                      order.snapshot.previous_order_status_id)
+        if original is None:
+            return  # PackDesk never changed the status: the store keeps what it has
+        settings = connection.settings
+        target = packing.status_after_shipment(state, StatusPolicy(
+            settings.shipped_status_id, settings.partial_status_id,
+            settings.mark_shipped_on_first))
+        target = original if target is None else target
+        current = _store_status_when_sent(session, order)
+        if target == current:
+            return
+        # A re-opened order is no news to the customer: a plain update, no store email.
+        enqueue(session, connection_id=connection.id, kind="status", now=now,
+                order_pk=order.order_pk,
+                payload={"order_status_id": target, "notify": False, "after": state.value,
+                         "previous_status_id": current, "restore": target == original})
 
     def acknowledge(self, order_pk: int) -> None:
         with self._db.write() as session:
@@ -253,15 +285,20 @@ class PackingService:
                 enqueue(session, connection_id=connection.id, kind="shipment", now=now,
                         order_pk=view.order.order_pk, shipment_pk=shipment_pk)
             if status_id is not None:
+                # The status it replaces is recorded, so a void can put it back.
                 enqueue(session, connection_id=connection.id, kind="status", now=now,
                         order_pk=view.order.order_pk,
                         payload={"order_status_id": status_id,
-                                 "notify": settings.notify_customer, "after": state.value})
+                                 "notify": settings.notify_customer, "after": state.value,
+                                 "previous_status_id": _store_status_when_sent(session,
+                                                                               view.order)})
             if shipment_pk is None:
                 audit(session, "complete_without_parcel", **self._who(), entity="order",
                       entity_id=view.order.order_pk)
 
-    def _save(self, view: PackingView, plan: Plan, action: str, details: dict) -> PackingView:
+    def _save(self, view: PackingView, plan: Plan, action: str, details: dict, *,
+              also: Callable[[Any], None] | None = None) -> PackingView:
+        """Save the plan; `also(session)` adds its writes (outbox entries) to the same unit."""
         station = self._station()
         now = self._clock()
         with self._db.write() as session:
@@ -281,6 +318,8 @@ class PackingService:
             audit(session, action, station=station.name, packer=station.packer, entity="order",
                   entity_id=view.order.order_pk,
                   details={**details, "before": _plan_to_json(view.plan, keys)})
+            if also is not None:
+                also(session)
         return self.view(view.order.order_pk)
 
     def _pk(self, view: PackingView, number: int) -> int:
@@ -305,6 +344,16 @@ class PackingService:
             raise PackingError("Enter a weight above zero, or leave it to be computed.")
         return replace(details, tracking_numbers=tracking, carrier=details.carrier.strip(),
                        service=details.service.strip())
+
+
+def _store_status_when_sent(session, order: CachedOrder) -> int | None:
+    """The status the store will have once the order's queued status changes are sent: the
+    newest unsent one, else the status as last read."""
+    unsent = [e for e in entries_for_order(session, order.order_pk)
+              if e.kind in ("status", "claim") and e.state in UNFINISHED]
+    if unsent:
+        return int(unsent[-1].payload["order_status_id"])
+    return order.snapshot.order_status_id
 
 
 def _plan_to_json(plan: Plan, keys: Mapping[int, int]) -> list[dict]:

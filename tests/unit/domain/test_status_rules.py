@@ -9,7 +9,8 @@ from app.errors import ConfigurationError
 from app.domain.status_rules import (LIST_VIEWS, PARTIALLY_SHIPPED, StatusView,
                                      default_import_rule, default_view_for_status,
                                      format_status_list, normalize_status_name, order_views,
-                                     parse_status_list, status_matches, validate_claim_status)
+                                     parse_status_list, status_before_ours, status_matches,
+                                     validate_claim_status)
 
 DEFAULTS = [
     {"id": 1, "name": "Pending Processing", "is_open": True},
@@ -84,6 +85,13 @@ def test_defaults(status, imported, view):
 ])
 def test_default_view_by_name_and_flags(status, view):
     assert default_view_for_status(status) is view
+
+
+def test_the_claim_status_is_awaiting_shipment():
+    # Not open (or the default rule would import claimed orders again), yet still to pack.
+    claimed = {"name": "In Progress", "is_claim_status": True}
+    assert default_view_for_status(claimed) is StatusView.AWAITING_SHIPMENT
+    assert default_view_for_status({"name": "In Progress"}) is StatusView.ON_HOLD
 
 
 def test_partially_shipped_is_a_list_view():
@@ -181,3 +189,16 @@ def test_parse_format_round_trip(names):
     assert parse_status_list(format_status_list(parsed)) == parsed
     assert [normalize_status_name(n) for n in parsed] == list(
         dict.fromkeys(normalize_status_name(n) for n in names))
+
+
+def test_status_before_ours_is_the_one_before_the_first_change_still_in_force():
+    partial = {"order_status_id": 10, "previous_status_id": 2}
+    shipped = {"order_status_id": 3, "previous_status_id": 10}
+    restored = {"order_status_id": 2, "previous_status_id": 3, "restore": True}
+    assert status_before_ours([]) is None  # PackDesk never changed it: leave it alone
+    assert status_before_ours([partial, shipped]) == 2
+    assert status_before_ours([partial, shipped, restored]) is None
+    assert status_before_ours([partial, shipped, restored,
+                               {"order_status_id": 3, "previous_status_id": 2}]) == 2
+    # Queued before changes recorded it: the store's previous_order_status_id stands in.
+    assert status_before_ours([{"order_status_id": 3}], fallback=1) == 1
