@@ -80,8 +80,12 @@ def default_view_for_status(status: Any) -> StatusView:
     """Default view of a store status, by name and flags (the merchant can change each).
 
     Names come first where they say more than the flags: a store's "On Hold" is flagged open,
-    and "Refunded" is neither open nor cancelled.
+    and "Refunded" is neither open nor cancelled. The connection's claim status ("set after
+    import") means "imported, to be packed", though it must not be open under the default
+    import rule.
     """
+    if _flag(status, "is_claim_status"):
+        return StatusView.AWAITING_SHIPMENT
     key = normalize_status_name(str(_field(status, "name") or ""))
     if _HOLD_WORDS.search(key):
         return StatusView.ON_HOLD

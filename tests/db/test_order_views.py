@@ -144,3 +144,16 @@ def test_the_cases_cover_each_outcome(cases):
     assert {frozenset({"shipped"}), frozenset({"awaiting_shipment"}),
             frozenset({"awaiting_shipment", PARTIALLY_SHIPPED}), frozenset({"on_hold"}),
             frozenset({"cancelled"}), frozenset()} <= seen
+
+
+def test_orders_in_the_claim_status_stay_in_the_queue(context):
+    connection = context.repos.connections.add(ConnectionSettings(
+        name="claims", address="https://shop.example.com", claim_status_id=30))
+    context.repos.connections.save_statuses(connection.id, [
+        StatusInfo(1, "Pending Processing", is_open=True), StatusInfo(30, "In Progress")])
+    saved = context.repos.orders.save_snapshots(connection.id, [OrderSnapshot(
+        100001, None, None, 30, ordered_at=NOW, updated_at=NOW, lines=_lines(100001, False))],
+        display_number=str)
+    statuses = {connection.id: context.repos.connections.statuses(connection.id)}
+    queue = context.repos.order_queries.ids(OrderFilter(view="awaiting_shipment"), statuses)
+    assert queue == [saved[0].order_pk]
