@@ -1,14 +1,12 @@
-"""The packer's queues against the sandbox: shipments decide them, a void re-opens the order and
-puts the store's status back, and the CLI's `orders --status` lists the same views."""
+"""The packer's queues against the sandbox: shipments decide them, and a void re-opens the order
+and puts the store's status back."""
 from __future__ import annotations
 
-import json
 import threading
 
 from app.commands.orders import order_document
 from app.db.repositories.order_queries import OrderFilter
 from app.db.repositories.outbox import entries_for_order
-from app.sandbox import Sandbox, SandboxConfig
 from app.services.slips import SlipTarget
 from tests.integration.test_outbox import (DETAILS, order_id, packable_orders,  # noqa: F401
                                            station, store)
@@ -111,48 +109,3 @@ def test_mark_shipped_on_first_keeps_the_rest_in_every_to_ship_list(station, sto
     lines = [p.lines for p in picked.pick_list.shipments if p.order_number == number]
     assert len(lines) == 1 and sum(line.quantity for line in lines[0]) == \
         sum(view.plan.numbered()[0][1].units.values())
-
-
-def test_cli_orders_status_views(run):
-    token = "sandbox-token-queues-1234"
-    with Sandbox(SandboxConfig(orders=60, seed=11, token=token)) as sandbox:
-        assert run("connect", "main", "--domain", sandbox.domain, "--token-stdin",
-                   "--prefix", "AC-", stdin=token + "\n").returncode == 0
-        assert run("sync").returncode == 0
-        awaiting = json.loads(run("orders", "--json").stdout)
-        on_hold_id, refunded_id = _custom_status_ids(run.data_dir)
-        held, refunded, shipped, partial = (o["order_id"] for o in awaiting[:4])
-        sandbox.control.set_order_status(held, on_hold_id)
-        sandbox.control.set_order_status(refunded, refunded_id)
-        sandbox.control.add_shipment(shipped)  # another tool shipped it all, status unchanged
-        item = sandbox.control.order(partial)["items"][0]
-        sandbox.control.add_shipment(partial, items=[{"id": item["id"], "quantity_shipped": 1}])
-        if sum(i["quantity"] for i in sandbox.control.order(partial)["items"]) < 2:
-            partial = None
-        assert run("sync").returncode == 0
-
-        def listed(view: str) -> set[int]:
-            result = run("orders", "--status", view, "--json")
-            assert result.returncode == 0, result.stderr
-            return {o["order_id"] for o in json.loads(result.stdout)}
-
-        queue = listed("awaiting_shipment")
-        assert held not in queue and refunded not in queue and shipped not in queue
-        assert held in listed("on_hold")
-        assert refunded in listed("cancelled")
-        assert shipped in listed("shipped")
-        if partial is not None:
-            assert partial in queue and partial in listed(PARTIALLY_SHIPPED)
-
-
-def _custom_status_ids(data_dir) -> tuple[int, int]:
-    from app.bootstrap import build_context
-    from app.paths import resolve_paths
-
-    context = build_context(resolve_paths(data_dir))
-    try:
-        names = {s.name: s.id for r in context.repos.connections.all()
-                 for s in context.repos.connections.statuses(r.id)}
-    finally:
-        context.close()
-    return names["On Hold"], names["Refunded"]
