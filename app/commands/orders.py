@@ -319,14 +319,11 @@ def order_document(context: "AppContext", order_pk: int) -> dict:
 def order_queues(view, status) -> frozenset[str]:
     """The list views the order is in, by the rule the order lists' SQL follows."""
     from app.domain.packing import shipped_units
-    from app.domain.status_rules import order_views
+    from app.domain.status_rules import hold_active, order_views
 
     shipped, total = shipped_units(view.plan, view.lines)
     order = view.order
-    until = order.hold_until
-    if until is not None and until.tzinfo is None:
-        until = until.replace(tzinfo=timezone.utc)  # SQLite keeps no zone; stored as UTC
-    held = bool(order.hold_reason) and (until is None or until > datetime.now(timezone.utc))
+    held = hold_active(order.hold_reason, order.hold_until, datetime.now(timezone.utc))
     return order_views(status.view, total_units=total, shipped_units=shipped,
                        has_shipments=bool(view.shipments or order.snapshot.shipments),
                        partial_status=status.is_partially_shipped, held=held)

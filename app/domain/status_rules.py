@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
 from enum import StrEnum
 from typing import Any
 
@@ -140,6 +141,14 @@ def order_views(status_view: StatusView, *, total_units: int, shipped_units: int
     if held:
         views -= {StatusView.AWAITING_SHIPMENT.value, PARTIALLY_SHIPPED}
     return frozenset(views)
+
+
+def hold_active(reason: str, until: datetime | None, now: datetime) -> bool:
+    """A local hold counts while it has a reason and no release date, or one still ahead.
+    A time without a zone is UTC (SQLite keeps none)."""
+    if until is not None and until.tzinfo is None:
+        until = until.replace(tzinfo=timezone.utc)
+    return bool(reason) and (until is None or until > now)
 
 
 def status_before_ours(our_changes: Iterable[Mapping[str, Any]],

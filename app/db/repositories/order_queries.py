@@ -19,11 +19,14 @@ from app.db.engine import Database
 from app.domain.connection_settings import StatusInfo
 from app.domain.status_rules import ALL_ORDERS as ALL
 from app.domain.status_rules import FLAGGED  # local flags (store changed after work began), holds
-from app.domain.status_rules import (LIST_VIEWS, PARTIALLY_SHIPPED, StatusView,
-                                     normalize_status_name)
+from app.domain.status_rules import (LIST_VIEWS, PARTIALLY_SHIPPED, StatusView, hold_active,
+                                     normalize_status_name, order_views)
 
 ATTENTION = "flagged_or_on_hold"  # the workspace's "Flagged / on hold": local + store holds
 VIEWS = (*LIST_VIEWS, ATTENTION)
+# The views whose orders' shipments, not only their status, decide (status_rules.order_views).
+SHIPPING_VIEWS = frozenset({StatusView.AWAITING_SHIPMENT.value, PARTIALLY_SHIPPED,
+                            StatusView.SHIPPED.value})
 
 # Local states, derived (never stored) from shipments, the outbox and the order's flag/hold.
 NEW, PACKING, PACKED, SHIPPED = "new", "packing", "packed", "shipped"
@@ -61,49 +64,33 @@ def local_state_expression(now: datetime) -> ColumnElement:
         else_=literal(NEW))
 
 
-def _shipped_units():
-    """(order_pk, units): packable units shipped, as status_rules.order_views counts them.
+def shipped_units() -> ColumnElement:
+    """Packable units of the order (correlated to ORDERS) shipped, as status_rules.order_views
+    counts them: PackDesk's shipped shipments, plus the store's shipments other than PackDesk's
+    own copies (matched by shipment name: after a void the local row is the truth, before the
+    store hears), at most each line's quantity.
 
-    PackDesk's shipped shipments, plus the store's shipments other than PackDesk's own copies
-    (matched by shipment name: after a void the local row is the truth, before the store
-    hears), clamped to each line's quantity. Only orders with shipments appear, so the
-    aggregate stays small beside 100,000 orders."""
-    own_copy = exists().where(SHIPMENTS.c.order_pk == STORE_SHIPMENTS.c.order_pk,
-                              SHIPMENTS.c.shipment_name == STORE_SHIPMENTS.c.shipment_name)
-    in_store = (select(STORE_SHIPMENTS.c.order_pk.label("order_pk"),
-                       STORE_SHIPMENT_LINES.c.line_id.label("line_id"),
-                       STORE_SHIPMENT_LINES.c.quantity.label("quantity"))
-                .join(STORE_SHIPMENT_LINES,
-                      STORE_SHIPMENT_LINES.c.store_shipment_pk == STORE_SHIPMENTS.c.id)
-                .where(not_(own_copy)))
-    ours = (select(SHIPMENTS.c.order_pk, LINES.c.line_id, SHIPMENT_LINES.c.quantity)
-            .join(SHIPMENT_LINES, SHIPMENT_LINES.c.shipment_pk == SHIPMENTS.c.id)
-            .join(LINES, LINES.c.id == SHIPMENT_LINES.c.line_pk)
-            .where(SHIPMENTS.c.state == "shipped"))
-    both = in_store.union_all(ours).subquery()
-    per_line = (
-        select(both.c.order_pk, func.min(func.sum(both.c.quantity), LINES.c.quantity)
-               .label("shipped"))
-        .join(LINES, and_(LINES.c.order_pk == both.c.order_pk, LINES.c.line_id == both.c.line_id))
-        .where(LINES.c.is_non_shipping == false(), LINES.c.is_discount == false(),
-               LINES.c.quantity > 0)
-        .group_by(both.c.order_pk, LINES.c.id)
-        .subquery())
-    return (select(per_line.c.order_pk, func.sum(per_line.c.shipped).label("units"))
-            .group_by(per_line.c.order_pk).subquery())
-
-
-def fully_shipped_pks():
-    shipped = _shipped_units()
-    return (select(shipped.c.order_pk).join(ORDERS, ORDERS.c.id == shipped.c.order_pk)
-            .where(ORDERS.c.units > 0, shipped.c.units >= ORDERS.c.units))
-
-
-def partially_shipped_pks():
-    """Orders whose shipments cover some, not all, packable units."""
-    shipped = _shipped_units()
-    return (select(shipped.c.order_pk).join(ORDERS, ORDERS.c.id == shipped.c.order_pk)
-            .where(shipped.c.units > 0, shipped.c.units < ORDERS.c.units))
+    Correlated, behind `shipments_decide()`: evaluated only for the orders that have shipments
+    and only as far as a list is read, so the first rows of a view need no aggregate over
+    every shipment of 100,000 orders."""
+    line = LINES.alias("shipped_line")
+    store, store_line, own = (STORE_SHIPMENTS.alias("ss"), STORE_SHIPMENT_LINES.alias("ssl"),
+                              SHIPMENTS.alias("own"))
+    ours, our_line = SHIPMENTS.alias("ours"), SHIPMENT_LINES.alias("our_line")
+    in_store = (select(func.coalesce(func.sum(store_line.c.quantity), 0))
+                .select_from(store.join(store_line, store_line.c.store_shipment_pk == store.c.id))
+                .where(store.c.order_pk == line.c.order_pk, store_line.c.line_id == line.c.line_id,
+                       not_(exists().where(own.c.order_pk == store.c.order_pk,
+                                           own.c.shipment_name == store.c.shipment_name)))
+                .scalar_subquery())
+    by_us = (select(func.coalesce(func.sum(our_line.c.quantity), 0))
+             .select_from(our_line.join(ours, ours.c.id == our_line.c.shipment_pk))
+             .where(our_line.c.line_pk == line.c.id, ours.c.state == "shipped")
+             .scalar_subquery())
+    return (select(func.coalesce(func.sum(func.min(line.c.quantity, in_store + by_us)), 0))
+            .where(line.c.order_pk == ORDERS.c.id, line.c.is_non_shipping == false(),
+                   line.c.is_discount == false(), line.c.quantity > 0)
+            .scalar_subquery())
 
 
 def shipments_decide() -> ColumnElement:
@@ -227,26 +214,29 @@ class OrderQueries:
         return self._matching(statuses, match)
 
     def _shipping_condition(self, view: str, statuses: dict[int, list[StatusInfo]],
-                            now: datetime) -> ColumnElement:
-        """status_rules.order_views in SQL: Awaiting shipment, Partially shipped, Shipped."""
+                            now: datetime, *, with_shipments: bool = True) -> ColumnElement:
+        """status_rules.order_views in SQL: Awaiting shipment, Partially shipped, Shipped.
+        Without `with_shipments`, only the orders that have no shipments (their status
+        decides); `counts` classifies the others in Python."""
         awaiting = self._matching(statuses, lambda s: s.view is StatusView.AWAITING_SHIPMENT)
         shipped = self._matching(statuses, lambda s: s.view is StatusView.SHIPPED)
-        either = or_(awaiting, shipped)
+        partial_status = self._matching(
+            statuses, lambda s: s.is_partially_shipped and s.view is StatusView.AWAITING_SHIPMENT)
         derived = shipments_decide()
+        by_status = {StatusView.SHIPPED.value: shipped,
+                     StatusView.AWAITING_SHIPMENT.value: awaiting}.get(view, partial_status)
+        condition = and_(by_status, not_(derived))
+        if with_shipments:
+            # The status first (an index), the shipments only for the orders that have some.
+            units = shipped_units()
+            by_units = {StatusView.SHIPPED.value: units >= ORDERS.c.units,
+                        StatusView.AWAITING_SHIPMENT.value: units < ORDERS.c.units}.get(
+                view, and_(units > 0, units < ORDERS.c.units))
+            condition = or_(condition, and_(or_(awaiting, shipped), derived, by_units))
         if view == StatusView.SHIPPED.value:
-            return or_(and_(shipped, not_(derived)),
-                       and_(either, ORDERS.c.id.in_(fully_shipped_pks())))
-        if view == StatusView.AWAITING_SHIPMENT.value:
-            queued = or_(and_(awaiting, not_(derived)),
-                         and_(either, derived, ORDERS.c.id.not_in(fully_shipped_pks())))
-        else:
-            partial_status = self._matching(
-                statuses, lambda s: s.is_partially_shipped
-                and s.view is StatusView.AWAITING_SHIPMENT)
-            queued = or_(and_(partial_status, not_(derived)),
-                         and_(either, ORDERS.c.id.in_(partially_shipped_pks())))
+            return condition
         # Held orders wait in "Flagged / on hold", not in the packer's queues.
-        return and_(queued, not_(held_condition(now)))
+        return and_(condition, not_(held_condition(now)))
 
     @staticmethod
     def _matching(statuses: dict[int, list[StatusInfo]], match) -> ColumnElement:
@@ -331,13 +321,40 @@ class OrderQueries:
                                               search=order_filter.search))) \
             if (order_filter.connection_id is not None or order_filter.store_id is not None
                 or order_filter.search) else true()
-        columns = [func.coalesce(func.sum(case((self._status_condition(v, statuses, now), 1),
-                                               else_=0)), 0).label(f"v{i}")
-                   for i, v in enumerate(views)]
+        columns = [func.coalesce(func.sum(case((
+            self._shipping_condition(v, statuses, now, with_shipments=False)
+            if v in SHIPPING_VIEWS else self._status_condition(v, statuses, now), 1),
+            else_=0)), 0).label(f"v{i}") for i, v in enumerate(views)]
         statement = select(*columns).select_from(ORDERS).where(scope)
         with self._db.read() as session:
             row = session.execute(statement, {"match": self._match(order_filter)}).one()
-        return {view: int(row[i]) for i, view in enumerate(views)}
+            counts = {view: int(row[i]) for i, view in enumerate(views)}
+            if SHIPPING_VIEWS & set(views):
+                self._count_orders_with_shipments(session, counts, scope, order_filter,
+                                                  statuses, now)
+        return counts
+
+    def _count_orders_with_shipments(self, session, counts: dict[str, int], scope,
+                                     order_filter: OrderFilter,
+                                     statuses: dict[int, list[StatusInfo]],
+                                     now: datetime) -> None:
+        """The orders with shipments, by the domain rule itself: their shipped units are
+        computed once each here, where a condition per view would compute them per view."""
+        known = {(cid, s.id): s for cid, items in statuses.items() for s in items}
+        statement = (select(ORDERS.c.connection_id, ORDERS.c.order_status_id, ORDERS.c.units,
+                            shipped_units(), ORDERS.c.hold_reason, ORDERS.c.hold_until)
+                     .where(scope, shipments_decide()))
+        for cid, status_id, units, shipped, hold_reason, hold_until in session.execute(
+                statement, {"match": self._match(order_filter)}):
+            status = known.get((cid, status_id))
+            if status is None:
+                continue  # a status the store no longer lists: in no status view
+            for view in order_views(status.view, total_units=units, shipped_units=shipped,
+                                    has_shipments=True,
+                                    partial_status=status.is_partially_shipped,
+                                    held=hold_active(hold_reason, hold_until, now)):
+                if view in counts and view in SHIPPING_VIEWS:
+                    counts[view] += 1
 
     def tag_counts(self, order_filter: OrderFilter | None = None) -> dict[str, int]:
         """Every tag in use, with how many orders carry it (within connection/storefront)."""
