@@ -10,7 +10,6 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 from sqlalchemy import update
 
@@ -206,7 +205,7 @@ class PackingService:
         plan = packing.void(view.plan, view.lines, number)
         connection = self._connections.get(view.order.connection_id)
 
-        def queue_store_changes(session) -> None:
+        def queue_store_changes(session, _keys: dict[int, int]) -> None:
             if not was_shipped:
                 return
             now = self._clock()
@@ -297,14 +296,16 @@ class PackingService:
                       entity_id=view.order.order_pk)
 
     def _save(self, view: PackingView, plan: Plan, action: str, details: dict, *,
-              also: Callable[[Any], None] | None = None) -> PackingView:
-        """Save the plan; `also(session)` adds its writes (outbox entries) to the same unit."""
+              also: Callable[[object, dict[int, int]], None] | None = None) -> PackingView:
+        """`also(session, keys)` writes more in the same unit of work (plan key -> pk)."""
         station = self._station()
         now = self._clock()
         with self._db.write() as session:
             keys = shipment_rows.save_plan(session, view.order.order_pk, plan,
                                            station_id=station.station_id, station=station.name,
                                            packer=station.packer, now=now)
+            if also is not None:
+                also(session, keys)
             for shipment in plan.shipments:
                 if shipment.state is ShipmentState.SHIPPED and not any(
                         r.shipment_pk == keys[shipment.key] and r.state is ShipmentState.SHIPPED
@@ -318,8 +319,6 @@ class PackingService:
             audit(session, action, station=station.name, packer=station.packer, entity="order",
                   entity_id=view.order.order_pk,
                   details={**details, "before": _plan_to_json(view.plan, keys)})
-            if also is not None:
-                also(session)
         return self.view(view.order.order_pk)
 
     def _pk(self, view: PackingView, number: int) -> int:
