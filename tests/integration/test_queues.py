@@ -14,6 +14,12 @@ from tests.integration.test_outbox import (DETAILS, order_id, packable_orders,  
 PARTIALLY_SHIPPED = "partially_shipped"  # the list view, as typed after `orders --status`
 
 
+def ship(context, pk, number):
+    # One place for the ship call: once shipping unverified units asks for a reason (the
+    # verification policy), the reason goes here.
+    return context.packing.ship(pk, number, DETAILS)
+
+
 def views_of(context, pk) -> set[str]:
     """The order's queues as the lists show them; `packdesk show` must say the same."""
     statuses = {r.id: context.repos.connections.statuses(r.id)
@@ -33,7 +39,7 @@ def test_void_after_push_reopens_the_order_and_restores_the_status(station, stor
     pk = packable_orders(context, 1)[0]
     oid = order_id(context, pk)
     before = store.control.order(oid)["order_status_id"]
-    context.packing.ship(pk, 1, DETAILS)
+    ship(context, pk, 1)
     context.outbox.run_until_idle(threading.Event())
     assert store.control.order(oid)["order_status_id"] == record.settings.shipped_status_id
     assert context.sync.sync(record.id).outcome == "ok"
@@ -58,7 +64,7 @@ def test_void_after_push_reopens_the_order_and_restores_the_status(station, stor
     assert views_of(context, pk) == {"awaiting_shipment"}
 
     # Shipped again, then voided again: the same status comes back.
-    context.packing.ship(pk, 1, DETAILS)
+    ship(context, pk, 1)
     context.outbox.run_until_idle(threading.Event())
     context.packing.void(pk, 1)
     context.outbox.run_until_idle(threading.Event())
@@ -71,7 +77,7 @@ def test_void_without_a_status_after_shipment_leaves_the_status_alone(station, s
     pk = packable_orders(context, 1)[0]
     oid = order_id(context, pk)
     before = store.control.order(oid)["order_status_id"]
-    context.packing.ship(pk, 1, DETAILS)
+    ship(context, pk, 1)
     context.outbox.run_until_idle(threading.Event())
     # Fully shipped, status unchanged (the demo's default): out of Awaiting shipment.
     assert views_of(context, pk) == {"shipped"}
@@ -94,7 +100,7 @@ def test_mark_shipped_on_first_keeps_the_rest_in_every_to_ship_list(station, sto
     view = context.packing.view(pk)
     line_id = view.lines.packable_ids()[0]
     view = context.packing.split(pk, {line_id: 1})
-    context.packing.ship(pk, 2, DETAILS)
+    ship(context, pk, 2)
     context.outbox.run_until_idle(threading.Event())
     assert store.control.order(order_id(context, pk))["order_status_id"] == \
         record.settings.shipped_status_id
