@@ -19,7 +19,7 @@ from app.db.engine import Database
 from app.domain.connection_settings import StatusInfo
 from app.domain.status_rules import ALL_ORDERS as ALL
 from app.domain.status_rules import FLAGGED  # local flags (store changed after work began), holds
-from app.domain.status_rules import (LIST_VIEWS, PARTIALLY_SHIPPED, StatusView, hold_active,
+from app.domain.status_rules import (LIST_VIEWS, PARTIALLY_SHIPPED, StatusView,
                                      normalize_status_name, order_views)
 
 ATTENTION = "flagged_or_on_hold"  # the workspace's "Flagged / on hold": local + store holds
@@ -338,23 +338,33 @@ class OrderQueries:
                                      order_filter: OrderFilter,
                                      statuses: dict[int, list[StatusInfo]],
                                      now: datetime) -> None:
-        """The orders with shipments, by the domain rule itself: their shipped units are
-        computed once each here, where a condition per view would compute them per view."""
+        """The orders with shipments, by the domain rule itself. SQLite computes each order's
+        shipped units once (a condition per view would compute them per view) and groups the
+        orders by status, hold and none/some/all shipped, so Python sees a few rows, not
+        thousands (the GUI thread shares the interpreter with this worker)."""
         known = {(cid, s.id): s for cid, items in statuses.items() for s in items}
-        statement = (select(ORDERS.c.connection_id, ORDERS.c.order_status_id, ORDERS.c.units,
-                            shipped_units(), ORDERS.c.hold_reason, ORDERS.c.hold_until)
-                     .where(scope, shipments_decide()))
-        for cid, status_id, units, shipped, hold_reason, hold_until in session.execute(
+        each = (select(ORDERS.c.connection_id, ORDERS.c.order_status_id, ORDERS.c.units,
+                       shipped_units().label("shipped"), held_condition(now).label("held"))
+                .where(scope, shipments_decide())
+                .limit(-1)  # a LIMIT keeps SQLite from inlining `shipped` once per use
+                .subquery())
+        shipped = case((each.c.shipped >= each.c.units, 2), (each.c.shipped > 0, 1), else_=0)
+        statement = (select(each.c.connection_id, each.c.order_status_id, each.c.held,
+                            shipped.label("shipped"), func.count())
+                     .group_by(each.c.connection_id, each.c.order_status_id, each.c.held,
+                               shipped))
+        for cid, status_id, held, part, n in session.execute(
                 statement, {"match": self._match(order_filter)}):
             status = known.get((cid, status_id))
             if status is None:
                 continue  # a status the store no longer lists: in no status view
-            for view in order_views(status.view, total_units=units, shipped_units=shipped,
+            # Units standing for none (0 of 2), some (1 of 2) or all (2 of 2) shipped.
+            for view in order_views(status.view, total_units=2, shipped_units=part,
                                     has_shipments=True,
                                     partial_status=status.is_partially_shipped,
-                                    held=hold_active(hold_reason, hold_until, now)):
+                                    held=bool(held)):
                 if view in counts and view in SHIPPING_VIEWS:
-                    counts[view] += 1
+                    counts[view] += n
 
     def tag_counts(self, order_filter: OrderFilter | None = None) -> dict[str, int]:
         """Every tag in use, with how many orders carry it (within connection/storefront)."""
