@@ -342,9 +342,23 @@ def order_document(context: "AppContext", order_pk: int) -> dict:
     })
     view = context.packing.view(order_pk)
     document["order_state"] = view.state.value
+    document["queues"] = sorted(order_queues(view, status)) if status else []
     document["interruption"] = view.interruption
     document["local_shipments"] = shipments_document(view)
     return document
+
+
+def order_queues(view, status) -> frozenset[str]:
+    """The list views the order is in, by the rule the order lists' SQL follows."""
+    from app.domain.packing import shipped_units
+    from app.domain.status_rules import hold_active, order_views
+
+    shipped, total = shipped_units(view.plan, view.lines)
+    order = view.order
+    held = hold_active(order.hold_reason, order.hold_until, datetime.now(timezone.utc))
+    return order_views(status.view, total_units=total, shipped_units=shipped,
+                       has_shipments=bool(view.shipments or order.snapshot.shipments),
+                       partial_status=status.is_partially_shipped, held=held)
 
 
 def run_show(args: argparse.Namespace) -> int:

@@ -41,6 +41,8 @@ class StatusInfo:
     is_shipped: bool = False
     is_partially_shipped: bool = False
     is_quote_status: bool = False
+    is_fully_refunded: bool = False
+    is_claim_status: bool = False  # the connection's status set after import
     view_override: StatusView | None = None
 
     @property

@@ -253,9 +253,9 @@ class OrderState(StrEnum):
     SHIPPED = "shipped"
 
 
-def order_state(plan: Plan, order: OrderLines) -> OrderState:
-    """Shipped when every packable unit is shipped (by us or in the store), partially shipped
-    when some are; never stored, always derived."""
+def shipped_units(plan: Plan, order: OrderLines) -> tuple[int, int]:
+    """(packable units shipped by us or in the store, at most each line's quantity; all
+    packable units)."""
     ours = {}
     for shipment in plan.shipments:
         if shipment.state is ShipmentState.SHIPPED:
@@ -267,6 +267,13 @@ def order_state(plan: Plan, order: OrderLines) -> OrderState:
             continue
         total += line.quantity
         shipped += min(line.quantity, order.covered_elsewhere.get(line_id, 0) + ours.get(line_id, 0))
+    return shipped, total
+
+
+def order_state(plan: Plan, order: OrderLines) -> OrderState:
+    """Shipped when every packable unit is shipped (by us or in the store), partially shipped
+    when some are; never stored, always derived."""
+    shipped, total = shipped_units(plan, order)
     if total == 0:
         return OrderState.SHIPPED if plan.shipments or order.all_non_shipping() else OrderState.OPEN
     if shipped >= total:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
 from enum import StrEnum
 from typing import Any
 
@@ -14,6 +15,10 @@ from app.errors import ConfigurationError
 
 _SPACES = re.compile(r"\s+")
 _AWAITING_PAYMENT_NAMES = ("awaiting payment", "pending payment")
+# Words of a status name that say "do not pack" even when the store flags it open ("On Hold",
+# "Backordered", "Back-order") or not cancelled ("Refunded").
+_HOLD_WORDS = re.compile(r"\bhold\b|\bback[\s-]?order")
+_REFUND_WORDS = re.compile(r"refund")
 
 
 class StatusView(StrEnum):
@@ -26,10 +31,12 @@ class StatusView(StrEnum):
     CANCELLED = "cancelled"
 
 
-# The order lists a packer can pick: every status view, plus all orders and flagged/held ones.
+# The order lists a packer can pick: every status view, the orders with some units shipped and
+# some still to ship (a part of Awaiting shipment), all orders and flagged/held ones.
 ALL_ORDERS = "all"
 FLAGGED = "flagged"
-LIST_VIEWS = (ALL_ORDERS, *[v.value for v in StatusView], FLAGGED)
+PARTIALLY_SHIPPED = "partially_shipped"
+LIST_VIEWS = (ALL_ORDERS, *[v.value for v in StatusView], PARTIALLY_SHIPPED, FLAGGED)
 
 
 def normalize_status_name(name: str) -> str:
@@ -71,21 +78,98 @@ def default_import_rule(status_flags: Any) -> bool:
 
 
 def default_view_for_status(status: Any) -> StatusView:
-    """Default view of a store status: the flags decide first, the name only refines "open"."""
-    if _flag(status, "is_cancelled") or _flag(status, "is_declined"):
+    """Default view of a store status, by name and flags (the merchant can change each).
+
+    Names come first where they say more than the flags: a store's "On Hold" is flagged open,
+    and "Refunded" is neither open nor cancelled. The connection's claim status ("set after
+    import") means "imported, to be packed", though it must not be open under the default
+    import rule.
+    """
+    if _flag(status, "is_claim_status"):
+        return StatusView.AWAITING_SHIPMENT
+    key = normalize_status_name(str(_field(status, "name") or ""))
+    if _HOLD_WORDS.search(key):
+        return StatusView.ON_HOLD
+    if _REFUND_WORDS.search(key) or _flag(status, "is_fully_refunded"):
         return StatusView.CANCELLED
+    if any(words in key for words in _AWAITING_PAYMENT_NAMES):
+        return StatusView.AWAITING_PAYMENT
     if _flag(status, "is_shipped"):
         return StatusView.SHIPPED
+    if _flag(status, "is_cancelled") or _flag(status, "is_declined"):
+        return StatusView.CANCELLED
     if _flag(status, "is_partially_shipped"):
         return StatusView.AWAITING_SHIPMENT
     if _flag(status, "is_quote_status"):
         return StatusView.ON_HOLD
     if _flag(status, "is_open"):
-        key = normalize_status_name(str(_field(status, "name") or ""))
-        if any(words in key for words in _AWAITING_PAYMENT_NAMES):
-            return StatusView.AWAITING_PAYMENT
         return StatusView.AWAITING_SHIPMENT
     return StatusView.ON_HOLD
+
+
+def order_views(status_view: StatusView, *, total_units: int, shipped_units: int,
+                has_shipments: bool, partial_status: bool = False,
+                held: bool = False) -> frozenset[str]:
+    """The list views an order is in: its status's view, with the shipments deciding between
+    Awaiting shipment, Partially shipped and Shipped.
+
+    `status_view`: the view its store status maps to. `shipped_units`: packable units shipped,
+    by PackDesk (its shipped shipments) or in the store (shipments not made by PackDesk), at
+    most each line's quantity. `has_shipments`: any shipment of the order, local (even open or
+    void) or in the store. `partial_status`: the status is flagged partially shipped. `held`: a
+    local hold, which keeps the order out of the packer's queues.
+
+    Once an order has shipments, they decide, whatever the status settings: a fully shipped
+    order with no status after shipment leaves Awaiting shipment, units still to ship after
+    "mark shipped on first" stay in it, and a void re-opens the order before the store hears.
+    An order with no shipments (or nothing to pack) has only its status to go by: "Shipped"
+    set in the store's admin means shipped. Partially shipped is a part of Awaiting shipment,
+    so a to-ship list or pick list of Awaiting shipment has every unit still to ship.
+    """
+    if status_view not in (StatusView.AWAITING_SHIPMENT, StatusView.SHIPPED):
+        return frozenset({status_view.value})
+    if not has_shipments or total_units <= 0:
+        views = {status_view.value}
+        if partial_status and status_view is StatusView.AWAITING_SHIPMENT:
+            views.add(PARTIALLY_SHIPPED)
+    elif shipped_units >= total_units:
+        views = {StatusView.SHIPPED.value}
+    elif shipped_units > 0:
+        views = {StatusView.AWAITING_SHIPMENT.value, PARTIALLY_SHIPPED}
+    else:
+        views = {StatusView.AWAITING_SHIPMENT.value}
+    if held:
+        views -= {StatusView.AWAITING_SHIPMENT.value, PARTIALLY_SHIPPED}
+    return frozenset(views)
+
+
+def hold_active(reason: str, until: datetime | None, now: datetime) -> bool:
+    """A local hold counts while it has a reason and no release date, or one still ahead.
+    A time without a zone is UTC (SQLite keeps none)."""
+    if until is not None and until.tzinfo is None:
+        until = until.replace(tzinfo=timezone.utc)
+    return bool(reason) and (until is None or until > now)
+
+
+def status_before_ours(our_changes: Iterable[Mapping[str, Any]],
+                       fallback: int | None = None) -> int | None:
+    """The store status an order had before PackDesk's status changes after shipment, or None
+    when none of ours is still in force (then a void leaves the store's status alone).
+
+    `our_changes`: the payloads of the order's status entries in the outbox, in queue order
+    (sent or not). Each after-shipment change records `previous_status_id`, the status the
+    store would have had when it was queued; one marked `restore` put that status back and
+    ends the round. `fallback` stands in for a change queued before changes recorded it (the
+    store's `previous_order_status_id`).
+    """
+    original: int | None = None
+    in_force = False
+    for change in our_changes:
+        if change.get("restore"):
+            original, in_force = None, False
+        elif not in_force:
+            original, in_force = change.get("previous_status_id", fallback), True
+    return original if in_force else None
 
 
 def validate_claim_status(claim_status_name_or_id: int | str | None,

@@ -18,9 +18,9 @@ from app.db.engine import Database
 from app.db.repositories import shipments as shipment_rows
 from app.db.repositories.audit import last_for
 from app.db.repositories.audit import record as audit
-from app.db.repositories.connections import ConnectionRepository
+from app.db.repositories.connections import ConnectionRecord, ConnectionRepository
 from app.db.repositories.orders import CachedOrder, OrderRepository, acknowledge_flag
-from app.db.repositories.outbox import enqueue
+from app.db.repositories.outbox import UNFINISHED, enqueue, entries_for_order
 from app.db.repositories.shipments import ShipmentDetails, ShipmentRecord
 from app.db.repositories.station import StationRepository
 from app.domain import packing
@@ -28,6 +28,7 @@ from app.domain.packing import (OrderLines, OrderState, PackingError, Plan, Ship
                                 StatusPolicy)
 from app.domain.scanning import ScanResult
 from app.domain.shipment_input import check_shipment_input
+from app.domain.status_rules import status_before_ours
 from app.domain.verification import (UnverifiedLine, VerificationPolicy, check_ship,
                                      unverified_lines)
 from app.errors import StoreError
@@ -276,18 +277,48 @@ class PackingService:
         return self.view(order_pk)
 
     def void(self, order_pk: int, number: int) -> PackingView:
+        """Void a shipment; its units go back to be packed. A shipped one is deleted from the
+        store and, if PackDesk set a status after shipment, the order gets back the status it
+        had before (without the customer's email), all in the void's unit of work."""
         view = self.view(order_pk)
         shipment = view.plan.by_number(number)
         pk = self._pk(view, number) if view.shipments else None
         was_shipped = shipment.state is ShipmentState.SHIPPED
         plan = packing.void(view.plan, view.lines, number)
-        view = self._save(view, plan, "void", {"shipment": number})
         connection = self._connections.get(view.order.connection_id)
-        if was_shipped and pk is not None and connection.settings.sync_tracking:
-            with self._db.write() as session:
-                enqueue(session, connection_id=connection.id, kind="shipment_void",
-                        now=self._clock(), order_pk=order_pk, shipment_pk=pk)
-        return view
+
+        def queue_store_changes(session, _keys: dict[int, int]) -> None:
+            if not was_shipped:
+                return
+            now = self._clock()
+            if pk is not None and connection.settings.sync_tracking:
+                enqueue(session, connection_id=connection.id, kind="shipment_void", now=now,
+                        order_pk=order_pk, shipment_pk=pk)
+            self._queue_status_after_void(session, view.order, connection,
+                                          packing.order_state(plan, view.lines), now)
+
+        return self._save(view, plan, "void", {"shipment": number}, also=queue_store_changes)
+
+    def _queue_status_after_void(self, session, order: CachedOrder, connection: ConnectionRecord,
+                                 state: OrderState, now: datetime) -> None:
+        entries = [e for e in entries_for_order(session, order.order_pk) if e.kind == "status"]
+        original = status_before_ours([e.payload for e in entries],
+                                      order.snapshot.previous_order_status_id)
+        if original is None:
+            return  # PackDesk never changed the status: the store keeps what it has
+        settings = connection.settings
+        target = packing.status_after_shipment(state, StatusPolicy(
+            settings.shipped_status_id, settings.partial_status_id,
+            settings.mark_shipped_on_first))
+        target = original if target is None else target
+        current = _store_status_when_sent(session, order)
+        if target == current:
+            return
+        # A re-opened order is no news to the customer: a plain update, no store email.
+        enqueue(session, connection_id=connection.id, kind="status", now=now,
+                order_pk=order.order_pk,
+                payload={"order_status_id": target, "notify": False, "after": state.value,
+                         "previous_status_id": current, "restore": target == original})
 
     def acknowledge(self, order_pk: int) -> None:
         with self._db.write() as session:
@@ -335,10 +366,13 @@ class PackingService:
                 enqueue(session, connection_id=connection.id, kind="shipment", now=now,
                         order_pk=view.order.order_pk, shipment_pk=shipment_pk)
             if status_id is not None:
+                # The status it replaces is recorded, so a void can put it back.
                 enqueue(session, connection_id=connection.id, kind="status", now=now,
                         order_pk=view.order.order_pk,
                         payload={"order_status_id": status_id,
-                                 "notify": settings.notify_customer, "after": state.value})
+                                 "notify": settings.notify_customer, "after": state.value,
+                                 "previous_status_id": _store_status_when_sent(session,
+                                                                               view.order)})
             if shipment_pk is None:
                 audit(session, "complete_without_parcel", **self._who(), entity="order",
                       entity_id=view.order.order_pk)
@@ -401,6 +435,16 @@ class PackingService:
             raise PackingError(check.message)
         return replace(details, tracking_numbers=check.tracking_numbers,
                        carrier=details.carrier.strip(), service=details.service.strip())
+
+
+def _store_status_when_sent(session, order: CachedOrder) -> int | None:
+    """The status the store will have once the order's queued status changes are sent: the
+    newest unsent one, else the status as last read."""
+    unsent = [e for e in entries_for_order(session, order.order_pk)
+              if e.kind in ("status", "claim") and e.state in UNFINISHED]
+    if unsent:
+        return int(unsent[-1].payload["order_status_id"])
+    return order.snapshot.order_status_id
 
 
 def _plan_to_json(plan: Plan, keys: Mapping[int, int]) -> list[dict]:

@@ -196,9 +196,12 @@ def test_void_deletes_the_pushed_shipment(station, store):
     context.outbox.run_until_idle(threading.Event())
     context.packing.void(pk, 1)
     result = context.outbox.run_until_idle(threading.Event())
-    assert [(d.kind, d.outcome) for d in result.deliveries] == [("shipment_void", "sent")]
+    # The order re-opens: the status it had before "Shipped" goes back too.
+    assert [(d.kind, d.outcome) for d in result.deliveries] == [("shipment_void", "sent"),
+                                                                ("status", "sent")]
     assert store_shipments(store, oid) == []
-    assert [w["kind"] for w in store.control.writes()][-1] == "shipment_deleted"
+    assert [w["kind"] for w in store.control.writes()][-2:] == ["shipment_deleted",
+                                                                "order_updated"]
 
 
 def test_void_before_the_push_sends_nothing(station, store):

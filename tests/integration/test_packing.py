@@ -91,7 +91,12 @@ def test_correction_and_void_go_through_the_outbox(synced):
     assert [(k, s) for k, s, _ in entries if k == "shipment"] == [
         ("shipment", "superseded"), ("shipment", "pending")]
     view = context.packing.void(pk, 1)
-    assert [k for k, s, _ in outbox(context, pk)][-1] == "shipment_void"
+    # The void, and the status before "Shipped" back (the unsent "Shipped" is superseded).
+    entries = outbox(context, pk)
+    assert [(k, s) for k, s, _ in entries][-2:] == [("shipment_void", "pending"),
+                                                     ("status", "pending")]
+    assert [s for k, s, _ in entries if k == "status"] == ["superseded", "pending"]
+    assert outbox(context, pk)[-1][2]["notify"] is False
     assert view.state is OrderState.OPEN and len(view.numbered()) == 1  # units back to pack
 
 

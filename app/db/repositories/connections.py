@@ -169,7 +169,7 @@ class ConnectionRepository:
                     refreshed_at=now)
                 row.name = info.name
                 for flag in ("is_open", "is_declined", "is_cancelled", "is_shipped",
-                             "is_partially_shipped", "is_quote_status"):
+                             "is_partially_shipped", "is_quote_status", "is_fully_refunded"):
                     setattr(row, flag, getattr(info, flag))
                 row.refreshed_at = now
                 session.add(row)
@@ -178,6 +178,8 @@ class ConnectionRepository:
 
     def statuses(self, connection_id: int) -> list[StatusInfo]:
         with self._db.read() as session:
+            connection = session.get(Connection, connection_id)
+            claim = connection.claim_status_id if connection is not None else None
             rows = session.exec(select(OrderStatus).where(
                 OrderStatus.connection_id == connection_id).order_by(col(OrderStatus.status_id)))
             return [StatusInfo(id=r.status_id, name=r.name, is_open=r.is_open,
@@ -185,6 +187,8 @@ class ConnectionRepository:
                                is_shipped=r.is_shipped,
                                is_partially_shipped=r.is_partially_shipped,
                                is_quote_status=r.is_quote_status,
+                               is_fully_refunded=r.is_fully_refunded,
+                               is_claim_status=r.status_id == claim,
                                view_override=StatusView(r.view) if r.view else None)
                     for r in rows]
 

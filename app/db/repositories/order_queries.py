@@ -13,17 +13,20 @@ from datetime import datetime, timezone
 from sqlalchemy import and_, case, exists, false, func, literal, not_, or_, select, text, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.db.core import (CONNECTIONS, LINES, ORDERS, OUTBOX, SHIPMENTS, STATUSES,
-                         STORE_SHIPMENT_LINES, STORE_SHIPMENTS, STOREFRONTS, TAGS)
+from app.db.core import (CONNECTIONS, LINES, ORDERS, OUTBOX, SHIPMENT_LINES, SHIPMENTS,
+                         STATUSES, STORE_SHIPMENT_LINES, STORE_SHIPMENTS, STOREFRONTS, TAGS)
 from app.db.engine import Database
 from app.domain.connection_settings import StatusInfo
 from app.domain.status_rules import ALL_ORDERS as ALL
 from app.domain.status_rules import FLAGGED  # local flags (store changed after work began), holds
-from app.domain.status_rules import LIST_VIEWS, StatusView, normalize_status_name
+from app.domain.status_rules import (LIST_VIEWS, PARTIALLY_SHIPPED, StatusView,
+                                     normalize_status_name, order_views)
 
-PARTIALLY_SHIPPED = "partially_shipped"
 ATTENTION = "flagged_or_on_hold"  # the workspace's "Flagged / on hold": local + store holds
-VIEWS = (*LIST_VIEWS, PARTIALLY_SHIPPED, ATTENTION)
+VIEWS = (*LIST_VIEWS, ATTENTION)
+# The views whose orders' shipments, not only their status, decide (status_rules.order_views).
+SHIPPING_VIEWS = frozenset({StatusView.AWAITING_SHIPMENT.value, PARTIALLY_SHIPPED,
+                            StatusView.SHIPPED.value})
 
 # Local states, derived (never stored) from shipments, the outbox and the order's flag/hold.
 NEW, PACKING, PACKED, SHIPPED = "new", "packing", "packed", "shipped"
@@ -61,25 +64,42 @@ def local_state_expression(now: datetime) -> ColumnElement:
         else_=literal(NEW))
 
 
-def partially_shipped_pks():
-    """Orders whose store shipments cover some, not all, packable units (clamped per line)."""
-    per_line = (
-        select(STORE_SHIPMENTS.c.order_pk.label("order_pk"),
-               func.min(func.sum(STORE_SHIPMENT_LINES.c.quantity), LINES.c.quantity)
-               .label("shipped"))
-        .select_from(STORE_SHIPMENTS)
-        .join(STORE_SHIPMENT_LINES,
-              STORE_SHIPMENT_LINES.c.store_shipment_pk == STORE_SHIPMENTS.c.id)
-        .join(LINES, and_(LINES.c.order_pk == STORE_SHIPMENTS.c.order_pk,
-                          LINES.c.line_id == STORE_SHIPMENT_LINES.c.line_id))
-        .where(LINES.c.is_non_shipping == false(), LINES.c.is_discount == false(),
-               LINES.c.quantity > 0)
-        .group_by(STORE_SHIPMENTS.c.order_pk, LINES.c.id)
-        .subquery())
-    shipped = select(per_line.c.order_pk, func.sum(per_line.c.shipped).label("units")) \
-        .group_by(per_line.c.order_pk).subquery()
-    return (select(shipped.c.order_pk).join(ORDERS, ORDERS.c.id == shipped.c.order_pk)
-            .where(shipped.c.units > 0, shipped.c.units < ORDERS.c.units))
+def shipped_units() -> ColumnElement:
+    """Packable units of the order (correlated to ORDERS) shipped, as status_rules.order_views
+    counts them: PackDesk's shipped shipments, plus the store's shipments other than PackDesk's
+    own copies (matched by shipment name: after a void the local row is the truth, before the
+    store hears), at most each line's quantity.
+
+    Correlated, behind `shipments_decide()`: evaluated only for the orders that have shipments
+    and only as far as a list is read, so the first rows of a view need no aggregate over
+    every shipment of 100,000 orders."""
+    line = LINES.alias("shipped_line")
+    store, store_line, own = (STORE_SHIPMENTS.alias("ss"), STORE_SHIPMENT_LINES.alias("ssl"),
+                              SHIPMENTS.alias("own"))
+    ours, our_line = SHIPMENTS.alias("ours"), SHIPMENT_LINES.alias("our_line")
+    in_store = (select(func.coalesce(func.sum(store_line.c.quantity), 0))
+                .select_from(store.join(store_line, store_line.c.store_shipment_pk == store.c.id))
+                .where(store.c.order_pk == line.c.order_pk, store_line.c.line_id == line.c.line_id,
+                       not_(exists().where(own.c.order_pk == store.c.order_pk,
+                                           own.c.shipment_name == store.c.shipment_name)))
+                .scalar_subquery())
+    by_us = (select(func.coalesce(func.sum(our_line.c.quantity), 0))
+             .select_from(our_line.join(ours, ours.c.id == our_line.c.shipment_pk))
+             .where(our_line.c.line_pk == line.c.id, ours.c.state == "shipped")
+             .scalar_subquery())
+    return (select(func.coalesce(func.sum(func.min(line.c.quantity, in_store + by_us)), 0))
+            .where(line.c.order_pk == ORDERS.c.id, line.c.is_non_shipping == false(),
+                   line.c.is_discount == false(), line.c.quantity > 0)
+            .scalar_subquery())
+
+
+def shipments_decide() -> ColumnElement:
+    """The order has shipments (local in any state, or in the store) and units to pack: its
+    shipments, not its status, say whether it is awaiting shipment or shipped."""
+    return and_(ORDERS.c.units > 0,
+                or_(ORDERS.c.id.in_(select(SHIPMENTS.c.order_pk)),
+                    ORDERS.c.id.in_(select(STORE_SHIPMENTS.c.order_pk))))
+
 
 SORTABLE = {
     "order": ORDERS.c.order_id, "date": ORDERS.c.ordered_at,
@@ -183,22 +203,40 @@ class OrderQueries:
         if view == ATTENTION:
             return or_(flagged_condition(), held_condition(now),
                        self._status_condition(StatusView.ON_HOLD.value, statuses, now))
-        if view == PARTIALLY_SHIPPED:
-            partial_status = self._matching(statuses, lambda s: s.is_partially_shipped)
-            closed = self._matching(statuses, lambda s: s.view in (StatusView.SHIPPED,
-                                                                   StatusView.CANCELLED))
-            return or_(and_(ORDERS.c.id.in_(partially_shipped_pks()), not_(closed)),
-                       partial_status)
-        if view == StatusView.AWAITING_SHIPMENT.value:
-            # Held orders wait in "Flagged / on hold", not in the packer's queue.
-            return and_(self._matching(statuses, lambda s: s.view.value == view),
-                        not_(held_condition(now)))
+        if view in (PARTIALLY_SHIPPED, StatusView.AWAITING_SHIPMENT.value,
+                    StatusView.SHIPPED.value):
+            return self._shipping_condition(view, statuses, now)
         if view in {v.value for v in StatusView}:
             match = lambda s: s.view.value == view  # noqa: E731
         else:
             key = normalize_status_name(view)
             match = lambda s: normalize_status_name(s.name) == key  # noqa: E731
         return self._matching(statuses, match)
+
+    def _shipping_condition(self, view: str, statuses: dict[int, list[StatusInfo]],
+                            now: datetime, *, with_shipments: bool = True) -> ColumnElement:
+        """status_rules.order_views in SQL: Awaiting shipment, Partially shipped, Shipped.
+        Without `with_shipments`, only the orders that have no shipments (their status
+        decides); `counts` classifies the others in Python."""
+        awaiting = self._matching(statuses, lambda s: s.view is StatusView.AWAITING_SHIPMENT)
+        shipped = self._matching(statuses, lambda s: s.view is StatusView.SHIPPED)
+        partial_status = self._matching(
+            statuses, lambda s: s.is_partially_shipped and s.view is StatusView.AWAITING_SHIPMENT)
+        derived = shipments_decide()
+        by_status = {StatusView.SHIPPED.value: shipped,
+                     StatusView.AWAITING_SHIPMENT.value: awaiting}.get(view, partial_status)
+        condition = and_(by_status, not_(derived))
+        if with_shipments:
+            # The status first (an index), the shipments only for the orders that have some.
+            units = shipped_units()
+            by_units = {StatusView.SHIPPED.value: units >= ORDERS.c.units,
+                        StatusView.AWAITING_SHIPMENT.value: units < ORDERS.c.units}.get(
+                view, and_(units > 0, units < ORDERS.c.units))
+            condition = or_(condition, and_(or_(awaiting, shipped), derived, by_units))
+        if view == StatusView.SHIPPED.value:
+            return condition
+        # Held orders wait in "Flagged / on hold", not in the packer's queues.
+        return and_(condition, not_(held_condition(now)))
 
     @staticmethod
     def _matching(statuses: dict[int, list[StatusInfo]], match) -> ColumnElement:
@@ -283,13 +321,50 @@ class OrderQueries:
                                               search=order_filter.search))) \
             if (order_filter.connection_id is not None or order_filter.store_id is not None
                 or order_filter.search) else true()
-        columns = [func.coalesce(func.sum(case((self._status_condition(v, statuses, now), 1),
-                                               else_=0)), 0).label(f"v{i}")
-                   for i, v in enumerate(views)]
+        columns = [func.coalesce(func.sum(case((
+            self._shipping_condition(v, statuses, now, with_shipments=False)
+            if v in SHIPPING_VIEWS else self._status_condition(v, statuses, now), 1),
+            else_=0)), 0).label(f"v{i}") for i, v in enumerate(views)]
         statement = select(*columns).select_from(ORDERS).where(scope)
         with self._db.read() as session:
             row = session.execute(statement, {"match": self._match(order_filter)}).one()
-        return {view: int(row[i]) for i, view in enumerate(views)}
+            counts = {view: int(row[i]) for i, view in enumerate(views)}
+            if SHIPPING_VIEWS & set(views):
+                self._count_orders_with_shipments(session, counts, scope, order_filter,
+                                                  statuses, now)
+        return counts
+
+    def _count_orders_with_shipments(self, session, counts: dict[str, int], scope,
+                                     order_filter: OrderFilter,
+                                     statuses: dict[int, list[StatusInfo]],
+                                     now: datetime) -> None:
+        """The orders with shipments, by the domain rule itself. SQLite computes each order's
+        shipped units once (a condition per view would compute them per view) and groups the
+        orders by status, hold and none/some/all shipped, so Python sees a few rows, not
+        thousands (the GUI thread shares the interpreter with this worker)."""
+        known = {(cid, s.id): s for cid, items in statuses.items() for s in items}
+        each = (select(ORDERS.c.connection_id, ORDERS.c.order_status_id, ORDERS.c.units,
+                       shipped_units().label("shipped"), held_condition(now).label("held"))
+                .where(scope, shipments_decide())
+                .limit(-1)  # a LIMIT keeps SQLite from inlining `shipped` once per use
+                .subquery())
+        shipped = case((each.c.shipped >= each.c.units, 2), (each.c.shipped > 0, 1), else_=0)
+        statement = (select(each.c.connection_id, each.c.order_status_id, each.c.held,
+                            shipped.label("shipped"), func.count())
+                     .group_by(each.c.connection_id, each.c.order_status_id, each.c.held,
+                               shipped))
+        for cid, status_id, held, part, n in session.execute(
+                statement, {"match": self._match(order_filter)}):
+            status = known.get((cid, status_id))
+            if status is None:
+                continue  # a status the store no longer lists: in no status view
+            # Units standing for none (0 of 2), some (1 of 2) or all (2 of 2) shipped.
+            for view in order_views(status.view, total_units=2, shipped_units=part,
+                                    has_shipments=True,
+                                    partial_status=status.is_partially_shipped,
+                                    held=bool(held)):
+                if view in counts and view in SHIPPING_VIEWS:
+                    counts[view] += n
 
     def tag_counts(self, order_filter: OrderFilter | None = None) -> dict[str, int]:
         """Every tag in use, with how many orders carry it (within connection/storefront)."""

@@ -374,7 +374,8 @@ def status_from_api(raw: dict) -> StatusInfo | None:
         is_cancelled=flag(raw.get("is_cancelled")),
         is_shipped=flag(raw.get("is_shipped")),
         is_partially_shipped=flag(raw.get("is_partially_shipped")),
-        is_quote_status=flag(raw.get("is_quote_status")))
+        is_quote_status=flag(raw.get("is_quote_status")),
+        is_fully_refunded=flag(raw.get("is_fully_refunded")))
 
 
 def storefront_from_api(raw: dict, origin: str) -> StorefrontInfo | None:
