@@ -37,7 +37,7 @@ def test_a_day_at_the_station(station, tmp_path):
     pk, order_id = an_order_to_split(station)
 
     # Search: the packer types the order number (a person's pace: it stays in the field).
-    x.activate("PackDesk — station")
+    x.activate("PackDesk — Bench 1")
     station.click("searchEdit")
     station.wait_state(lambda s: s["focus"] == "searchEdit", "focus in search")
     x.run("xdotool", "type", "--delay", "300", str(order_id))

@@ -42,7 +42,8 @@ def wait_open(station, pk: int, what: str) -> None:
     """The order shown in the packing window, and that window active (a packer's next scan
     comes a second later; keys sent while the window manager is still switching windows go to
     the window that had the focus)."""
-    station.wait_state(lambda s: s["order_pk"] == pk and s["active"] == "PackDesk — packing",
+    station.wait_state(lambda s: s["order_pk"] == pk
+                       and (s["active"] or "").startswith("PackDesk — packing"),
                        what)
 
 
@@ -52,7 +53,7 @@ def scan(station, value: str, delay_ms: int = 5) -> None:
 
 def test_scans_at_every_speed_open_verify_and_fill_tracking(station):
     pk, order_id, skus, gtin = a_plain_order(station)
-    station.x.activate("PackDesk")
+    station.x.activate("PackDesk — Bench 1")
     first = station.last_scan_id()
 
     # The slip's order barcode over the order list opens the order for packing.
@@ -118,7 +119,7 @@ def test_same_layout_on_scanner_and_station_reads_correctly(station, layout):
     pk, order_id, skus, gtin = a_plain_order(station)
     station.x.layout(layout)
     try:
-        station.x.activate("PackDesk")
+        station.x.activate("PackDesk — Bench 1")
         mark = station.last_scan_id()
         scan(station, f"SB-{order_id}", 5)
         wait_open(station, pk, "the order open")
@@ -139,7 +140,7 @@ def test_same_layout_on_scanner_and_station_reads_correctly(station, layout):
 
 def test_a_us_scanner_on_an_azerty_station_is_named(station):
     pk, order_id, skus, _gtin = a_plain_order(station)
-    station.x.activate("PackDesk")
+    station.x.activate("PackDesk — Bench 1")
     scan(station, f"SB-{order_id}", 5)
     wait_open(station, pk, "the order open")
     station.x.layout("fr")
