@@ -4,10 +4,12 @@ Pure: the caller brings the shipment's units and the codes each line answers to.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.domain import tracking
 from app.domain.catalog import normalize_code
 
 SHIPMENT_BARCODE_PREFIX = "S"  # slips print "S" + shipment_name
@@ -44,6 +46,19 @@ def shipment_name_in(value: str) -> str | None:
     if text.startswith(SHIPMENT_NAME_PREFIX):
         return text
     return None
+
+
+_ORDER_BARCODE = re.compile(r"[A-Z][A-Z0-9]*-[0-9]+")  # a slip's order barcode: "AC-100123"
+
+
+def is_slip_barcode(value: str) -> bool:
+    """A packing slip's barcode rather than a carrier label: a shipment barcode, or an order
+    barcode (prefix + id) that no carrier's tracking format matches. A tracking field takes any
+    code, so without this another order's slip scanned there became its tracking number."""
+    if shipment_name_in(value) is not None:
+        return True
+    text = value.strip().upper()
+    return bool(_ORDER_BARCODE.fullmatch(text)) and tracking.detect_carrier(text) is None
 
 
 @dataclass(frozen=True)

@@ -52,11 +52,11 @@ def scan(window: PackingWindow, clock: FakeClock, value: str, *, target=None) ->
     QTest.keyClick(widget, Qt.Key.Key_Return)
 
 
-def plain_order(context, *, max_units: int = 6) -> int:
+def plain_order(context, *, max_units: int = 6, exclude: tuple[int, ...] = ()) -> int:
     """An order of 2+ plain lines (no kits, nothing shipped yet), few units, distinct SKUs."""
     with context.db.read() as session:
         pks = list(session.exec(select(Order.id).order_by(Order.id)))
-    for pk in pks:
+    for pk in (p for p in pks if p not in exclude):
         view = context.packing.view(pk)
         lines = view.lines
         packable = [lines.lines[i] for i in lines.packable_ids()]
@@ -554,3 +554,21 @@ def test_a_scanner_on_the_wrong_keyboard_layout_is_named(qtbot, station, window,
     text = window.banner.text()
     assert "keyboard layout doesn't match" in text and "KNF-1047" in text
     assert "US (QWERTY)" in text and "French (AZERTY)" in text
+
+
+def test_another_orders_slip_scanned_into_the_tracking_field_opens_it(qtbot, station, window,
+                                                                       clock):
+    # A tracking field takes a label's number; a slip scanned there is still a slip (14.8).
+    context, _ = station
+    pk = plain_order(context)
+    with qtbot.waitSignal(window.order_opened, timeout=5000):
+        window.open_order(pk)
+    other = plain_order(context, exclude=(pk,))
+    name = context.packing.begin(other).shipments[0].shipment_name
+    panel = window.panel(1)
+    panel.tracking_edit.setFocus()
+    qtbot.waitUntil(panel.tracking_edit.hasFocus)
+    with qtbot.waitSignal(window.order_opened, timeout=5000) as opened:
+        scan(window, clock, "S" + name, target=panel.tracking_edit)
+    assert opened.args == [other]
+    assert context.packing.view(pk).shipments[0].details.tracking_numbers == ()

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QMessa
 from app.context import AppContext
 from app.db.repositories.shipments import ShipmentDetails
 from app.domain.packing import MOVABLE, OrderState, ShipmentState
-from app.domain.scanning import ScanResult, keyboard_layout_mismatch
+from app.domain.scanning import ScanResult, is_slip_barcode, keyboard_layout_mismatch
 from app.domain.tracking import check as tracking_check
 from app.domain.tracking import reduce_scanned
 from app.domain.verification import (POLICY_LABELS, UnverifiedLine, UnverifiedUnits,
@@ -615,7 +615,7 @@ class PackingWindow(QWidget):
             self._feedback(WRONG, self.tr("Answer the question first"),
                            self.tr("Scanned %s was not used.") % value, SOUND_WRONG)
             return
-        if field is not None:
+        if field is not None and not is_slip_barcode(value):
             panel = self._panel_holding(field)
             if panel is not None:
                 if self._layout_mismatch_shown(value):

@@ -2,7 +2,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.domain.scanning import (BurstDetector, ScanResult, all_verified, check_unit, code_key,
-                                 keyboard_layout_mismatch, shipment_name_in)
+                                 is_slip_barcode, keyboard_layout_mismatch, shipment_name_in)
 
 
 def test_upc_ean_and_gtin14_of_one_item_are_the_same_code():
@@ -88,3 +88,11 @@ def test_ordinary_codes_are_never_a_layout_mismatch(code):
 def test_codes_with_a_symbol_or_two_are_not_a_mismatch():
     for code in ("1Z999AA10123456784", "SB-100129", "AT&T-4", "SPD-7F3A2C-15", "(01)0123"):
         assert keyboard_layout_mismatch(code) is None, code
+
+
+def test_slip_barcodes_are_told_from_carrier_labels():
+    for slip in ("SPD-AE1602-1", "SB-100032", "ac-100123", "PD-7F3A2C-15"):
+        assert is_slip_barcode(slip), slip
+    for label in ("1Z999AA10123456784", "9101026837331000039521", "794612345678",
+                  "JJD0099999999", "KNF-1047X"):
+        assert not is_slip_barcode(label), label
