@@ -6,8 +6,8 @@ machine (or tests) can be kept apart with `--data-dir` or `PACKDESK_HOME`.
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 import platformdirs
@@ -62,8 +62,10 @@ def resolve_paths(data_dir: str | os.PathLike | None = None,
 
 
 def resources_dir() -> Path:
-    """resources/ from the source tree, or from inside a PyInstaller bundle."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    """The fonts, sounds and icons: package data of `app.resources`.
+
+    The top-level resources/ folder is mapped to that package at build time (pyproject.toml), so
+    a wheel, an editable install and the PyInstaller bundle all find it the same way.
+    """
+    # Every install keeps them as real files (reportlab and Qt need paths, not streams).
+    return Path(str(files("app.resources")))

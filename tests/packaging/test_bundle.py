@@ -81,7 +81,8 @@ def test_package_holds_the_bundle_desktop_entry_and_icon(package):
     assert package.name.startswith(f"{APP_ID}-{__version__}-linux-")
     for name in (APP_ID, "install.sh"):
         assert os.access(package / name, os.X_OK), name
-    for name in (f"{APP_ID}.desktop", f"{APP_ID}.png", "_internal/resources/icons/packdesk.png",
+    for name in (f"{APP_ID}.desktop", f"{APP_ID}.png", "_internal/app/resources/icons/packdesk.png",
+                 "_internal/app/resources/fonts/DejaVuSans.ttf",
                  "_internal/app/db/migrations/env.py"):
         assert (package / name).is_file(), name
     size = sum(p.stat().st_size for p in package.rglob("*") if p.is_file() and not p.is_symlink())

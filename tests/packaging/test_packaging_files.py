@@ -76,3 +76,15 @@ def test_linux_tarball_is_reproducible_and_complete(tmp_path):
     assert members[f"{APP_ID}.desktop"].mode == 0o644
     assert {m.uid for m in members.values()} == {0}
     assert {m.mtime for m in members.values()} == {1_700_000_000}
+
+
+def test_every_app_package_is_listed_in_pyproject():
+    """The packages are listed (app.resources maps the top-level resources/ folder), so a new
+    subpackage must be added there or the wheel would leave it out."""
+    import tomllib
+
+    from setuptools import find_packages
+
+    listed = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert set(listed["packages"]) == {*find_packages(str(ROOT), include=["app*"]), "app.resources"}
+    assert listed["package-dir"] == {"app.resources": "resources"}
