@@ -95,6 +95,10 @@ class Control:
         return self._m.add_line(order_id, {"product_id": product_id, "quantity": quantity,
                                            **fields})
 
+    def new_order(self, quantities: list[int], status_id: int = 1) -> Doc:
+        """An order placed now with one plain shippable line per quantity, nothing shipped."""
+        return self._m.new_order(quantities, status_id)
+
     def set_line_quantity(self, item_id: int, quantity: int) -> Doc:
         return self._m.set_line_quantity(item_id, quantity)
 

@@ -235,6 +235,43 @@ class Mutations:
             self._log("line_added", source, "order_items", line["id"], fields, order_id=order["id"])
         return line
 
+    def new_order(self, quantities: list[int], status_id: int, source: str = "store") -> Doc:
+        """An order placed now: one plain line per quantity (a different shippable product each:
+        no kit, no child line, no variant), no shipments. It copies the newest order's customer,
+        addresses and shape, so tests get the order they need whatever the generator made."""
+        with self.store.transaction():
+            self._require("order_statuses", status_id, "order status", status=400)
+            template = self.store.select("orders", "1 = 1", [], order="id DESC", limit=1)[0]
+            line_shape = self.store.select(
+                "order_items", "json_extract(doc, '$.parent_order_item_id') IS NULL", [],
+                limit=1)[0]
+            products = self.store.select(
+                "products", "json_extract(doc, '$.is_kit') = 0 AND "
+                "json_extract(doc, '$.is_non_shipping_item') = 0 AND id NOT IN "
+                "(SELECT DISTINCT json_extract(doc, '$.product_id') FROM variant_inventory)",
+                [], limit=len(quantities))
+            if len(products) < len(quantities):
+                raise ApiError(400, f"The store has only {len(products)} plain products.")
+            stamp = self._now()
+            order = dict(template, id=self.store.next_id("orders"), order_number="",
+                         order_type="Order", order_status_id=status_id, previous_order_status_id=None,
+                         order_status_last_changed_at=stamp, ordered_at=stamp, created_at=stamp)
+            self._save("orders", order, stamp)
+            for product, quantity in zip(products, quantities, strict=True):
+                line = dict(line_shape, id=self.store.next_id("order_items"),
+                            order_id=order["id"], quantity=_int(quantity, "quantity"),
+                            variants=[], personalizations=[], variant_inventory_id=None,
+                            is_quantity_bound_to_parent=False, is_discount_item=False,
+                            product_id=product["id"], item_number=product["item_number"],
+                            item_number_full=product["item_number"],
+                            item_name=product["item_name"], price=product["price"],
+                            weight=product["weight"], is_non_shipping_item=False,
+                            order_shipping_address_id=order["order_shipping_address_id"],
+                            created_at=stamp)
+                self._save("order_items", line, stamp)
+            self._log("order_created", source, "orders", order["id"], {"quantities": quantities})
+        return order
+
     def set_line_quantity(self, item_id: Any, quantity: int, source: str = "store") -> Doc:
         with self.store.transaction():
             line = self._require("order_items", item_id, "order item")

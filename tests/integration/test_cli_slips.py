@@ -6,14 +6,18 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from sqlmodel import select
 
+from app.db.tables import Order
 from app.sandbox import Sandbox, SandboxConfig
+from tests.support.sandbox_orders import new_order
 
 
 @pytest.fixture
 def store(run):
     token = "sandbox-token-slips-1234"
     with Sandbox(SandboxConfig(orders=60, seed=11, token=token)) as sandbox:
+        new_order(sandbox, (2, 1))  # the order `_splittable` returns, made for these tests
         assert run("connect", "main", "--domain", sandbox.domain, "--token-stdin",
                    "--prefix", "AC-", stdin=token + "\n").returncode == 0
         assert run("sync").returncode == 0
@@ -25,24 +29,21 @@ def _text(path: Path) -> list[str]:
 
 
 def _splittable(data_dir: Path) -> tuple[str, int]:
-    """Picked in-process from the station's database (a `show` per order would take long)."""
+    """The order `store` made (the newest): its number and its line of 2 units.
+    Read in-process from the station's database (a `show` per order would take long)."""
     from app.bootstrap import build_context
     from app.paths import resolve_paths
 
     context = build_context(resolve_paths(data_dir))
     try:
-        for row in context.repos.order_queries.rows(range(1, 61)).values():
-            view = context.packing.view(row.order_pk)
-            if view.shipments or view.lines.covered_elsewhere or any(
-                    line.bound_to_parent for line in view.lines.lines.values()):
-                continue
-            line_id = next((i for i in view.lines.packable_ids() if view.lines.needed(i) >= 2),
-                           None)
-            if line_id is not None:
-                return row.number, line_id
+        with context.db.read() as session:
+            pk = session.exec(select(Order.id).order_by(Order.order_id.desc())).first()
+        view = context.packing.view(pk)
+        assert not view.shipments and not view.lines.covered_elsewhere
+        line_id = next(i for i in view.lines.packable_ids() if view.lines.needed(i) == 2)
+        return f"AC-{view.order.snapshot.order_id}", line_id
     finally:
         context.close()
-    pytest.skip("no order with a line of 2+ units")
 
 
 def test_slips_of_a_split_order_then_one_shipment_by_its_scanned_barcode(run, store, tmp_path):

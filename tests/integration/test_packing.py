@@ -16,11 +16,14 @@ from app.domain.packing import OrderState, PackingError, ShipmentState
 from app.domain.verification import UnverifiedUnits, VerificationPolicy, VerificationRequired
 from app.services.packing import PackingInterrupted
 from tests.integration.sandbox_truth import all_orders
+from tests.support.sandbox_orders import new_order
 
 
 @pytest.fixture
-def synced(connected):
+def synced(connected, sandbox):
     context, record = connected
+    # The order these tests pack, made for them: two plain lines, nothing shipped.
+    new_order(sandbox, (1, 2))
     shipped = next(s.id for s in context.repos.connections.statuses(record.id)
                    if s.name == "Shipped") if context.sync.sync(record.id) else None
     record = context.connections.update(record.id, record.settings.with_changes(
@@ -29,13 +32,11 @@ def synced(connected):
 
 
 def order_with(context, predicate) -> int:
+    """The order `synced` made (the newest), which must have the shape the test needs."""
     with context.db.read() as session:
-        pks = list(session.exec(select(Order.id).order_by(Order.id)))
-    for pk in pks:
-        view = context.packing.view(pk)
-        if predicate(view):
-            return pk
-    pytest.skip("the sandbox has no such order")
+        pk = session.exec(select(Order.id).order_by(Order.order_id.desc())).first()
+    assert predicate(context.packing.view(pk)), "the order made for the test has the wrong shape"
+    return pk
 
 
 def outbox(context, order_pk):

@@ -12,23 +12,21 @@ from app.db.repositories.outbox import entries_for_order
 from app.db.repositories.shipments import ShipmentDetails
 from app.db.tables import Order
 from app.domain.packing import PackingError, ShipmentState
+from tests.support.sandbox_orders import synced_order
 
 DETAILS = ShipmentDetails(carrier="UPS", service="UPS Ground",
                           tracking_numbers=("1Z999AA10123456784",), carrier_fee=Decimal("8.45"))
 
 
 @pytest.fixture
-def order(connected):
+def order(connected, sandbox):
     context, record = connected
-    assert context.sync.sync(record.id).outcome == "ok"
-    with context.db.read() as session:
-        pks = list(session.exec(select(Order.id).order_by(Order.id)))
-    for pk in pks:
-        view = context.packing.view(pk)
-        if len(view.numbered()) == 1 and not view.lines.covered_elsewhere \
-                and not view.lines.all_non_shipping():
-            return context, pk
-    pytest.skip("the sandbox has no packable order")
+    # Made for these tests: two plain lines, nothing shipped.
+    pk = synced_order(context, record, sandbox, (2, 1))
+    view = context.packing.view(pk)
+    assert len(view.numbered()) == 1 and not view.lines.covered_elsewhere \
+        and not view.lines.all_non_shipping()
+    return context, pk
 
 
 def nothing_happened(context, pk) -> bool:

@@ -21,29 +21,28 @@ from app.services.slips import (PDF, PREVIEW, PRINTER, NoShipTo, NothingToPrint,
                                 SlipTarget, pick_list_job, resolve_target, slip_job)
 from app.slips import PageSize, SlipOptions, SlipsCancelled
 from tests.integration.sandbox_truth import expected_import
+from tests.support.sandbox_orders import new_order
 
 
 @pytest.fixture
-def synced(connected):
+def synced(connected, sandbox):
     context, record = connected
+    new_order(sandbox, (2, 1))  # the order `splittable` returns, made for these tests
     assert context.sync.sync(record.id).outcome == "ok"
     return context
 
 
 def splittable(context) -> tuple[int, int]:
-    """An order (pk) with a packable line of 2+ units (its line_id) and nothing shipped yet."""
+    """The order `synced` made (the newest, pk): a packable line of 2 units (its line_id), another
+    line, and nothing shipped yet."""
     with context.db.read() as session:
-        pks = list(session.exec(select(Order.id).order_by(Order.id)))
-    for pk in pks:
-        view = context.packing.view(pk)
-        if view.shipments or view.lines.covered_elsewhere or any(
-                line.bound_to_parent for line in view.lines.lines.values()):
-            continue
-        line_id = next((i for i in view.lines.packable_ids()
-                        if view.lines.needed(i) >= 2), None)
-        if line_id is not None and len(view.lines.packable_ids()) >= 2:
-            return pk, line_id
-    pytest.skip("the sandbox has no such order")
+        pk = session.exec(select(Order.id).order_by(Order.order_id.desc())).first()
+    view = context.packing.view(pk)
+    assert not view.shipments and not view.lines.covered_elsewhere and not any(
+        line.bound_to_parent for line in view.lines.lines.values())
+    line_id, other = view.lines.packable_ids()
+    assert view.lines.needed(line_id) == 2 and view.lines.needed(other) == 1
+    return pk, line_id
 
 
 def _png() -> bytes:

@@ -7,9 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 
 from app.sandbox import Sandbox, SandboxConfig
 from app.sandbox.clock import TICKS_PER_DAY, parse_ticks
+from app.sandbox.errors import ApiError
 
 
 def _order_with_lines(sb: Sandbox) -> dict:
@@ -126,3 +128,21 @@ def test_stop_is_prompt_and_releases_the_port(config_factory: Callable[..., Sand
     client.close()
     with Sandbox(config_factory(orders=5, port=port)) as again:
         assert again.port == port
+
+
+def test_new_order_is_placed_now_with_plain_lines_and_nothing_shipped(own_sandbox: Sandbox) -> None:
+    sb = own_sandbox
+    before = parse_ticks(sb.control.now())
+    order = sb.control.new_order([2, 1, 3])
+    fetched = sb.control.order(order["id"])
+    assert fetched["order_status_id"] == 1 and fetched["order_type"] == "Order"
+    assert parse_ticks(fetched["created_at"]) >= before  # inside any sync window
+    assert parse_ticks(fetched["ordered_at"]) >= before
+    items = fetched["items"]
+    assert [i["quantity"] for i in items] == [2, 1, 3] and not fetched["shipments"]
+    assert len({i["product_id"] for i in items}) == 3
+    assert not any(i["is_non_shipping_item"] or i["parent_order_item_id"] or i["variants"]
+                   for i in items)
+    assert sb.control.writes(kind="order_created", source="store")[-1]["id"] == order["id"]
+    with pytest.raises(ApiError):
+        sb.control.new_order([1], status_id=999)
