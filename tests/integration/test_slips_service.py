@@ -21,7 +21,7 @@ from app.services.slips import (PDF, PREVIEW, PRINTER, NoShipTo, NothingToPrint,
                                 SlipTarget, pick_list_job, resolve_target, slip_job)
 from app.slips import PageSize, SlipOptions, SlipsCancelled
 from tests.integration.sandbox_truth import expected_import
-from tests.support.sandbox_orders import new_order
+from tests.support.sandbox_orders import new_order, synced_order_pk
 
 
 @pytest.fixture
@@ -233,13 +233,13 @@ def test_progress_and_cancel_pass_through(synced, tmp_path):
     assert not out.exists() or out.stat().st_size == 0
 
 
-def test_nothing_to_ship_is_refused_for_slips(synced, tmp_path):
-    context = synced
-    with context.db.read() as session:
-        pks = list(session.exec(select(Order.id).order_by(Order.id)))
-    empty = next((p for p in pks if not context.packing.view(p).plan.shipments), None)
-    if empty is None:
-        pytest.skip("every sandbox order has something to ship")
+def test_nothing_to_ship_is_refused_for_slips(connected, sandbox, tmp_path):
+    context, record = connected
+    # An order another tool shipped in full before the station first saw it.
+    made = new_order(sandbox, (2, 1))
+    sandbox.control.add_shipment(made)
+    empty = synced_order_pk(context, record, made)
+    assert not context.packing.view(empty).plan.shipments
     with pytest.raises(NothingToPrint):
         context.slips.build(slip_job([SlipTarget(empty)]), tmp_path / "x.pdf")
     # a batch pick list just has nothing to pick in that order

@@ -16,7 +16,11 @@ def new_order(sandbox, quantities: Sequence[int] = (1,), status_id: int = 1) -> 
 
 def synced_order(context, record, sandbox, quantities: Sequence[int] = (1,)) -> int:
     """The station's pk of a new order, after a sync of `record`'s connection brought it in."""
-    order_id = new_order(sandbox, quantities)
+    return synced_order_pk(context, record, new_order(sandbox, quantities))
+
+
+def synced_order_pk(context, record, order_id: int) -> int:
+    """The station's pk of the store's order `order_id`, after a sync brought it in."""
     assert context.sync.sync(record.id).outcome == "ok"
     with context.db.read() as session:
         return session.exec(select(Order.id).where(Order.connection_id == record.id,
