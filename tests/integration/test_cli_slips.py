@@ -6,11 +6,9 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from sqlmodel import select
 
-from app.db.tables import Order
 from app.sandbox import Sandbox, SandboxConfig
-from tests.support.sandbox_orders import new_order
+from tests.support.sandbox_orders import new_order, newest_order_pk
 
 
 @pytest.fixture
@@ -36,9 +34,7 @@ def _splittable(data_dir: Path) -> tuple[str, int]:
 
     context = build_context(resolve_paths(data_dir))
     try:
-        with context.db.read() as session:
-            pk = session.exec(select(Order.id).order_by(Order.order_id.desc())).first()
-        view = context.packing.view(pk)
+        view = context.packing.view(newest_order_pk(context))
         assert not view.shipments and not view.lines.covered_elsewhere
         line_id = next(i for i in view.lines.packable_ids() if view.lines.needed(i) == 2)
         return f"AC-{view.order.snapshot.order_id}", line_id

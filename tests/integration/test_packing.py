@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import update
-from sqlmodel import select
 
 from app.db.repositories.audit import last_for
 from app.db.repositories.outbox import entries_for_order
@@ -16,7 +15,7 @@ from app.domain.packing import OrderState, PackingError, ShipmentState
 from app.domain.verification import UnverifiedUnits, VerificationPolicy, VerificationRequired
 from app.services.packing import PackingInterrupted
 from tests.integration.sandbox_truth import all_orders
-from tests.support.sandbox_orders import new_order
+from tests.support.sandbox_orders import new_order, newest_order_pk
 
 
 @pytest.fixture
@@ -33,8 +32,7 @@ def synced(connected, sandbox):
 
 def order_with(context, predicate) -> int:
     """The order `synced` made (the newest), which must have the shape the test needs."""
-    with context.db.read() as session:
-        pk = session.exec(select(Order.id).order_by(Order.order_id.desc())).first()
+    pk = newest_order_pk(context)
     assert predicate(context.packing.view(pk)), "the order made for the test has the wrong shape"
     return pk
 

@@ -21,7 +21,7 @@ from app.services.slips import (PDF, PREVIEW, PRINTER, NoShipTo, NothingToPrint,
                                 SlipTarget, pick_list_job, resolve_target, slip_job)
 from app.slips import PageSize, SlipOptions, SlipsCancelled
 from tests.integration.sandbox_truth import expected_import
-from tests.support.sandbox_orders import new_order, synced_order_pk
+from tests.support.sandbox_orders import new_order, newest_order_pk, synced_order_pk
 
 
 @pytest.fixture
@@ -35,8 +35,7 @@ def synced(connected, sandbox):
 def splittable(context) -> tuple[int, int]:
     """The order `synced` made (the newest, pk): a packable line of 2 units (its line_id), another
     line, and nothing shipped yet."""
-    with context.db.read() as session:
-        pk = session.exec(select(Order.id).order_by(Order.order_id.desc())).first()
+    pk = newest_order_pk(context)
     view = context.packing.view(pk)
     assert not view.shipments and not view.lines.covered_elsewhere and not any(
         line.bound_to_parent for line in view.lines.lines.values())
