@@ -33,13 +33,17 @@ def text(value: Any) -> str:
     return str(value).strip()
 
 
+_INT64 = 2**63  # SQLite's INTEGER: a larger id could not be saved (and would stop the page)
+
+
 def integer(value: Any) -> int | None:
     if value is None or value == "":
         return None
     try:
-        return int(Decimal(str(value)))
-    except (InvalidOperation, ValueError):
+        result = int(Decimal(str(value)))
+    except (InvalidOperation, ValueError, OverflowError):  # OverflowError: Infinity (1e999)
         return None
+    return result if -_INT64 <= result < _INT64 else None
 
 
 def number(value: Any) -> float:
