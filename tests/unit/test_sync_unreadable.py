@@ -16,3 +16,13 @@ def test_an_order_with_an_infinite_id_is_skipped_not_raised():
     assert unreadable.unidentified == ["an order without an id"] and seen == []
     good = unreadable.read_one({"id": 7, "items": []})
     assert good is not None and good.order_id == 7 and unreadable.read == {7}
+
+
+def test_an_order_with_a_time_beyond_the_calendar_is_read_without_it():
+    unreadable = _Unreadable()
+    for stamp in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"):
+        # Before, OverflowError from moving these to UTC escaped and failed the sync.
+        snapshot = unreadable.read_one({"id": 8, "updated_at": stamp, "ordered_at": stamp,
+                                        "items": []})
+        assert snapshot is not None and snapshot.updated_at is None
+        assert snapshot.ordered_at is None

@@ -77,11 +77,11 @@ def timestamp(value: Any) -> datetime | None:
     raw = _FRACTION.sub(r"\1", raw.replace("Z", "+00:00"))
     try:
         parsed = datetime.fromisoformat(raw)
-    except ValueError:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=timezone.utc)
+        return parsed.astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved past UTC
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
 
 
 def postal_code(value: Any, country_code: str) -> str:
