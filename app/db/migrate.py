@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
@@ -80,9 +81,16 @@ def backup_database(db_path: Path, backups_dir: Path, label: str) -> Path:
     backups_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     target = backups_dir / f"packdesk-{stamp}-{label}.sqlite3"
-    with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as source, \
-            closing(sqlite3.connect(target)) as dest:
-        source.backup(dest)
+    # Copied under another name, renamed when whole: a copy cut short (full disk, crash) must
+    # never be taken for the newest backup.
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as source, \
+                closing(sqlite3.connect(partial)) as dest:
+            source.backup(dest)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
     _prune_backups(backups_dir)
     return target
 

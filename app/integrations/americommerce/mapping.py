@@ -33,13 +33,17 @@ def text(value: Any) -> str:
     return str(value).strip()
 
 
+_INT64 = 2**63  # SQLite's INTEGER: a larger id could not be saved (and would stop the page)
+
+
 def integer(value: Any) -> int | None:
     if value is None or value == "":
         return None
     try:
-        return int(Decimal(str(value)))
-    except (InvalidOperation, ValueError):
+        result = int(Decimal(str(value)))
+    except (InvalidOperation, ValueError, OverflowError):  # OverflowError: Infinity (1e999)
         return None
+    return result if -_INT64 <= result < _INT64 else None
 
 
 def number(value: Any) -> float:
@@ -73,11 +77,11 @@ def timestamp(value: Any) -> datetime | None:
     raw = _FRACTION.sub(r"\1", raw.replace("Z", "+00:00"))
     try:
         parsed = datetime.fromisoformat(raw)
-    except ValueError:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=timezone.utc)
+        return parsed.astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved past UTC
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
 
 
 def postal_code(value: Any, country_code: str) -> str:

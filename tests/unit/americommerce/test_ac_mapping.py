@@ -40,6 +40,10 @@ def first_line(**changes):
     (first_line(id=None), "line 1 has no id"),
     (order(shipments=[{"id": 3, "items": "all"}]), "shipment 3: its lines is the text 'all'"),
     (order(id=None), "an order without an id"),
+    # JSON's 1e999 is Infinity, and an id past 64 bits cannot be saved: no id, not a crash
+    (order(id=1e999), "an order without an id"),
+    (order(id=10**30), "an order without an id"),
+    (first_line(id=1e999), "line 1 has no id"),
 ])
 def test_an_order_that_cannot_be_read_says_why(raw, words):
     with pytest.raises(UnreadableOrder, match=None) as info:
