@@ -60,8 +60,13 @@ def _report(args: argparse.Namespace, document: "SlipDocument", path: Path, what
     if document.kind == "pick_list":
         data["reprint"] = document.reprint
         reprints = int(document.reprint)
+    else:
+        data["held_back"] = list(document.held_back)
     text = (f"Wrote {path}: {document.pages} page(s), {what}"
             + (f", {reprints} reprint(s)" if reprints else "") + ".")
+    if document.held_back:  # left out of the batch, not lost: say which and why
+        text += "".join(f"\nNot printed: {reason} Acknowledge its flag or use --acknowledge."
+                        for reason in document.held_back)
     emit(args, data, text)
 
 

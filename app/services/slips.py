@@ -109,6 +109,7 @@ class PrintedItem:
 class PreparedSlips:
     shipments: tuple[SlipShipment, ...]
     items: tuple[PrintedItem, ...]
+    held_back: tuple[str, ...] = ()  # why orders of a batch were left out (no ship-to)
 
 
 @dataclass(frozen=True)
@@ -147,10 +148,12 @@ class SlipDocument:
     document_key: str = ""  # a pick list's batch key ("" for slips: one key per item)
     title: str = ""
     reprint: bool = False  # a pick list printed before (slips: see each item)
+    held_back: tuple[str, ...] = ()  # orders of a slip batch left out, and why
 
     def as_dict(self) -> dict:
         return {"file": str(self.file) if self.file else None, "pages": self.pages,
-                "shipments": [i.as_dict() for i in self.items]}
+                "shipments": [i.as_dict() for i in self.items],
+                "held_back": list(self.held_back)}
 
 
 def _now() -> datetime:
@@ -236,28 +239,32 @@ class SlipService:
     def prepare_slips(self, targets: Iterable[SlipTarget], *,
                       cancel: threading.Event | None = None,
                       acknowledge_no_ship_to: bool = False) -> PreparedSlips:
-        """Raises NoShipTo for an order without a ship-to address unless its flag was
-        acknowledged or the caller acknowledges it (`acknowledge_no_ship_to`)."""
+        """An order without a ship-to address is left out (`held_back` says why) unless its
+        flag was acknowledged or the caller acknowledges it (`acknowledge_no_ship_to`): one
+        such order never stops a batch. NoShipTo when nothing else is left to print."""
         shipments: list[SlipShipment] = []
         items: list[PrintedItem] = []
+        held: list[str] = []
         shared: dict = {}
         for order, view, picked in self._picked(targets, open_only=False, cancel=cancel):
             if order.snapshot.address("shipping") is None and order.flag_acknowledged_at is None \
                     and not acknowledge_no_ship_to:
-                raise NoShipTo(
-                    f"Order {self._display_number(order)} has no ship-to address"
-                    + (f" ({order.flag_reason})" if order.flag_reason else "") + ".",
-                    hint="Check the order in the store and sync again, or acknowledge to print "
-                         "its slip without an address.")
+                held.append(f"Order {self._display_number(order)} has no ship-to address"
+                            + (f" ({order.flag_reason})" if order.flag_reason else "") + ".")
+                continue
             context = _OrderContext.of(self, order, view, shared=shared)
             for number, planned, record in picked:
                 slip, item = context.slip(number, planned, record)
                 shipments.append(slip)
                 items.append(item)
+        if held and not shipments:
+            raise NoShipTo(" ".join(held),
+                           hint="Check the order in the store and sync again, or acknowledge to "
+                                "print its slip without an address.")
         reprinted = self._printed_before({i.document_key for i in items})
         items = [replace(i, reprint=i.document_key in reprinted) for i in items]
         shipments = [replace(s, reprint=i.reprint) for s, i in zip(shipments, items)]
-        return PreparedSlips(tuple(shipments), tuple(items))
+        return PreparedSlips(tuple(shipments), tuple(items), tuple(held))
 
     def prepare_pick_list(self, targets: Iterable[SlipTarget], *, title: str = "Pick list",
                           subtitle: str | None = None,
@@ -320,7 +327,8 @@ class SlipService:
         pages = documents.render_slips(prepared.shipments, options, out, progress=progress,
                                        cancel=cancel)
         return SlipDocument(SLIP, Path(out) if isinstance(out, (str, Path)) else None, pages,
-                            prepared.items, options.page_size, title="Packing slips")
+                            prepared.items, options.page_size, title="Packing slips",
+                            held_back=prepared.held_back)
 
     def render_pick_list(self, prepared: PreparedPickList, options: SlipOptions,
                          out: str | Path | BinaryIO, *, progress: "Progress | None" = None,

@@ -300,6 +300,14 @@ def test_a_slip_without_a_ship_to_needs_an_acknowledgement(connected, sandbox, t
     with pytest.raises(NoShipTo, match="has no ship-to address"):
         context.slips.build(slip_job([SlipTarget(pk)]), tmp_path / "refused.pdf")
     assert not (tmp_path / "refused.pdf").exists() or (tmp_path / "refused.pdf").stat().st_size == 0
+    # In a batch it is held back and the other orders print: one order never stops the rest.
+    other = next(p for p in (context.repos.orders.find_pks(i)[0][0]
+                             for i in sorted(expected_import(sandbox))[1:]) if p != pk)
+    batch = context.slips.build(slip_job([SlipTarget(pk), SlipTarget(other)]),
+                                tmp_path / "batch.pdf")
+    assert {i.order_pk for i in batch.items} == {other}
+    assert len(batch.held_back) == 1 and "has no ship-to address" in batch.held_back[0]
+    assert batch.as_dict()["held_back"] == list(batch.held_back)
     document = context.slips.build(slip_job([SlipTarget(pk)], acknowledge_no_ship_to=True),
                                    tmp_path / "acknowledged.pdf")
     assert document.pages >= 1

@@ -277,8 +277,11 @@ class SlipPreviewDialog(QDialog):
         what = (self.tr("%n shipment(s) to pick", "", count) if document.kind == PICK_LIST
                 else self.tr("%n slip(s)", "", count))
         reprints = sum(1 for i in document.items if i.reprint) + int(document.reprint)
+        held = document.held_back  # orders without a ship-to left out of the batch
         self.status_label.setText(what + (self.tr(" · %n reprint(s)", "", reprints)
-                                          if reprints else ""))
+                                          if reprints else "")
+                                  + "".join(self.tr(" · Not printed: %1").replace("%1", reason)
+                                            for reason in held))
         self.document_built.emit(document)
         if not self._rebuilding_as_reprint:
             self._record(PREVIEW)
