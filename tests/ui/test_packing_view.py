@@ -70,6 +70,14 @@ def plain_order(context, *, max_units: int = 6, exclude: tuple[int, ...] = ()) -
     pytest.fail("no plain order in the sandbox")
 
 
+def open_plain_order(qtbot, window: PackingWindow, context, **choice) -> int:
+    """A plain order (see plain_order), opened in the packing view."""
+    pk = plain_order(context, **choice)
+    with qtbot.waitSignal(window.order_opened, timeout=5000):
+        window.open_order(pk)
+    return pk
+
+
 @pytest.fixture
 def station(ui_context, sandbox):
     connection_id = connect_and_sync(ui_context, sandbox)
@@ -185,9 +193,7 @@ def test_a_whole_scan_session_by_keyboard(qtbot, station, window, clock, played,
 
 def test_moving_units_by_buttons_keyboard_and_drag(qtbot, station, window, clock):
     context, _ = station
-    pk = plain_order(context)
-    with qtbot.waitSignal(window.order_opened, timeout=5000):
-        window.open_order(pk)
+    pk = open_plain_order(qtbot, window, context)
     panel = window.panels[0]
     first, second = panel.line_ids()[:2]
 
@@ -256,9 +262,7 @@ def test_moving_units_by_buttons_keyboard_and_drag(qtbot, station, window, clock
 
 def test_an_interruption_must_be_acknowledged(qtbot, station, window, sandbox):
     context, _ = station
-    pk = plain_order(context)
-    with qtbot.waitSignal(window.order_opened, timeout=5000):
-        window.open_order(pk)
+    pk = open_plain_order(qtbot, window, context)
     order_id = context.repos.orders.get(pk).snapshot.order_id
     sandbox.control.advance_clock(minutes=2)
     sandbox.control.cancel_order(order_id)
@@ -289,9 +293,7 @@ def test_an_interruption_must_be_acknowledged(qtbot, station, window, sandbox):
 
 def test_errors_are_messages_in_the_panel_not_crashes(qtbot, station, window):
     context, _ = station
-    pk = plain_order(context)
-    with qtbot.waitSignal(window.order_opened, timeout=5000):
-        window.open_order(pk)
+    pk = open_plain_order(qtbot, window, context)
     errors = []
     window.error_shown.connect(errors.append)
     window.undo()  # nothing to undo: a PackingError
@@ -367,9 +369,7 @@ def test_station_and_packer_switch_in_one_step(qtbot, station, window, clock):
 def test_on_the_last_unit_the_slip_is_requested(qtbot, station, window, qsettings):
     context, _ = station
     qsettings.setValue(ON_PACKED_KEY, ON_PACKED_PRINT)
-    pk = plain_order(context)
-    with qtbot.waitSignal(window.order_opened, timeout=5000):
-        window.open_order(pk)
+    pk = open_plain_order(qtbot, window, context)
     units = dict(window.panel(1).shipment.units)
     requested = []
     window.slip_requested.connect(lambda order, number: requested.append((order, number)))
@@ -398,9 +398,7 @@ def test_scanner_settings_are_edited_and_applied_at_once(qtbot, window, qsetting
 
 def test_shipping_unscanned_units_asks_and_the_screen_shows_the_data(qtbot, station, window):
     context, _ = station
-    pk = plain_order(context)
-    with qtbot.waitSignal(window.order_opened, timeout=5000):
-        window.open_order(pk)
+    pk = open_plain_order(qtbot, window, context)
     panel = window.panel(1)
     units = dict(panel.shipment.units)
     first = next(iter(units))
@@ -456,9 +454,7 @@ def test_a_station_requiring_every_scan_refuses_and_says_what_is_missing(qtbot, 
     dialog.accept()
     assert context.packing.verification_policy().value == "require"
 
-    pk = plain_order(context)
-    with qtbot.waitSignal(window.order_opened, timeout=5000):
-        window.open_order(pk)
+    pk = open_plain_order(qtbot, window, context)
     panel = window.panel(1)
     qtbot.mouseClick(panel.ship_button, Qt.MouseButton.LeftButton)
     assert window.unverified_box is None  # nothing to confirm: refused
@@ -472,9 +468,7 @@ def test_a_station_requiring_every_scan_refuses_and_says_what_is_missing(qtbot, 
 def test_a_scanned_label_fills_the_carrier_and_a_mismatch_is_asked(qtbot, station, window,
                                                                     clock):
     context, _ = station
-    pk = plain_order(context)
-    with qtbot.waitSignal(window.order_opened, timeout=5000):
-        window.open_order(pk)
+    pk = open_plain_order(qtbot, window, context)
     panel = window.panel(1)
     assert {"DHL", "Canada Post"} <= {panel.carrier_combo.itemText(i)
                                       for i in range(panel.carrier_combo.count())}
@@ -560,9 +554,7 @@ def test_another_orders_slip_scanned_into_the_tracking_field_opens_it(qtbot, sta
                                                                        clock):
     # A tracking field takes a label's number; a slip scanned there is still a slip (14.8).
     context, _ = station
-    pk = plain_order(context)
-    with qtbot.waitSignal(window.order_opened, timeout=5000):
-        window.open_order(pk)
+    pk = open_plain_order(qtbot, window, context)
     other = plain_order(context, exclude=(pk,))
     name = context.packing.begin(other).shipments[0].shipment_name
     panel = window.panel(1)
