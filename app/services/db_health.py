@@ -48,6 +48,7 @@ RUNNING_DIR = "running"
 MARKER_GRACE_S = 60
 CHECK_IN_FULL = "check-in-full"  # in running/: damage was found; the next start checks in full
 DAMAGED_DIR = "damaged"
+_clock = time.monotonic  # the budget's clock (a test steps it to stop a check deterministically)
 
 
 @dataclass(frozen=True)
@@ -108,11 +109,11 @@ def find_problem(path: Path, *, budget_s: float | None = None) -> tuple[str, boo
         return "the file is not a SQLite database", True
     if budget_s is not None and budget_s <= 0:
         return "", False  # only what is instant: the rest runs in the background
-    deadline = None if budget_s is None else time.monotonic() + budget_s
+    deadline = None if budget_s is None else _clock() + budget_s
     try:
         with closing(sqlite3.connect(read_only_uri(path), uri=True)) as raw:
             if deadline is not None:
-                raw.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_STEP)
+                raw.set_progress_handler(lambda: _clock() > deadline, PROGRESS_STEP)
             rows = [r[0] for r in raw.execute("PRAGMA quick_check(3)")]
     except sqlite3.OperationalError as exc:
         if "interrupted" in str(exc):
