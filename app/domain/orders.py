@@ -182,6 +182,9 @@ class OrderSnapshot:
     # Filled from other resources in bulk (addresses, customers) by the sync.
     addresses: tuple[Address, ...] = ()
     customer: Customer | None = None
+    # Parts the order names but the store's answer left out ("shipping", "billing",
+    # "customer"): the copy saved at an earlier sync is kept, never replaced with nothing.
+    unread: frozenset[str] = frozenset()
     # Odd values the mapping could read but not take at face value (data_problems.py): the
     # order is imported and flagged with these reasons.
     problems: tuple[str, ...] = ()

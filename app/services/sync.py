@@ -521,11 +521,13 @@ class SyncService:
         self._catalog.save(connection.id, products)
         enriched = []
         for snapshot in snapshots:
-            parts = []
+            parts, unread = [], set()
             for kind, address_id in (("shipping", snapshot.shipping_address_id),
                                      ("billing", snapshot.billing_address_id)):
                 if address_id in addresses:
                     parts.append(mapping.address_from_api(addresses[address_id], kind))
+                elif address_id is not None:
+                    unread.add(kind)
             problems = list(snapshot.problems)
             if any(line.is_packable for line in snapshot.lines):
                 if snapshot.shipping_address_id is None:
@@ -534,9 +536,10 @@ class SyncService:
                     problems.append(SHIP_TO_MISSING)  # asked twice (the client), still absent
             if snapshot.customer_id is not None and snapshot.customer_id not in customers:
                 problems.append(CUSTOMER_MISSING)
+                unread.add("customer")
             enriched.append(replace(snapshot, addresses=tuple(parts),
                                     customer=customers.get(snapshot.customer_id),
-                                    problems=tuple(problems)))
+                                    problems=tuple(problems), unread=frozenset(unread)))
         return enriched
 
     @staticmethod

@@ -3,6 +3,7 @@ one bad order never stops a sync, odd values are flagged, nothing disappears wit
 (issue 13 findings 2, 3, 8; issue 14 finding 5)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from sqlmodel import select
@@ -147,3 +148,37 @@ def test_cut_off_answers_are_read_again_and_named_if_they_persist(connected, san
     failed = context.sync.sync(record.id)
     assert failed.outcome == "failed" and "incomplete answer" in failed.error
     assert "not like an AmeriCommerce store" not in failed.error
+
+
+def test_an_address_left_out_of_the_answer_keeps_the_saved_copy(connected, sandbox):
+    context, record = connected
+    assert context.sync.sync(record.id).outcome == "ok"
+    order_id = min(cached_ids(context))
+    pk = context.repos.orders.find_pks(order_id)[0][0]
+    saved = context.repos.orders.get(pk).snapshot.address("shipping")
+    assert saved is not None and saved.lines()
+    sandbox.control.poison_order(order_id, "ship_to_hidden")
+    result = context.sync.sync(record.id)
+    assert result.outcome == "ok", result.error
+    assert "ship-to address missing in the store's answer" in _flags(context)[order_id]
+    # unknown is not gone: the slip still prints the address the store sent before
+    assert context.repos.orders.get(pk).snapshot.address("shipping") == saved
+
+
+def test_saving_an_order_with_unread_parts_keeps_those_parts_only(connected):
+    context, record = connected
+    assert context.sync.sync(record.id).outcome == "ok"
+    order_id = min(cached_ids(context))
+    pk = context.repos.orders.find_pks(order_id)[0][0]
+    before = context.repos.orders.get(pk)
+    snap = before.snapshot
+    assert snap.customer_id is not None and before.customer_name
+    assert snap.address("shipping") and snap.address("billing")
+    partial = replace(snap, addresses=(), customer=None,
+                      unread=frozenset({"shipping", "customer"}))
+    context.repos.orders.save_snapshots(record.id, [partial], display_number=str)
+    after = context.repos.orders.get(pk)
+    assert after.snapshot.address("shipping") == snap.address("shipping")
+    assert after.snapshot.address("billing") is None  # read, and the store sent none
+    assert (after.customer_name, after.customer_email) == (before.customer_name,
+                                                           before.customer_email)

@@ -8,7 +8,7 @@ refer to them keep their references.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -154,6 +154,41 @@ def _line_values(order_pk: int, position: int, line: Line) -> dict:
     }
 
 
+def _with_saved_parts(session: Session, connection_id: int,
+                      snapshots: Sequence[OrderSnapshot]) -> list[OrderSnapshot]:
+    """Fill what the store's answer left out (snapshot.unread) from the copy saved earlier:
+    an address or customer that was not sent is unknown, not gone (it stays flagged)."""
+    partial = {s.order_id: s for s in snapshots if s.unread}
+    if not partial:
+        return list(snapshots)
+    saved = {r.order_id: r for r in session.execute(
+        select(ORDERS.c.id, ORDERS.c.order_id, ORDERS.c.customer_name, ORDERS.c.customer_email,
+               ORDERS.c.customer_phone).where(ORDERS.c.connection_id == connection_id,
+                                              ORDERS.c.order_id.in_(partial)))}
+    by_pk = {r.id: r.order_id for r in saved.values()}
+    kept: dict[int, list[Address]] = {}
+    for a in session.execute(select(ADDRESSES).where(ADDRESSES.c.order_pk.in_(by_pk))):
+        order_id = by_pk[a.order_pk]
+        if a.kind in partial[order_id].unread:
+            kept.setdefault(order_id, []).append(_address_from_row(a))
+    merged = []
+    for snap in snapshots:
+        row = saved.get(snap.order_id) if snap.unread else None
+        if row is not None:
+            customer = snap.customer
+            if "customer" in snap.unread and snap.customer_id is not None:
+                customer = Customer(snap.customer_id, row.customer_email or "",
+                                    row.customer_phone or "", first_name=row.customer_name or "")
+            snap = replace(snap, addresses=snap.addresses + tuple(kept.get(snap.order_id, ())),
+                           customer=customer)
+        merged.append(snap)
+    return merged
+
+
+def _address_from_row(row) -> Address:
+    return Address(**{k: getattr(row, k) for k in Address.__dataclass_fields__})
+
+
 def _address_values(order_pk: int, address: Address) -> dict:
     values = dict(vars(address))
     values["order_pk"] = order_pk
@@ -216,8 +251,7 @@ class OrderRepository:
             if started:  # only orders being packed are compared address by address
                 for a in session.execute(select(ADDRESSES).where(
                         ADDRESSES.c.order_pk.in_(started), ADDRESSES.c.kind == "shipping")):
-                    ship_to[a.order_pk] = tuple(Address(**{
-                        k: getattr(a, k) for k in Address.__dataclass_fields__}).lines())
+                    ship_to[a.order_pk] = tuple(_address_from_row(a).lines())
             if pks:
                 for line in session.execute(select(LINES.c.order_pk, LINES.c.line_id,
                                                    LINES.c.quantity)
@@ -249,6 +283,7 @@ class OrderRepository:
                 select(ORDERS.c.order_id, ORDERS.c.updated_at).where(
                     ORDERS.c.connection_id == connection_id,
                     ORDERS.c.order_id.in_([s.order_id for s in snapshots]))).all())
+            snapshots = _with_saved_parts(session, connection_id, snapshots)
             rows = [_order_values(connection_id, s, now) for s in snapshots]
             session.execute(_upsert(ORDERS, ["connection_id", "order_id"], rows[0],
                                     keep=_LOCAL_COLUMNS), rows)
@@ -410,8 +445,7 @@ class OrderRepository:
                 s.tracking_url, s.carrier, s.service, s.packages, s.total_weight,
                 s.carrier_fee, s.shipping_comment, tuple(shipment_lines.get(s.id, ())))
                 for s in shipments),
-            addresses=tuple(Address(**{k: getattr(a, k) for k in Address.__dataclass_fields__})
-                            for a in addresses),
+            addresses=tuple(_address_from_row(a) for a in addresses),
             customer=(Customer(row.customer_id, row.customer_email, row.customer_phone)
                       if row.customer_id is not None else None),
         )
