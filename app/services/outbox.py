@@ -60,6 +60,7 @@ from app.domain.orders import shipped_in_store
 from app.domain.packing import ShipmentState
 from app.domain.tracking import carrier_key, detect_carrier
 from app.errors import PackDeskError, StoreError, StoreNotFoundError, StoreRateLimitedError
+from app.integrations.americommerce.mapping import identifier
 from app.services.store_clients import StoreClients
 
 log = logging.getLogger(__name__)
@@ -628,7 +629,7 @@ class OutboxService:
         if isinstance(sent, str):
             return sent
         status_code, body = sent
-        store_id = _integer(body.get("id"))
+        store_id = identifier(body.get("id"))
         now = self._clock()
         with self._db.write() as session:
             rows.finish(session, entry.entry_id, rows.DELIVERED, now=now,
@@ -827,13 +828,6 @@ def _due_chains(unfinished: list[OutboxItem], now: datetime) -> list[list[Outbox
             chains.append(chain)
     chains.sort(key=lambda c: c[0].entry_id)
     return chains
-
-
-def _integer(value: Any) -> int | None:
-    try:
-        return int(value) if value is not None and not isinstance(value, bool) else None
-    except (TypeError, ValueError):
-        return None
 
 
 # --- re-reading orders in bulk ----------------------------------------------------------------

@@ -138,7 +138,7 @@ class _Unreadable:
         """Record why `raw` was skipped; returns its id and updated_at when it has them."""
         reason = str(exc) if isinstance(exc, UnreadableOrder) \
             else f"unexpected data ({type(exc).__name__}: {exc})"
-        order_id = mapping.integer(raw.get("id")) if isinstance(raw, dict) else None
+        order_id = mapping.identifier(raw.get("id")) if isinstance(raw, dict) else None
         updated_at = mapping.timestamp(raw.get("updated_at")) if isinstance(raw, dict) else None
         if order_id is None:
             self.unidentified.append(reason)
@@ -358,7 +358,7 @@ class SyncService:
         if retry:
             raws = client.select_many("orders", retry, expand=ORDER_EXPAND.split(","),
                                       batch=SELECT_BATCH)
-            returned = {mapping.integer(r.get("id")) for r in raws if isinstance(r, dict)}
+            returned = {mapping.identifier(r.get("id")) for r in raws if isinstance(r, dict)}
             for gone in set(retry) - returned:
                 log.info("Order %s, skipped before, is no longer in the store", gone)
             for i in range(0, len(raws), self._page_size):
@@ -511,7 +511,7 @@ class SyncService:
         addresses_f = _fan_out(net, client, "order_addresses", address_ids)
         customers_f = _fan_out(net, client, "customers", customer_ids)
         products_f = _fan_out(net, client, "products", product_ids, expand=PRODUCT_EXPAND)
-        addresses = {mapping.integer(a.get("id")): a for a in _gather(addresses_f)}
+        addresses = {mapping.identifier(a.get("id")): a for a in _gather(addresses_f)}
         customers = {c.customer_id: c for raw in _gather(customers_f)
                      if (c := mapping.customer_from_api(raw))}
         origin = client.address.origin

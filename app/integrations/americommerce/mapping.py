@@ -46,6 +46,19 @@ def integer(value: Any) -> int | None:
     return result if -_INT64 <= result < _INT64 else None
 
 
+def identifier(value: Any) -> int | None:
+    """A store id: a whole number (12, "12", 12.0). 12.5 is no id, not order 12's."""
+    if value is None or value == "":
+        return None
+    try:
+        exact = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    if not exact.is_finite() or exact != exact.to_integral_value():
+        return None
+    return integer(exact)
+
+
 def number(value: Any) -> float:
     try:
         return float(value) if value not in (None, "") else 0.0
@@ -53,11 +66,17 @@ def number(value: Any) -> float:
         return 0.0
 
 
+_MONEY_LIMIT = Decimal(10) ** 15
+
+
 def money(value: Any) -> Decimal:
     try:
-        return Decimal(str(value)) if value not in (None, "") else Decimal("0")
+        amount = Decimal(str(value)) if value not in (None, "") else Decimal("0")
     except InvalidOperation:
         return Decimal("0")
+    # NaN, Infinity or past any real price (1e999999 cannot even be rounded to cents): no
+    # price, as for any other junk.
+    return amount if amount.is_finite() and abs(amount) < _MONEY_LIMIT else Decimal("0")
 
 
 def flag(value: Any) -> bool:
@@ -134,7 +153,7 @@ def _options(item: dict) -> tuple[LineOption, ...]:
 
 def line_from_api(item: dict, problems: list[str] | None = None, position: int = 1) -> Line:
     """One order line; odd values it can still read are added to `problems`."""
-    line_id = integer(item.get("id"))
+    line_id = identifier(item.get("id"))
     if line_id is None:
         raise UnreadableOrder(f"line {position} has no id")
     sku, had_control = clean_code(text(item.get("item_number_full"))
@@ -156,13 +175,13 @@ def line_from_api(item: dict, problems: list[str] | None = None, position: int =
         price=money(item.get("price")),
         weight=number(item.get("weight")),
         weight_unit=text(item.get("weight_unit")),
-        product_id=integer(item.get("product_id")),
-        variant_inventory_id=integer(item.get("variant_inventory_id")),
+        product_id=identifier(item.get("product_id")),
+        variant_inventory_id=identifier(item.get("variant_inventory_id")),
         description=text(item.get("description")),
         options=options,
         is_non_shipping=flag(item.get("is_non_shipping_item")),
         is_discount=flag(item.get("is_discount_item")),
-        parent_line_id=integer(item.get("parent_order_item_id")),
+        parent_line_id=identifier(item.get("parent_order_item_id")),
         bound_to_parent=flag(item.get("is_quantity_bound_to_parent")),
         gift_message=text(item.get("gift_message")),
         note=text(item.get("line_item_note")),
@@ -185,13 +204,13 @@ def payment_from_api(payment: dict) -> Payment:
 
 
 def store_shipment_from_api(shipment: dict) -> StoreShipment:
-    shipment_id = integer(shipment.get("id"))
+    shipment_id = identifier(shipment.get("id"))
     if shipment_id is None:
         raise StoreResponseError("The store sent a shipment without an id.")
     lines = tuple(
         StoreShipmentLine(line_id, integer(item.get("quantity_shipped")) or 0)
         for item in _records(shipment.get("items"), f"shipment {shipment_id}: its lines")
-        if (line_id := integer(item.get("id") or item.get("order_item_id"))) is not None)
+        if (line_id := identifier(item.get("id") or item.get("order_item_id"))) is not None)
     return StoreShipment(
         shipment_id=shipment_id,
         shipment_name=text(shipment.get("shipment_name")),
@@ -212,7 +231,7 @@ def address_from_api(address: dict, kind: str) -> Address:
     country_code = text(address.get("country_code"))
     return Address(
         kind=kind,
-        address_id=integer(address.get("id")),
+        address_id=identifier(address.get("id")),
         company=text(address.get("company")),
         first_name=text(address.get("first_name")),
         last_name=text(address.get("last_name")),
@@ -230,7 +249,7 @@ def address_from_api(address: dict, kind: str) -> Address:
 
 
 def customer_from_api(customer: dict) -> Customer | None:
-    customer_id = integer(customer.get("id"))
+    customer_id = identifier(customer.get("id"))
     if customer_id is None:
         return None
     return Customer(
@@ -255,7 +274,7 @@ def order_from_api(order: Any) -> OrderSnapshot:
     """One order, or UnreadableOrder with the reason (a null entry, lines that are not lines)."""
     if not isinstance(order, dict):
         raise UnreadableOrder(f"the orders list holds {_kind(order)} instead of an order")
-    order_id = integer(order.get("id"))
+    order_id = identifier(order.get("id"))
     if order_id is None:
         raise UnreadableOrder("an order without an id")
     problems: list[str] = []
@@ -279,10 +298,10 @@ def order_from_api(order: Any) -> OrderSnapshot:
                      if isinstance(p, dict))
     return OrderSnapshot(
         order_id=order_id,
-        store_id=integer(order.get("store_id")),
-        customer_id=integer(order.get("customer_id")),
-        order_status_id=integer(order.get("order_status_id")),
-        previous_order_status_id=integer(order.get("previous_order_status_id")),
+        store_id=identifier(order.get("store_id")),
+        customer_id=identifier(order.get("customer_id")),
+        order_status_id=identifier(order.get("order_status_id")),
+        previous_order_status_id=identifier(order.get("previous_order_status_id")),
         order_type=text(order.get("order_type")) or "Order",
         ordered_at=timestamp(order.get("ordered_at")),
         created_at=timestamp(order.get("created_at")),
@@ -308,8 +327,8 @@ def order_from_api(order: Any) -> OrderSnapshot:
         channel=text(order.get("channel")),
         source=text(order.get("source")),
         due_date=timestamp(order.get("due_date")),
-        shipping_address_id=integer(order.get("order_shipping_address_id")),
-        billing_address_id=integer(order.get("order_billing_address_id")),
+        shipping_address_id=identifier(order.get("order_shipping_address_id")),
+        billing_address_id=identifier(order.get("order_billing_address_id")),
         custom_fields=custom_fields,
         lines=lines,
         payments=payments,
@@ -343,7 +362,7 @@ def _primary_picture(product: dict) -> dict | None:
 
 
 def product_from_api(product: dict, *, bin_field: str, origin: str) -> ProductInfo:
-    product_id = integer(product.get("id"))
+    product_id = identifier(product.get("id"))
     if product_id is None:
         raise StoreResponseError("The store sent a product without an id.")
     picture = _primary_picture(product)
@@ -352,7 +371,7 @@ def product_from_api(product: dict, *, bin_field: str, origin: str) -> ProductIn
                     gtin=text(v.get("gtin")), description=text(v.get("description")),
                     image_url=absolute_url(v.get("variant_inventory_image"), origin))
         for v in product.get("variant_inventory") or []
-        if isinstance(v, dict) and (vid := integer(v.get("id"))) is not None)
+        if isinstance(v, dict) and (vid := identifier(v.get("id"))) is not None)
     return ProductInfo(
         product_id=product_id,
         sku=text(product.get("item_number")),
@@ -369,7 +388,7 @@ def product_from_api(product: dict, *, bin_field: str, origin: str) -> ProductIn
 
 
 def status_from_api(raw: dict) -> StatusInfo | None:
-    status_id = integer(raw.get("id"))
+    status_id = identifier(raw.get("id"))
     if status_id is None:
         return None
     return StatusInfo(
@@ -383,7 +402,7 @@ def status_from_api(raw: dict) -> StatusInfo | None:
 
 
 def storefront_from_api(raw: dict, origin: str) -> StorefrontInfo | None:
-    store_id = integer(raw.get("id"))
+    store_id = identifier(raw.get("id"))
     if store_id is None:
         return None
     t = text
@@ -399,7 +418,7 @@ def storefront_from_api(raw: dict, origin: str) -> StorefrontInfo | None:
 
 def shipping_service_from_api(raw: dict, kind: str) -> ShippingServiceInfo | None:
     """A provider service ("UPS 2nd Day Air") or a custom shipping method ("Local Pickup")."""
-    service_id = integer(raw.get("id"))
+    service_id = identifier(raw.get("id"))
     if service_id is None or raw.get("is_enabled") is False:
         return None
     return ShippingServiceInfo(kind=kind, service_id=service_id,

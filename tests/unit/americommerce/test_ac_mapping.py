@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from app.domain.data_problems import NO_LINES, UnreadableOrder
-from app.integrations.americommerce.mapping import order_from_api
+from app.integrations.americommerce.mapping import identifier, money, order_from_api
 
 LINE = {"id": 11, "item_number": "KNF-1047", "item_name": "Knife", "quantity": 2,
         "variants": [{"description": "Color: Red"}], "personalizations": []}
@@ -44,6 +44,9 @@ def first_line(**changes):
     (order(id=1e999), "an order without an id"),
     (order(id=10**30), "an order without an id"),
     (first_line(id=1e999), "line 1 has no id"),
+    # a fraction is no id: truncated, 100001.5 would become order 100001's data
+    (order(id=100001.5), "an order without an id"),
+    (first_line(id=11.5), "line 1 has no id"),
 ])
 def test_an_order_that_cannot_be_read_says_why(raw, words):
     with pytest.raises(UnreadableOrder, match=None) as info:
@@ -75,3 +78,16 @@ def test_a_sound_order_has_no_problems():
     snapshot = order_from_api(order())
     assert snapshot.problems == () and [line.quantity for line in snapshot.lines] == [2, 2]
     assert str(snapshot.lines[0].options[0]) == "Color: Red"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (12, 12), ("12", 12), (12.0, 12), ("12.0", 12), (" 7 ", 7), (None, None), ("", None),
+    (12.5, None), ("12.5", None), ("NaN", None), ("Infinity", None), (True, None), ("abc", None),
+    (2**63, None)])
+def test_an_id_is_a_whole_number_never_a_truncated_one(raw, expected):
+    assert identifier(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["NaN", "sNaN", "Infinity", "-Infinity", "1e999999"])
+def test_a_price_that_is_not_a_number_is_no_price(raw):
+    assert money(raw) == 0 and money(raw).is_finite()
