@@ -9,16 +9,29 @@ odd values it can read are kept with a reason in `OrderSnapshot.problems` (see d
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.domain.catalog import ProductInfo, VariantInfo
 from app.domain.connection_settings import StatusInfo
-from app.domain.data_problems import (CONTROL_IN_SKU, NO_LINES, UnreadableOrder, clean_code,
-                                      line_quantity)
-from app.domain.orders import (Address, Customer, Line, LineOption, OrderSnapshot, Payment,
-                               StoreShipment, StoreShipmentLine)
+from app.domain.data_problems import (
+    CONTROL_IN_SKU,
+    NO_LINES,
+    UnreadableOrder,
+    clean_code,
+    line_quantity,
+)
+from app.domain.orders import (
+    Address,
+    Customer,
+    Line,
+    LineOption,
+    OrderSnapshot,
+    Payment,
+    StoreShipment,
+    StoreShipmentLine,
+)
 from app.domain.store_info import ShippingServiceInfo, StorefrontInfo
 from app.errors import StoreResponseError
 
@@ -55,9 +68,9 @@ def number(value: Any) -> float:
 
 def money(value: Any) -> Decimal:
     try:
-        return Decimal(str(value)) if value not in (None, "") else Decimal("0")
+        return Decimal(str(value)) if value not in (None, "") else Decimal(0)
     except InvalidOperation:
-        return Decimal("0")
+        return Decimal(0)
 
 
 def flag(value: Any) -> bool:
@@ -78,8 +91,8 @@ def timestamp(value: Any) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(raw)
         if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=timezone.utc)
-        return parsed.astimezone(timezone.utc)
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
     except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved past UTC
         return None
 
