@@ -53,7 +53,8 @@ class BuildError(Exception):
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=f"Build the {APP_NAME} {__version__} desktop installer for this OS "
-                    f"({platform.system()}): a PyInstaller onedir bundle from {SPEC.relative_to(ROOT)}, "
+                    f"({platform.system()}): a PyInstaller onedir bundle from "
+                    f"{SPEC.relative_to(ROOT)}, "
                     "then a tar.gz (Linux), an Inno Setup installer (Windows) or a .dmg (macOS).")
     parser.add_argument("--dist", type=Path, default=ROOT / "dist", metavar="DIR",
                         help="where the bundle and the package go (default: dist/)")
@@ -182,7 +183,7 @@ def find_inno_setup() -> Path:
     found = shutil.which("ISCC") or shutil.which("iscc")
     if found:
         return Path(found)
-    for base in (os.environ.get("ProgramFiles(x86)"), os.environ.get("ProgramFiles")):
+    for base in (os.environ.get("PROGRAMFILES(X86)"), os.environ.get("PROGRAMFILES")):
         for folder in INNO_SETUP_DIRS:
             candidate = Path(base or "C:/missing") / folder / "ISCC.exe"
             if candidate.is_file():

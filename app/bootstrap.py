@@ -10,8 +10,12 @@ from app import __version__
 from app.context import AppContext, Repositories
 from app.db.engine import Database, storage_errors
 from app.db.migrate import SCHEMA_HEAD, current_revision, migrate
-from app.db.repositories.station import (KEYRING_ADOPTED_KEY, PACKER_KEY, STATION_NAME_KEY,
-                                        StationRepository)
+from app.db.repositories.station import (
+    KEYRING_ADOPTED_KEY,
+    PACKER_KEY,
+    STATION_NAME_KEY,
+    StationRepository,
+)
 from app.db.repositories.sync_state import SyncStateRepository
 from app.errors import DatabaseDamagedError, DatabaseError
 from app.logs import setup_logging
@@ -22,8 +26,8 @@ from app.services.connections import ConnectionService
 from app.services.order_lookup import OrderLookup
 from app.services.outbox import OutboxService, bulk_refresher
 from app.services.packing import PackingService, Station
-from app.services.slips import SlipService, make_image_client
 from app.services.scanning import ScanService
+from app.services.slips import SlipService, make_image_client
 from app.services.store_clients import ClientFactory, StoreClients, default_client_factory
 from app.services.sync import SyncService
 

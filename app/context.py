@@ -19,8 +19,8 @@ from app.services.connections import ConnectionService
 from app.services.order_lookup import OrderLookup
 from app.services.outbox import OutboxService
 from app.services.packing import PackingService, Station
-from app.services.slips import SlipService
 from app.services.scanning import ScanService
+from app.services.slips import SlipService
 from app.services.store_clients import StoreClients
 from app.services.sync import SyncService
 
@@ -34,7 +34,7 @@ class Repositories:
     sync_state: SyncStateRepository
 
     @classmethod
-    def on(cls, db: Database) -> "Repositories":
+    def on(cls, db: Database) -> Repositories:
         return cls(ConnectionRepository(db), OrderRepository(db), OrderQueries(db),
                    CatalogRepository(db), SyncStateRepository(db))
 

@@ -92,7 +92,7 @@ class FallbackFileHandler(logging.handlers.RotatingFileHandler):
         try:
             sys.stderr.write(f"packdesk: cannot write the log file {self.baseFilename} "
                              f"({redactor.redact(why)}); warnings go to the console instead\n")
-        except Exception:  # no stderr either (a windowed app): nothing more to do
+        except Exception:  # noqa: BLE001, S110 - no stderr either (a windowed app)
             pass
         if record.levelno >= logging.WARNING:
             self._fallback.handle(record)

@@ -38,7 +38,7 @@ class AppPaths:
     def cache_dir(self) -> Path:
         return self.data_dir / "cache"
 
-    def ensure(self) -> "AppPaths":
+    def ensure(self) -> AppPaths:
         for d in (self.data_dir, self.log_dir, self.backups_dir, self.cache_dir):
             d.mkdir(parents=True, exist_ok=True)
         return self

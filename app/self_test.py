@@ -9,7 +9,6 @@ lives in app/ui/self_check.py.
 """
 from __future__ import annotations
 
-import importlib
 import platform
 import re
 import sys
@@ -108,9 +107,10 @@ def check_sandbox(workdir: Path) -> str:
 
 
 def check_qt(workdir: Path) -> str:
-    # Through importlib: PySide6 is imported only inside app/ui (house rule 1).
-    qt_check = importlib.import_module("app.ui.self_check")
-    return qt_check.check_qt(resources_dir() / "icons" / "packdesk.png")
+    # PySide6 is imported only inside app/ui (house rule 1), and only when this check runs.
+    from app.ui.self_check import check_qt as check_qt_modules
+
+    return check_qt_modules(resources_dir() / "icons" / "packdesk.png")
 
 
 # Qt last: a broken Qt library can kill the process, and the other lines are out by then.
@@ -126,7 +126,7 @@ CHECKS: tuple[tuple[str, Check], ...] = (
 def run_check(name: str, check: Check, workdir: Path) -> CheckResult:
     try:
         return CheckResult(name, True, check(workdir))
-    except Exception as exc:  # a self-test reports every failure and goes on with the next
+    except Exception as exc:  # noqa: BLE001 - a self-test reports each failure, goes on
         return CheckResult(name, False, describe_exception(exc))
 
 

@@ -8,13 +8,13 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.pop("PACKDESK_HOME", None)
 
-import app.ui  # noqa: E402,F401  (PySide6 6.12 refcount workaround, before any Qt signal)
-import keyring  # noqa: E402
-import pytest  # noqa: E402
+import keyring
+import pytest
 
-from app.bootstrap import build_context  # noqa: E402
-from app.paths import AppPaths, resolve_paths  # noqa: E402
-from tests.support.memory_keyring import MemoryKeyring  # noqa: E402
+import app.ui  # noqa: F401  (PySide6 6.12 refcount workaround, before any Qt signal)
+from app.bootstrap import build_context
+from app.paths import AppPaths, resolve_paths
+from tests.support.memory_keyring import MemoryKeyring
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -7,8 +7,7 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
-
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -25,7 +24,7 @@ def add_common(parser: argparse.ArgumentParser) -> None:
 
 
 @contextmanager
-def open_context(args: argparse.Namespace) -> Iterator["AppContext"]:
+def open_context(args: argparse.Namespace) -> Iterator[AppContext]:
     from app.bootstrap import build_context
     from app.paths import resolve_paths
 
@@ -38,7 +37,7 @@ def open_context(args: argparse.Namespace) -> Iterator["AppContext"]:
         context.close()
 
 
-def _backup_if_due(context: "AppContext") -> None:
+def _backup_if_due(context: AppContext) -> None:
     """Stations run from cron (`packdesk sync`) get their periodic backups here."""
     from app.services.db_health import backup_if_due
 
@@ -63,4 +62,4 @@ def parse_date(value: str) -> datetime:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-01") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

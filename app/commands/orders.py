@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -83,7 +83,7 @@ def _read_token(args: argparse.Namespace) -> str:
                              "argument, where other users could see it).")
 
 
-def _status_id(context: "AppContext", connection_id: int, name: str | None) -> int | None:
+def _status_id(context: AppContext, connection_id: int, name: str | None) -> int | None:
     from app.domain.status_rules import normalize_status_name
 
     if not name:
@@ -97,7 +97,7 @@ def _status_id(context: "AppContext", connection_id: int, name: str | None) -> i
     raise ConfigurationError(f"The store has no status named {name!r} (statuses: {known}).")
 
 
-def _oauth_sign_in(context: "AppContext", args: argparse.Namespace):
+def _oauth_sign_in(context: AppContext, args: argparse.Namespace):
     """Sign in through the store's consent page; returns (app, tokens)."""
     import webbrowser
 
@@ -170,7 +170,8 @@ def run_connect(args: argparse.Namespace) -> int:
         }, f"Connected {record.name} to {check.address.display}: "
            f"{len(storefronts)} storefront(s)"
            + (f", plan allows {check.calls_per_10s} calls per 10 s"
-              if check.calls_per_10s and check.calls_per_10s <= 1000 else "") + ". The token is in the system keyring.")
+              if check.calls_per_10s and check.calls_per_10s <= 1000 else "")
+           + ". The token is in the system keyring.")
     return 0
 
 
@@ -295,7 +296,7 @@ def add_show(parser: argparse.ArgumentParser) -> None:
 
 def _jsonable(value):
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat()
+        return value.astimezone(UTC).isoformat()
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, tuple):
@@ -305,7 +306,7 @@ def _jsonable(value):
     return value
 
 
-def order_document(context: "AppContext", order_pk: int) -> dict:
+def order_document(context: AppContext, order_pk: int) -> dict:
     from app.commands.packing import shipments_document
     from app.domain.orders import remaining_to_ship, shipped_in_store
 
@@ -315,8 +316,8 @@ def order_document(context: "AppContext", order_pk: int) -> dict:
     statuses = {s.id: s for s in context.repos.connections.statuses(order.connection_id)}
     snap = order.snapshot
     status = statuses.get(snap.order_status_id) if snap.order_status_id is not None else None
-    products = context.repos.catalog.products(order.connection_id,
-                                              [l.product_id for l in snap.lines if l.product_id])
+    products = context.repos.catalog.products(
+        order.connection_id, [line.product_id for line in snap.lines if line.product_id])
     document = _jsonable(snap)
     for line in document["lines"]:
         product = products.get(line["product_id"])
@@ -355,7 +356,7 @@ def order_queues(view, status) -> frozenset[str]:
 
     shipped, total = shipped_units(view.plan, view.lines)
     order = view.order
-    held = hold_active(order.hold_reason, order.hold_until, datetime.now(timezone.utc))
+    held = hold_active(order.hold_reason, order.hold_until, datetime.now(UTC))
     return order_views(status.view, total_units=total, shipped_units=shipped,
                        has_shipments=bool(view.shipments or order.snapshot.shipments),
                        partial_status=status.is_partially_shipped, held=held)
@@ -368,14 +369,14 @@ def run_show(args: argparse.Namespace) -> int:
         order_pk = resolve_order(context, args.order)
         document = order_document(context, order_pk)
         lines = [f"Order {document['number']} ({document['connection']}) — {document['status']}",
-                 f"Customer: {document['customer_name']} <{document['customer_email']}> "
-                 f"{document['customer_phone']}",
+                 (f"Customer: {document['customer_name']} <{document['customer_email']}> "
+                  f"{document['customer_phone']}"),
                  f"Ship via: {document['shipping_method']}  Weight: {document['total_weight']}"]
         for line in document["lines"]:
             lines.append(f"  {line['quantity']:>3} x {line['sku']:<16} {line['name']}"
                          f"  (shipped {line['shipped_in_store']}, remaining {line['remaining']})")
         for shipment in document["local_shipments"]:
-            units = ", ".join(f"{l['quantity']} x {l['sku']}" for l in shipment["lines"])
+            units = ", ".join(f"{line['quantity']} x {line['sku']}" for line in shipment["lines"])
             lines.append(f"Shipment {shipment['number']} of {shipment['of']} "
                          f"[{shipment['state']}]: {units}")
         emit(args, document, "\n".join(lines))

@@ -18,7 +18,7 @@ def _time(moment) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def listing_document(listing: "OutboxListing") -> dict:
+def listing_document(listing: OutboxListing) -> dict:
     entry = listing.entry
     return {"id": entry.entry_id, "connection": listing.connection_name,
             "order": listing.order_number, "order_id": listing.order_id, "kind": entry.kind,

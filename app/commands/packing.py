@@ -8,8 +8,12 @@ from typing import TYPE_CHECKING
 
 from app.commands.common import add_common, emit, open_context
 from app.domain.shipment_input import check_shipment_input, parse_cost
-from app.domain.verification import (POLICY_LABELS, UnverifiedUnits, VerificationPolicy,
-                                     VerificationRequired)
+from app.domain.verification import (
+    POLICY_LABELS,
+    UnverifiedUnits,
+    VerificationPolicy,
+    VerificationRequired,
+)
 from app.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -53,7 +57,7 @@ def _line_moves(value: str) -> dict[int, int | None]:
     return moves
 
 
-def shipments_document(view: "PackingView") -> list[dict]:
+def shipments_document(view: PackingView) -> list[dict]:
     items = []
     for number, planned, record in view.numbered():
         lines = view.lines.lines
@@ -82,14 +86,14 @@ def shipments_document(view: "PackingView") -> list[dict]:
     return items
 
 
-def _report(args: argparse.Namespace, context: "AppContext", order_pk: int,
+def _report(args: argparse.Namespace, context: AppContext, order_pk: int,
             headline: str) -> None:
     view = context.packing.view(order_pk)
     document = {"order_state": view.state.value, "interruption": view.interruption,
                 "shipments": shipments_document(view)}
     lines = [headline, f"Order state: {view.state.value}"]
     for shipment in document["shipments"]:
-        units = ", ".join(f"{l['quantity']} x {l['sku']}" for l in shipment["lines"])
+        units = ", ".join(f"{line['quantity']} x {line['sku']}" for line in shipment["lines"])
         lines.append(f"  Shipment {shipment['number']} of {shipment['of']} "
                      f"[{shipment['state']}]: {units}")
     emit(args, document, "\n".join(lines))

@@ -41,7 +41,7 @@ def _output_path(value: str) -> Path:
     return path.resolve()
 
 
-def _write(path: Path, build) -> "SlipDocument":
+def _write(path: Path, build) -> SlipDocument:
     """Build into a temporary file next to the target, then move it into place: a failed or
     interrupted run never leaves half a PDF under the target's name."""
     partial = path.with_name(f".{path.name}.{os.getpid()}.part")
@@ -53,7 +53,7 @@ def _write(path: Path, build) -> "SlipDocument":
     return document
 
 
-def _report(args: argparse.Namespace, document: "SlipDocument", path: Path, what: str) -> None:
+def _report(args: argparse.Namespace, document: SlipDocument, path: Path, what: str) -> None:
     data = {"file": str(path), "pages": document.pages,
             "shipments": [i.as_dict() for i in document.items]}
     reprints = sum(1 for i in document.items if i.reprint)
@@ -149,7 +149,7 @@ def run_picklist(args: argparse.Namespace) -> int:
                                      hint="Check --status and --connection, or sync first.")
         job = pick_list_job(targets, options, title=args.title)
 
-        def build(out: Path) -> "SlipDocument":
+        def build(out: Path) -> SlipDocument:
             document = context.slips.build(job, out)
             if not document.items:
                 raise ConfigurationError("Nothing left to pick: those orders have shipped (or "

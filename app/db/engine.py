@@ -160,9 +160,8 @@ class Database:
         """One unit of work: committed on success, rolled back on any exception."""
         self._refuse_if_damaged()
         with storage_errors(self.path), \
-                Session(self._write_engine, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+                Session(self._write_engine, expire_on_commit=False) as session, session.begin():
+            yield session
 
     def analyze(self) -> None:
         """Refresh the query planner's statistics. Without them SQLite guesses, and picks the

@@ -14,7 +14,7 @@ import os
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from app import __version__
@@ -79,7 +79,7 @@ def current_revision(db_path: Path) -> str | None:
 
 def backup_database(db_path: Path, backups_dir: Path, label: str) -> Path:
     backups_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = backups_dir / f"packdesk-{stamp}-{label}.sqlite3"
     # Copied under another name, renamed when whole: a copy cut short (full disk, crash) must
     # never be taken for the newest backup.
@@ -128,6 +128,7 @@ def migrate(db_path: Path, backups_dir: Path) -> MigrationResult:
         return MigrationResult(current, SCHEMA_HEAD, None)
     from alembic import command
     from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
     from sqlalchemy import create_engine
 
     config = alembic_config()
@@ -136,7 +137,7 @@ def migrate(db_path: Path, backups_dir: Path) -> MigrationResult:
     if current is not None and current != head:
         try:
             scripts.get_revision(current)
-        except Exception:
+        except CommandError:  # alembic's word for "no such revision here"
             raise DatabaseTooNewError(
                 f"The database at {db_path} was written by a newer PackDesk (schema {current}); "
                 f"this is PackDesk {__version__}.",
@@ -158,7 +159,7 @@ def migrate(db_path: Path, backups_dir: Path) -> MigrationResult:
             command.upgrade(config, "head")
     except Exception as exc:
         # The log has the whole story (the DDL, the traceback); a person gets one line.
-        log.error("Upgrading the database from %s to %s failed", current, head, exc_info=True)
+        log.exception("Upgrading the database from %s to %s failed", current, head)
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
         raise DatabaseError(
             f"Upgrading the database from schema {current or 'none'} to {head} failed "
@@ -175,7 +176,8 @@ def _has_user_tables(db_path: Path) -> bool:
     if not db_path.exists():
         return False
     with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as raw:
-        return raw.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0] > 0
+        tables = raw.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+        return tables > 0
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

@@ -3,8 +3,8 @@
 Conventions:
 - `id` is always PackDesk's own key; the store's ids are kept in columns named after the store
   (`order_id`, `line_id`, `store_id`, `status_id`, ...), unique within a connection.
-- Datetimes are timezone-aware and stored as UTC. Money is kept as decimal text (SQLite has no decimal type and floats
-  would round cents).
+- Datetimes are timezone-aware and stored as UTC. Money is kept as decimal text (SQLite has no
+  decimal type and floats would round cents).
 - Nothing derivable is stored beside its source: an order's shipped state comes from its
   shipments; a line's quantity shipped in the store comes from the store's shipments.
 - Schema changes go through Alembic (app/db/migrations); a test checks these models and the

@@ -7,8 +7,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from app.domain.status_rules import (StatusView, default_import_rule, default_view_for_status,
-                                     status_matches, validate_claim_status)
+from app.domain.status_rules import (
+    StatusView,
+    default_import_rule,
+    default_view_for_status,
+    status_matches,
+    validate_claim_status,
+)
 from app.errors import ConfigurationError
 
 DEFAULT_BIN_FIELD = "ShipStationWarehouseLocation"
@@ -69,7 +74,7 @@ class ConnectionSettings:
     storefront_ids: tuple[int, ...] | None = None  # None = every storefront the token reaches
     tracking_url_templates: Mapping[str, str] = field(default_factory=dict)
 
-    def with_changes(self, **changes: Any) -> "ConnectionSettings":
+    def with_changes(self, **changes: Any) -> ConnectionSettings:
         return replace(self, **changes)
 
     def imports_status(self, status: StatusInfo) -> bool:

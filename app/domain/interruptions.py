@@ -53,7 +53,8 @@ def store_changes(*, previous_status_id: int | None, previous_lines: Mapping[int
                        f"{now.shipping_method or 'none'})")
     known = set(previous_shipment_ids)
     foreign = [s for s in now.shipments
-               if s.shipment_id not in known and not s.shipment_name.startswith(OUR_SHIPMENT_PREFIX)]
+               if s.shipment_id not in known
+               and not s.shipment_name.startswith(OUR_SHIPMENT_PREFIX)]
     if foreign:
         names = ", ".join(s.shipment_name or f"#{s.shipment_id}" for s in foreign)
         reasons.append(f"shipped by another tool ({names})")

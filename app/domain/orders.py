@@ -26,7 +26,7 @@ class Line:
     sku: str
     name: str
     quantity: int
-    price: Decimal = Decimal("0")
+    price: Decimal = Decimal(0)
     weight: float = 0.0  # per unit
     weight_unit: str = ""
     product_id: int | None = None
@@ -87,7 +87,7 @@ class Payment:
     method_name: str = ""
     card_type: str = ""
     last_four: str = ""
-    amount: Decimal = Decimal("0")
+    amount: Decimal = Decimal(0)
     is_approved: bool = False
     is_declined: bool = False
     is_captured: bool = False
@@ -154,12 +154,12 @@ class OrderSnapshot:
     updated_at: datetime | None = None
     updated_at_text: str = ""  # the store's own text: checkpoints keep its full precision
     status_changed_at: datetime | None = None
-    subtotal: Decimal = Decimal("0")
-    tax_total: Decimal = Decimal("0")
-    shipping_total: Decimal = Decimal("0")
-    discount_total: Decimal = Decimal("0")
-    handling_total: Decimal = Decimal("0")
-    grand_total: Decimal = Decimal("0")
+    subtotal: Decimal = Decimal(0)
+    tax_total: Decimal = Decimal(0)
+    shipping_total: Decimal = Decimal(0)
+    discount_total: Decimal = Decimal(0)
+    handling_total: Decimal = Decimal(0)
+    grand_total: Decimal = Decimal(0)
     coupon_code: str = ""
     shipping_method: str = ""
     shipping_service_code: str = ""

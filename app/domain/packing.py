@@ -48,7 +48,7 @@ class PlannedShipment:
     def unit_count(self) -> int:
         return sum(self.units.values())
 
-    def with_units(self, units: Mapping[int, int]) -> "PlannedShipment":
+    def with_units(self, units: Mapping[int, int]) -> PlannedShipment:
         return replace(self, units={k: v for k, v in units.items() if v > 0})
 
 
@@ -74,7 +74,7 @@ class Plan:
     def number_of(self, key: int) -> int:
         return next(n for n, s in self.numbered() if s.key == key)
 
-    def _replace(self, changed: Iterable[PlannedShipment]) -> "Plan":
+    def _replace(self, changed: Iterable[PlannedShipment]) -> Plan:
         changed_by_key = {s.key: s for s in changed}
         kept = [changed_by_key.pop(s.key, s) for s in self.shipments]
         return Plan(tuple(kept) + tuple(changed_by_key.values()))
@@ -92,7 +92,7 @@ class OrderLines:
 
     @classmethod
     def of(cls, lines: Iterable[Line], store_shipments: Iterable[StoreShipment],
-           own_names: Iterable[str] = ()) -> "OrderLines":
+           own_names: Iterable[str] = ()) -> OrderLines:
         """`own_names`: shipment names of this plan, whose store copies are not 'elsewhere'."""
         own = set(own_names)
         elsewhere = [s for s in store_shipments if s.shipment_name not in own]
@@ -266,7 +266,8 @@ def shipped_units(plan: Plan, order: OrderLines) -> tuple[int, int]:
         if not line.is_packable:
             continue
         total += line.quantity
-        shipped += min(line.quantity, order.covered_elsewhere.get(line_id, 0) + ours.get(line_id, 0))
+        covered = order.covered_elsewhere.get(line_id, 0) + ours.get(line_id, 0)
+        shipped += min(line.quantity, covered)
     return shipped, total
 
 

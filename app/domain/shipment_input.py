@@ -102,7 +102,7 @@ def parse_cost(text: str) -> Decimal:
 
 
 def _bad_characters(text: str) -> bool:
-    return any(ord(c) < 32 and c not in "\n\t" or ord(c) == 127 for c in text)
+    return any((ord(c) < 32 and c not in "\n\t") or ord(c) == 127 for c in text)
 
 
 def check_shipment_input(details: ShipmentFields, *, shipping: bool) -> ShipmentInputCheck:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -147,7 +147,7 @@ def hold_active(reason: str, until: datetime | None, now: datetime) -> bool:
     """A local hold counts while it has a reason and no release date, or one still ahead.
     A time without a zone is UTC (SQLite keeps none)."""
     if until is not None and until.tzinfo is None:
-        until = until.replace(tzinfo=timezone.utc)
+        until = until.replace(tzinfo=UTC)
     return bool(reason) and (until is None or until > now)
 
 
@@ -194,7 +194,8 @@ def validate_claim_status(claim_status_name_or_id: int | str | None,
         return
     claim = _find_status(claim_status_name_or_id, known)
     if claim is not None and default_import_rule(claim):
-        raise _claim_error(claim_status_name_or_id, "an open status, which the default rule imports")
+        raise _claim_error(claim_status_name_or_id,
+                           "an open status, which the default rule imports")
 
 
 def _claim_error(claim: int | str, what: str) -> ConfigurationError:
@@ -209,7 +210,8 @@ def _status_keys(name_or_id: int | str, known: list[Any]) -> set[str]:
     keys = {_id_key(name_or_id), normalize_status_name(str(name_or_id))}
     match = _find_status(name_or_id, known)
     if match is not None:
-        keys |= {_id_key(_field(match, "id")), normalize_status_name(str(_field(match, "name") or ""))}
+        keys |= {_id_key(_field(match, "id")),
+                 normalize_status_name(str(_field(match, "name") or ""))}
     return {key for key in keys if key}
 
 

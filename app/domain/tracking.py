@@ -67,7 +67,7 @@ def _dhl_ok(digits: str) -> bool:
 
 def _s10_ok(number: str) -> bool:
     """UPU S10 (XX123456789CC): weights 8 6 4 2 3 5 9 7, 11 - sum mod 11 (10 -> 0, 11 -> 5)."""
-    total = sum(int(c) * w for c, w in zip(number[2:10], (8, 6, 4, 2, 3, 5, 9, 7)))
+    total = sum(int(c) * w for c, w in zip(number[2:10], (8, 6, 4, 2, 3, 5, 9, 7), strict=True))
     check = 11 - total % 11
     return {10: 0, 11: 5}.get(check, check) == int(number[10])
 

@@ -25,7 +25,7 @@ class VerificationPolicy(StrEnum):
     REQUIRE = "require"
 
     @classmethod
-    def parse(cls, value: str | None) -> "VerificationPolicy":
+    def parse(cls, value: str | None) -> VerificationPolicy:
         """A stored value; anything unknown (an older or damaged setting) is the default."""
         try:
             return cls((value or "").strip().lower())

@@ -130,7 +130,7 @@ ROUTES = _build_routes()
 def _matches(template: str, segments: list[str]) -> bool:
     parts = template.strip("/").split("/")
     return len(parts) == len(segments) and all(
-        p == s or (p.startswith("{") and s) for p, s in zip(parts, segments))
+        p == s or (p.startswith("{") and s) for p, s in zip(parts, segments, strict=True))
 
 
 def match(method: str, path: str) -> tuple[str, Handler, list[str]] | None:

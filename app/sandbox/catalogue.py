@@ -25,7 +25,8 @@ DEFAULT_STATUSES: list[dict[str, Any]] = [
 ]
 
 DEFAULT_CUSTOM_STATUSES: list[dict[str, Any]] = [
-    {"name": "Partially Shipped", "is_open": True, "is_partially_shipped": True, "color": "#F6B26B"},
+    {"name": "Partially Shipped", "is_open": True, "is_partially_shipped": True,
+     "color": "#F6B26B"},
     {"name": "On Hold", "is_open": True, "color": "#CC4125"},
     {"name": "Refunded", "is_fully_refunded": True, "color": "#666666"},
 ]
@@ -65,12 +66,15 @@ REGIONS: list[dict[str, Any]] = [
      "cities": [("Montréal", "Québec", "QC", "H2X 1Y4"), ("Toronto", "Ontario", "ON", "M5V 2T6")],
      "streets": ["{n} rue Sainte-Catherine O", "{n} King St W"]},
     {"country": "United Kingdom", "code": "GB", "weight": 5, "phone": "+44 20 7946 {b:04d}",
-     "first": ["Oliver", "Amelia", "Harry", "Isla"], "last": ["Taylor", "Davies", "Evans", "Ó Súilleabháin"],
+     "first": ["Oliver", "Amelia", "Harry", "Isla"],
+     "last": ["Taylor", "Davies", "Evans", "Ó Súilleabháin"],
      "cities": [("London", "", "", "SW1A 1AA"), ("Manchester", "", "", "M1 1AE")],
      "streets": ["{n} Baker Street", "Flat {n}, 10 Downing Court"]},
     {"country": "Germany", "code": "DE", "weight": 5, "phone": "+49 89 {b:04d}{a}",
-     "first": ["Jürgen", "Günther", "Lena", "Małgorzata"], "last": ["Müller", "Schäfer", "Groß", "Weiß"],
-     "cities": [("München", "Bayern", "BY", "80331"), ("Köln", "Nordrhein-Westfalen", "NW", "50667"),
+     "first": ["Jürgen", "Günther", "Lena", "Małgorzata"],
+     "last": ["Müller", "Schäfer", "Groß", "Weiß"],
+     "cities": [("München", "Bayern", "BY", "80331"),
+                ("Köln", "Nordrhein-Westfalen", "NW", "50667"),
                 ("Dresden", "Sachsen", "SN", "01067")],
      "streets": ["Königstraße {n}", "Straße des 17. Juni {n}"]},
     {"country": "France", "code": "FR", "weight": 4, "phone": "+33 1 42 {a} {b:04d}",
@@ -78,7 +82,8 @@ REGIONS: list[dict[str, Any]] = [
      "cities": [("Besançon", "Doubs", "", "25000"), ("Paris", "Île-de-France", "", "75001")],
      "streets": ["{n} rue de l'Église", "{n} avenue des Champs-Élysées"]},
     {"country": "Russia", "code": "RU", "weight": 4, "phone": "+7 495 {a}-{b:04d}",
-     "first": ["Иван", "Анна", "Дмитрий", "Ольга"], "last": ["Петров", "Смирнова", "Кузнецов", "Соколова"],
+     "first": ["Иван", "Анна", "Дмитрий", "Ольга"],
+     "last": ["Петров", "Смирнова", "Кузнецов", "Соколова"],
      "cities": [("Москва", "Москва", "", "101000"), ("Санкт-Петербург", "", "", "190000")],
      "streets": ["ул. Ленина, д. {n}", "Невский проспект, {n}"]},
     {"country": "Greece", "code": "GR", "weight": 3, "phone": "+30 21 {a} {b:04d}",

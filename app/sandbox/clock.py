@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 import threading
-from functools import lru_cache
 import time
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 
 TICKS_PER_SECOND = 10_000_000
 TICKS_PER_DAY = 86_400 * TICKS_PER_SECOND
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _store_zone() -> tzinfo:
@@ -24,7 +24,7 @@ def _store_zone() -> tzinfo:
         from zoneinfo import ZoneInfo
 
         return ZoneInfo("America/Chicago")
-    except Exception:  # no tz database (e.g. Windows without tzdata): fixed CST
+    except Exception:  # noqa: BLE001 - no tz database (e.g. Windows without tzdata): fixed CST
         return timezone(timedelta(hours=-6))
 
 
@@ -66,7 +66,7 @@ def parse_ticks(text: str) -> int:
     if off is None:
         aware = naive.replace(tzinfo=STORE_TZ)
     elif off in ("Z", "z"):
-        aware = naive.replace(tzinfo=timezone.utc)
+        aware = naive.replace(tzinfo=UTC)
     else:
         sign = -1 if off[0] == "-" else 1
         digits = off[1:].replace(":", "")

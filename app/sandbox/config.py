@@ -27,7 +27,8 @@ class SandboxConfig:
     drop_after_write_rate: float = 0.0
     truncate_rate: float = 0.0
     clock_start: datetime | None = None  # store "now" at start; None = real time
-    custom_statuses: list[dict[str, Any]] | None = None  # None = Partially Shipped, On Hold, Refunded
+    # None = Partially Shipped, On Hold, Refunded
+    custom_statuses: list[dict[str, Any]] | None = None
     products: int = 200
     control_key: str | None = None  # for /_sandbox/ over HTTP; None = random
     page_cap: int = 0  # > 0: no list page (select_many too) holds more, whatever `count` says

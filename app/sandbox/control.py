@@ -51,10 +51,12 @@ class Control:
         base = self._sb.base_url if self._sb.running else ""
         return filled(self._sb.store, RESOURCES["orders"], str(order_id), base)
 
-    def writes(self, since: int = 0, kind: str | None = None, source: str | None = "api") -> list[Doc]:
+    def writes(self, since: int = 0, kind: str | None = None,
+               source: str | None = "api") -> list[Doc]:
         """Writes the store received, oldest first; `source=None` includes control-side changes."""
         return [w for w in self._sb.store.writes(since)
-                if (kind is None or w["kind"] == kind) and (source is None or w["source"] == source)]
+                if (kind is None or w["kind"] == kind)
+                and (source is None or w["source"] == source)]
 
     def clear_writes(self) -> None:
         self._sb.store.clear_writes()
@@ -167,10 +169,9 @@ class Control:
         with store.transaction():
             rows = store.select("order_statuses", "1", [], "id DESC", 1)
             doc = {"id": (rows[0]["id"] if rows else 0) + 1, "name": name, "color": "#888888",
-                   **{key: False for key in ("is_open", "is_declined", "is_cancelled",
-                                             "is_shipped", "is_partially_shipped",
-                                             "is_fully_refunded", "is_partially_refunded",
-                                             "is_quote_status")},
+                   **dict.fromkeys(("is_open", "is_declined", "is_cancelled", "is_shipped",
+                                    "is_partially_shipped", "is_fully_refunded",
+                                    "is_partially_refunded", "is_quote_status"), False),
                    "email_template_id": None, **flags}
             store.insert_many("order_statuses", [doc])
         return doc

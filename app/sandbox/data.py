@@ -1,8 +1,9 @@
 """Deterministic seeded generator of a store's data.
 
-`generate(seed, orders, now_ticks)` returns {table name: [documents]}; the same arguments always give
-the same documents (one `random.Random(seed)` stream, no set/dict-order or wall-clock dependence).
-Documents carry every field the store would send, in the store's formats (see clock.py).
+`generate(seed, orders, now_ticks)` returns {table name: [documents]}; the same arguments always
+give the same documents (one `random.Random(seed)` stream, no set/dict-order or wall-clock
+dependence). Documents carry every field the store would send, in the store's formats (see
+clock.py).
 """
 
 from __future__ import annotations
@@ -217,7 +218,8 @@ def _variants(g: _Gen, product: Doc, groups: list[tuple[int, str, list[tuple[str
         inventory.append({
             "id": g.next_id("variant_inventory"), "product_id": product["id"],
             "inventory": g.rng.randint(0, 80),
-            "item_number": product["item_number"] + "".join(v["item_number_extension"] for v in combo),
+            "item_number": product["item_number"]
+            + "".join(v["item_number_extension"] for v in combo),
             "manufacturer_item_number": "", "gtin": _gtin(g.rng), "weight": product["weight"],
             "product_status_id": 1, "low_stock_warning_at": 5, "low_stock_warning_enabled": False,
             "description": ", ".join(f"{v['_label']}: {v['description']}" for v in combo),
@@ -245,7 +247,8 @@ def _customers(g: _Gen, count: int) -> list[Doc]:
             "phone_number": region["phone"].format(a=rng.randint(200, 989), b=rng.randint(0, 9999)),
             "alternate_phone_number": "", "company": rng.choice(cat.COMPANIES),
             "store_id": 1 if rng.random() < 0.7 else 2, "customer_type_id": 0,
-            "is_no_tax_customer": False, "comments": "", "source": "", "no_account": rng.random() < 0.2,
+            "is_no_tax_customer": False, "comments": "", "source": "",
+            "no_account": rng.random() < 0.2,
             "registered_at": g.ts(created), "last_visit_at": g.ts(created), "username": "",
             "created_at": g.ts(created), "updated_at": g.ts(created), "custom_fields": [],
             # private to the generator: where this customer ships (removed before storing)
@@ -322,9 +325,12 @@ def _orders(g: _Gen, data: Dataset, count: int) -> None:
             lines.append(_line(g, oid, created_s, ship_addr["id"], None, f"Coupon: {coupon}",
                                "", -round(rng.uniform(2, 15), 2), 1, is_discount=True))
         items.extend(lines)
-        subtotal = round(sum(i["price"] * i["quantity"] for i in lines if not i["is_discount_item"]), 2)
-        discount = round(-sum(i["price"] * i["quantity"] for i in lines if i["is_discount_item"]), 2)
-        shipping = 0.0 if all(i["is_non_shipping_item"] for i in lines) else round(rng.uniform(5, 25), 2)
+        subtotal = round(sum(i["price"] * i["quantity"] for i in lines
+                             if not i["is_discount_item"]), 2)
+        discount = round(-sum(i["price"] * i["quantity"] for i in lines
+                              if i["is_discount_item"]), 2)
+        shipping = (0.0 if all(i["is_non_shipping_item"] for i in lines)
+                    else round(rng.uniform(5, 25), 2))
         tax = round(subtotal * 0.0825, 2)
         updated = created + int(rng.expovariate(1 / 1.5) * TICKS_PER_DAY)
         if updated > g.now:  # spread, not clamp: a real store has no pile of orders at 'now'
@@ -349,7 +355,8 @@ def _orders(g: _Gen, data: Dataset, count: int) -> None:
                                      service["shipping_provider_code"],
                                      "shipping_method": service["name"]}],
             "special_instructions": rng.choice(cat.NOTES) if rng.random() < 0.15 else "",
-            "instructions": "", "public_comments": rng.choice(cat.NOTES) if rng.random() < 0.05 else "",
+            "instructions": "",
+            "public_comments": rng.choice(cat.NOTES) if rng.random() < 0.05 else "",
             "admin_comments": rng.choice(cat.ADMIN_NOTES) if rng.random() < 0.12 else "",
             "is_gift": is_gift, "gift_message": rng.choice(cat.GIFT_MESSAGES) if is_gift else "",
             "order_shipping_address_id": ship_addr["id"], "order_billing_address_id": bill_id,
@@ -388,7 +395,8 @@ def _line(g: _Gen, oid: int, stamp: str, addr_id: int, product: Doc | None, name
         # Discount lines are not flagged non-shipping: a client must check both flags.
         "weight": product["weight"] if product else 0, "weight_unit": "Lbs",
         "height": None, "length": None, "width": None, "size_unit": "In",
-        "is_non_shipping_item": nonship, "is_discount_item": is_discount, "is_taxable": not is_discount,
+        "is_non_shipping_item": nonship, "is_discount_item": is_discount,
+        "is_taxable": not is_discount,
         "variants": variants or [], "personalizations": [],
         "variant_inventory_id": vi["id"] if vi else None,
         "parent_order_item_id": parent, "is_quantity_bound_to_parent": parent is not None,
@@ -453,8 +461,10 @@ def _payment(g: _Gen, order: Doc, customer: Doc, status_id: int, statuses: list[
     return {
         "id": g.next_id("order_payments"), "order_id": order["id"], "customer_id": customer["id"],
         "customer_payment_method_id": 0, "payment_method_id": 1, "payment_type": "CreditCard",
-        "payment_method_name": "Credit Card", "card_type": card, "last_four": f"{rng.randint(0, 9999):04d}",
-        "card_expiration_month": rng.randint(1, 12), "card_expiration_year": 2027 + rng.randint(0, 4),
+        "payment_method_name": "Credit Card", "card_type": card,
+        "last_four": f"{rng.randint(0, 9999):04d}",
+        "card_expiration_month": rng.randint(1, 12),
+        "card_expiration_year": 2027 + rng.randint(0, 4),
         "cardholder_name": f"{customer['first_name']} {customer['last_name']}",
         "amount": order["grand_total"], "is_approved": not (declined or awaiting),
         "is_declined": declined, "is_captured": not (declined or awaiting), "is_void": False,

@@ -61,7 +61,8 @@ class Mutations:
     def _log(self, kind: str, source: str, table: str, doc_id: int, body: Any,
              token: str | None = None, **extra: Any) -> None:
         self.store.log_write({"at": format_ticks(self.clock.now()), "kind": kind, "source": source,
-                              "resource": table, "id": doc_id, "token": token, "body": body, **extra})
+                              "resource": table, "id": doc_id, "token": token, "body": body,
+                              **extra})
 
     def _apply(self, table: str, doc: Doc, changes: dict[str, Any]) -> None:
         """Partial update: known, non-nested, writable fields only (others are ignored)."""
@@ -164,7 +165,7 @@ class Mutations:
                       order_id=shipment["order_id"])
 
     def _new_shipment(self, order_id: int, stamp: str) -> Doc:
-        doc: Doc = {key: None for key in _SHIPMENT_FIELDS}
+        doc: Doc = dict.fromkeys(_SHIPMENT_FIELDS)
         doc.update(id=self.store.next_id("order_shipments"), order_id=order_id, shipped_at=stamp,
                    tracking_numbers="", tracking_url="", shipping_method_type="provider",
                    email_sent=False, private_comment="", shipping_comment="", created_at=stamp,
@@ -202,7 +203,8 @@ class Mutations:
     def update_address(self, order_id: Any, changes: dict[str, Any], source: str = "store") -> Doc:
         with self.store.transaction():
             order = self._require("orders", order_id, "order")
-            address = self._require("order_addresses", order["order_shipping_address_id"], "address")
+            address = self._require("order_addresses", order["order_shipping_address_id"],
+                                    "address")
             self._apply("order_addresses", address, changes)
             stamp = self._now()
             self._save("order_addresses", address, stamp)
@@ -254,7 +256,8 @@ class Mutations:
                 raise ApiError(400, f"The store has only {len(products)} plain products.")
             stamp = self._now()
             order = dict(template, id=self.store.next_id("orders"), order_number="",
-                         order_type="Order", order_status_id=status_id, previous_order_status_id=None,
+                         order_type="Order", order_status_id=status_id,
+                         previous_order_status_id=None,
                          order_status_last_changed_at=stamp, ordered_at=stamp, created_at=stamp)
             self._save("orders", order, stamp)
             for product, quantity in zip(products, quantities, strict=True):
@@ -290,7 +293,7 @@ class Mutations:
             raise ApiError(400, "'item_name' or 'item_number' is required.")
         with self.store.transaction():
             stamp = self._now()
-            product: Doc = {key: None for key in self.store.kinds("products")}
+            product: Doc = dict.fromkeys(self.store.kinds("products"))
             product.update(is_non_shipping_item=False, use_variant_inventory=False,
                            quantity_on_hand=0, height="", length="", width="", weight_unit="Lbs",
                            custom_fields=[], categories=[])

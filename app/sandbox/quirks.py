@@ -142,7 +142,8 @@ class Quirks:
             raise ApiError(404, f"No order_addresses with id {doc.get('id')}.")
         if isinstance(doc.get("addresses"), list):
             doc["addresses"] = [a for a in doc["addresses"]
-                                if not (isinstance(a, dict) and a.get("id") in self._hidden_addresses)]
+                                if not (isinstance(a, dict)
+                                        and a.get("id") in self._hidden_addresses)]
         return doc
 
     def _orders_answer(self, template: str, doc: Doc) -> Any:

@@ -25,9 +25,9 @@ from .counters import Counters
 from .data import generate
 from .errors import ApiError, error_body
 from .faults import Faults, FaultSettings
-from .quirks import POISONS, Quirks
 from .mutations import Mutations
 from .oauth import OAuth
+from .quirks import POISONS, Quirks
 from .ratelimit import RateLimiter
 from .resources import RawJson, embedded_fields
 from .store import TABLES, Store
@@ -165,7 +165,7 @@ class Sandbox:
         self.quirks.page_cap = self.config.page_cap
         if self.config.poison_orders:
             newest = self.store.select("orders", "1", [], "id DESC", self.config.poison_orders)
-            for order, kind in zip(newest, list(POISONS) * len(newest)):
+            for order, kind in zip(newest, list(POISONS) * len(newest), strict=False):
                 self.quirks.poison(order["id"], kind, None, order.get("order_shipping_address_id"))
 
     def reset(self) -> None:
@@ -313,7 +313,7 @@ class Sandbox:
                 payload = self.quirks.apply(found[0], payload)
         except ApiError as exc:
             status, payload = exc.status, exc.body()
-        except Exception:  # the real store leaks internal text in 500s too
+        except Exception:  # noqa: BLE001 - the real store leaks internal text in 500s too
             status, payload = 500, error_body(500, traceback.format_exc(limit=1))
         if method in ("POST", "PUT") and status < 400 and self.faults.roll("drop_after_write"):
             self.counters.outcome("drop_after_write")
@@ -336,7 +336,8 @@ class Sandbox:
                     body = dict(parse_qsl(raw_body.decode("utf-8", "replace")))
                 if not isinstance(body, dict):
                     raise ApiError(400, "The request body must be an object.")
-                action = self.oauth.exchange if path.endswith("access_token") else self.oauth.refresh
+                action = (self.oauth.exchange if path.endswith("access_token")
+                          else self.oauth.refresh)
                 return _Response(200, action(body))
             raise ApiError(404, f"No route {h.command} {path}.")
         except ApiError as exc:

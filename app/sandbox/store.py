@@ -2,11 +2,12 @@
 
 One table per resource: `id`, `parent` (order_id / product_id of child rows), `updated` and
 `created` (instants as ticks, indexed, so incremental sync and sorting by date do not parse JSON),
-`doc` (the JSON document without its embedded collections) and `embedded` (those collections,
-e.g. an order's custom_fields, shown only when expanded). Keeping them apart lets hot list
-requests splice stored JSON text into the response without decoding and re-encoding it. Filters on any other field use json_extract; a few hot order fields
-have expression indexes. One connection guarded by one re-entrant lock: the sandbox serves a
-handful of clients, and the lock makes each API call a single consistent unit.
+`doc` (the JSON document without its embedded collections) and `embedded` (those collections, e.g.
+an order's custom_fields, shown only when expanded). Keeping them apart lets hot list requests
+splice stored JSON text into the response without decoding and re-encoding it. Filters on any other
+field use json_extract; a few hot order fields have expression indexes. One connection guarded by
+one re-entrant lock: the sandbox serves a handful of clients, and the lock makes each API call a
+single consistent unit.
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ def field_kind(name: str, value: Any) -> str:
 
 
 class Store:
-    def __init__(self, path: str | None, embedded: dict[str, tuple[str, ...]] | None = None) -> None:
+    def __init__(self, path: str | None,
+                 embedded: dict[str, tuple[str, ...]] | None = None) -> None:
         """`embedded`: per table, the document keys kept in the `embedded` column."""
         self._embedded = embedded or {}
         self.lock = threading.RLock()

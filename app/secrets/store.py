@@ -48,7 +48,7 @@ def backend_usable(backend: keyring.backend.KeyringBackend) -> bool:
     """The fail backend (and a chainer with nothing behind it) has priority <= 0."""
     try:
         return backend.priority > 0  # type: ignore[operator]
-    except Exception:  # a backend whose priority probe raises is not usable
+    except Exception:  # noqa: BLE001 - a backend whose priority probe raises is not usable
         return False
 
 
@@ -61,7 +61,7 @@ class SecretStore:
         self._memory: dict[str, str] | None = None
         self._lock = threading.Lock()
 
-    def for_database(self, database_id: str) -> "SecretStore":
+    def for_database(self, database_id: str) -> SecretStore:
         """This store's entries for one station database (same backend, own namespace)."""
         if not database_id or ":" in database_id:
             raise ValueError("a database id is a non-empty string without ':'")
@@ -99,7 +99,7 @@ class SecretStore:
         return True
 
     @classmethod
-    def in_memory(cls) -> "SecretStore":
+    def in_memory(cls) -> SecretStore:
         store = cls(service=f"{APP_ID}-memory")
         store._memory = {}
         return store

@@ -26,7 +26,7 @@ import threading
 import time
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app.db.engine import read_only_uri, storage_problem
@@ -246,7 +246,7 @@ def backup_if_due(paths: AppPaths, *, every: timedelta = BACKUP_EVERY,
     The database is checked in full first: a damaged copy would push good ones out."""
     if not paths.database.exists():
         return None
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     newest = newest_backup(paths.backups_dir)
     if newest is not None and now - _modified(newest) < every:
         return None
@@ -274,7 +274,7 @@ def restore(paths: AppPaths, backup: Path) -> RestoreResult:
     if others_running(paths.data_dir):
         raise DatabaseError("PackDesk is still running on this data folder; close it (and any "
                             "packdesk command) before restoring. Nothing was changed.")
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     kept_aside = None
     if paths.database.exists():
         aside_dir = paths.data_dir / DAMAGED_DIR / stamp
@@ -313,7 +313,7 @@ def _note_restore(database: Path, backup: Path, kept_aside: Path | None) -> None
     with closing(sqlite3.connect(database)) as raw:
         raw.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('restored_from', ?)",
                     (json.dumps({"backup": backup.name,
-                                 "at": datetime.now(timezone.utc).isoformat()}),))
+                                 "at": datetime.now(UTC).isoformat()}),))
         bump_shipment_sequence(raw, seq)
         raw.commit()
 
@@ -385,7 +385,7 @@ def others_running(data_dir: Path) -> bool:
 # --- helpers ------------------------------------------------------------------------------
 
 def _modified(path: Path) -> datetime:
-    return datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC)
 
 
 def _age(path: Path) -> str:

@@ -16,8 +16,12 @@ import httpx
 
 from app.errors import StoreAuthError
 from app.integrations.americommerce.address import StoreAddress
-from app.integrations.americommerce.oauth import (OAuthTokens, authorize_url, exchange_code,
-                                                  parse_callback)
+from app.integrations.americommerce.oauth import (
+    OAuthTokens,
+    authorize_url,
+    exchange_code,
+    parse_callback,
+)
 
 # What a shipping station needs (API.md §1): people view, orders view+change, catalog view,
 # settings + system tasks, and no expiry.

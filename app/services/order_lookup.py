@@ -60,5 +60,5 @@ class OrderLookup:
         return candidates[0][0]
 
 
-def resolve_order(context: "AppContext", identifier: str) -> int:
+def resolve_order(context: AppContext, identifier: str) -> int:
     return context.lookup.resolve(identifier)

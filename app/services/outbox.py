@@ -39,7 +39,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -49,8 +49,7 @@ from sqlalchemy import select
 from app.db.engine import Database
 from app.db.repositories import outbox as rows
 from app.db.repositories.connections import ConnectionRecord, ConnectionRepository
-from app.db.repositories.orders import (CachedOrder, OrderRepository, acknowledge_flag,
-                                        flag_order)
+from app.db.repositories.orders import CachedOrder, OrderRepository, acknowledge_flag, flag_order
 from app.db.repositories.outbox import OutboxItem, OutboxListing
 from app.db.repositories.shipments import ShipmentRecord, load_shipments
 from app.db.tables import Shipment
@@ -147,7 +146,7 @@ class PushResult:
     def ok(self) -> bool:
         return not any(d.outcome in (FAILED_NOW, STOPPED_NOW, RETRY) for d in self.deliveries)
 
-    def merge(self, other: "PushResult") -> None:
+    def merge(self, other: PushResult) -> None:
         self.deliveries += other.deliveries
         self.requests += other.requests
         self.busy = self.busy or other.busy
@@ -161,18 +160,18 @@ class PushResult:
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _aware(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _iso(moment: datetime | None) -> str | None:
     moment = _aware(moment)
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if moment else None
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else None
 
 
 # --- building the requests (pure) -------------------------------------------------------------
@@ -202,7 +201,7 @@ def shipment_request(order: CachedOrder, record: ShipmentRecord,
     """`POST /order_shipments`: the upsert of one local shipment, from its current row."""
     details = record.details
     weights = {line.line_id: line.weight for line in order.snapshot.lines}
-    weight = details.weight_override if details.weight_override else round(
+    weight = details.weight_override or round(
         sum(weights.get(i, 0.0) * n for i, n in record.units.items()), 3)
     body: dict[str, Any] = {
         "order_id": order.snapshot.order_id,
@@ -287,7 +286,7 @@ class _PushLock:
     def acquire(self) -> bool:
         if self._path is None:
             return True
-        handle = open(self._path, "a+b")
+        handle = open(self._path, "a+b")  # noqa: SIM115 - the open handle is the lock
         try:
             if os.name == "nt":
                 import msvcrt

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select, update
 
@@ -24,13 +24,18 @@ from app.db.repositories.outbox import UNFINISHED, enqueue, entries_for_order
 from app.db.repositories.shipments import ShipmentDetails, ShipmentRecord
 from app.db.repositories.station import StationRepository
 from app.domain import packing
-from app.domain.packing import (OrderLines, OrderState, PackingError, Plan, ShipmentState,
-                                StatusPolicy)
+from app.domain.packing import (
+    OrderLines,
+    OrderState,
+    PackingError,
+    Plan,
+    ShipmentState,
+    StatusPolicy,
+)
 from app.domain.scanning import ScanResult
 from app.domain.shipment_input import check_shipment_input
 from app.domain.status_rules import status_before_ours
-from app.domain.verification import (UnverifiedLine, VerificationPolicy, check_ship,
-                                     unverified_lines)
+from app.domain.verification import UnverifiedLine, VerificationPolicy, check_ship, unverified_lines
 from app.errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -97,7 +102,7 @@ class PackingView:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class PackingService:
@@ -344,7 +349,7 @@ class PackingService:
             raise PackingError("That order is not in the cache any more.")
         last = order.last_read_at
         if last.tzinfo is None:
-            last = last.replace(tzinfo=timezone.utc)
+            last = last.replace(tzinfo=UTC)
         if self._clock() - last < REFRESH_AFTER:
             return
         try:

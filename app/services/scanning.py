@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, insert, select, update
 
@@ -17,8 +17,7 @@ from app.db.repositories.catalog import CatalogRepository
 from app.db.repositories.shipments import mark_state
 from app.domain.orders import Line
 from app.domain.packing import MOVABLE, PackingError, ShipmentState
-from app.domain.scanning import (ScanResult, UnitCheck, all_verified, check_unit,
-                                 shipment_name_in)
+from app.domain.scanning import ScanResult, UnitCheck, all_verified, check_unit, shipment_name_in
 from app.domain.tracking import reduce_scanned
 from app.errors import ConfigurationError
 from app.services.packing import PackingService, PackingView, Station
@@ -45,7 +44,7 @@ class ScanOutcome:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class ScanService:
@@ -160,8 +159,9 @@ class ScanService:
 
     def _line_codes(self, view: PackingView) -> dict[int, list[str]]:
         lines = view.lines.lines
-        products = self._catalog.products(view.order.connection_id,
-                                          [l.product_id for l in lines.values() if l.product_id])
+        products = self._catalog.products(
+            view.order.connection_id,
+            [line.product_id for line in lines.values() if line.product_id])
         codes: dict[int, list[str]] = {}
         for line_id, line in lines.items():
             found = [line.sku]

@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -44,8 +44,15 @@ from app.domain.packing import MOVABLE, PlannedShipment, ShipmentState
 from app.domain.scanning import shipment_name_in
 from app.errors import ConfigurationError, PackDeskError
 from app.services.images import LazyHttpClient, download_image, image_cache_path
-from app.slips.model import (PageSize, PickList, PickShipment, SlipLine, SlipOptions, SlipShipment,
-                             Storefront)
+from app.slips.model import (
+    PageSize,
+    PickList,
+    PickShipment,
+    SlipLine,
+    SlipOptions,
+    SlipShipment,
+    Storefront,
+)
 
 if TYPE_CHECKING:
     from app.context import AppContext
@@ -132,7 +139,7 @@ class SlipJob:
     title: str = ""
     acknowledge_no_ship_to: bool = False  # print slips without a ship-to anyway
 
-    def with_page_size(self, size: PageSize) -> "SlipJob":
+    def with_page_size(self, size: PageSize) -> SlipJob:
         return replace(self, options=replace(self.options, page_size=PageSize(size)))
 
 
@@ -157,7 +164,7 @@ class SlipDocument:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def make_image_client() -> LazyHttpClient:
@@ -213,7 +220,7 @@ class ImageFetcher:
 class SlipService:
     def __init__(self, db: Database, orders: OrderRepository,
                  connections: ConnectionRepository, catalog: CatalogRepository,
-                 packing: "PackingService", station: Callable[[], "Station"], *,
+                 packing: PackingService, station: Callable[[], Station], *,
                  data_dir: Path, cache_dir: Path, http: HttpSource = None,
                  clock: Callable[[], datetime] = _now) -> None:
         self._db = db
@@ -263,7 +270,7 @@ class SlipService:
                                 "print its slip without an address.")
         reprinted = self._printed_before({i.document_key for i in items})
         items = [replace(i, reprint=i.document_key in reprinted) for i in items]
-        shipments = [replace(s, reprint=i.reprint) for s, i in zip(shipments, items)]
+        shipments = [replace(s, reprint=i.reprint) for s, i in zip(shipments, items, strict=True)]
         return PreparedSlips(tuple(shipments), tuple(items), tuple(held))
 
     def prepare_pick_list(self, targets: Iterable[SlipTarget], *, title: str = "Pick list",
@@ -322,7 +329,7 @@ class SlipService:
     # --- building the PDF (the "pdf" pool's single thread) -----------------------------------
 
     def render(self, prepared: PreparedSlips, options: SlipOptions,
-               out: str | Path | BinaryIO, *, progress: "Progress | None" = None,
+               out: str | Path | BinaryIO, *, progress: Progress | None = None,
                cancel: threading.Event | None = None) -> SlipDocument:
         pages = documents.render_slips(prepared.shipments, options, out, progress=progress,
                                        cancel=cancel)
@@ -331,7 +338,7 @@ class SlipService:
                             held_back=prepared.held_back)
 
     def render_pick_list(self, prepared: PreparedPickList, options: SlipOptions,
-                         out: str | Path | BinaryIO, *, progress: "Progress | None" = None,
+                         out: str | Path | BinaryIO, *, progress: Progress | None = None,
                          cancel: threading.Event | None = None) -> SlipDocument:
         if cancel is not None and cancel.is_set():
             raise documents.SlipsCancelled(0, 1)
@@ -343,7 +350,7 @@ class SlipService:
                             prepared.pick_list.title, prepared.pick_list.reprint)
 
     def build(self, job: SlipJob, out: str | Path | BinaryIO, *,
-              progress: "Progress | None" = None,
+              progress: Progress | None = None,
               cancel: threading.Event | None = None) -> SlipDocument:
         """Prepare and render a job: what the GUI's "pdf" pool runs."""
         if job.kind == PICK_LIST:
@@ -463,7 +470,7 @@ class SlipService:
 _ORDER_SHIPMENT = re.compile(r"^(?P<order>.+?)#(?P<number>\d+)$")
 
 
-def resolve_target(context: "AppContext", identifier: str) -> SlipTarget:
+def resolve_target(context: AppContext, identifier: str) -> SlipTarget:
     """ORDER (every live shipment), ORDER#N (shipment N), a slip's shipment barcode
     ("SPD-..."), a shipment_name ("PD-...") or a tracking number of a local shipment.
     Raises ConfigurationError when nothing (or several orders) match."""
@@ -495,15 +502,15 @@ class _OrderContext:
 
     service: SlipService
     order: CachedOrder
-    view: "PackingView"
+    view: PackingView
     order_number: str  # with the connection's prefix: "AC-100123"
     storefront: Storefront
     bins: dict[int, str]
     image_urls: dict[int, str]
 
     @classmethod
-    def of(cls, service: SlipService, order: CachedOrder, view: "PackingView", *,
-           with_images: bool = True, shared: dict | None = None) -> "_OrderContext":
+    def of(cls, service: SlipService, order: CachedOrder, view: PackingView, *,
+           with_images: bool = True, shared: dict | None = None) -> _OrderContext:
         """`shared`: per-batch memo of connections and storefronts (a batch reads each once)."""
         shared = {} if shared is None else shared
         connection = shared.get(("connection", order.connection_id))

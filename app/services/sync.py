@@ -28,15 +28,22 @@ import time
 from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from app.db.repositories.catalog import CatalogRepository
 from app.db.repositories.connections import ConnectionRecord, ConnectionRepository
 from app.db.repositories.orders import LocalWork, OrderRepository
 from app.db.repositories.sync_state import SyncStateRepository
 from app.domain.connection_settings import StatusInfo
-from app.domain.data_problems import (CUSTOMER_MISSING, NO_SHIP_TO, SHIP_TO_MISSING,
-                                      SkippedOrder, UnreadableOrder, flag_text, unknown_status)
+from app.domain.data_problems import (
+    CUSTOMER_MISSING,
+    NO_SHIP_TO,
+    SHIP_TO_MISSING,
+    SkippedOrder,
+    UnreadableOrder,
+    flag_text,
+    unknown_status,
+)
 from app.domain.interruptions import store_changes
 from app.domain.orders import OrderSnapshot
 from app.domain.store_info import ShippingServiceInfo
@@ -101,12 +108,12 @@ class SyncCancelled(PackDeskError):
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def query_time(moment: datetime) -> str:
     """A filter value the store accepts: UTC with a Z, whole seconds (we overlap anyway)."""
-    return moment.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
@@ -155,7 +162,7 @@ class _Unreadable:
         with an id, readable or not, so paging checks and the checkpoint count them all."""
         try:
             snapshot = mapping.order_from_api(raw)
-        except Exception as exc:  # one order's bad data must not stop the others
+        except Exception as exc:  # noqa: BLE001 - one order's bad data must not stop the others
             order_id, updated_at = self.add(raw, exc)
             if order_id is not None and seen is not None:
                 seen(order_id, updated_at)
@@ -250,7 +257,7 @@ class SyncService:
                 snapshots = unreadable.snapshots(raws)
                 if snapshots:
                     self._keep_enrich_save(connection, client, statuses, snapshots,
-                                           datetime.min.replace(tzinfo=timezone.utc), run, net,
+                                           datetime.min.replace(tzinfo=UTC), run, net,
                                            force=True)
         if unreadable.skipped or unreadable.read:
             self._remember_unreadable(connection.id, unreadable, replace_unidentified=False)
@@ -564,4 +571,4 @@ def _gather(futures: list[Future]) -> list[dict]:
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -9,8 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from app.slips.model import (PageSize, PickList, PickShipment, SlipLine, SlipOptions,
-                             SlipShipment, Storefront)
+from app.slips.model import (
+    PageSize,
+    PickList,
+    PickShipment,
+    SlipLine,
+    SlipOptions,
+    SlipShipment,
+    Storefront,
+)
 
 if TYPE_CHECKING:
     from app.slips.document import SlipsCancelled
@@ -20,13 +27,16 @@ if TYPE_CHECKING:
 __all__ = ["PageSize", "PickList", "PickShipment", "SlipLine", "SlipOptions", "SlipShipment",
            "SlipsCancelled", "Storefront", "render_pick_list", "render_slips"]
 
-_LAZY = {"SlipsCancelled": "app.slips.document", "render_slips": "app.slips.packing_slip",
-         "render_pick_list": "app.slips.pick_list"}
-
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
+    # Plain imports (not importlib) so that lint-imports sees these dependencies.
+    if name == "SlipsCancelled":
+        from app.slips.document import SlipsCancelled
+        return SlipsCancelled
+    if name == "render_slips":
+        from app.slips.packing_slip import render_slips
+        return render_slips
+    if name == "render_pick_list":
+        from app.slips.pick_list import render_pick_list
+        return render_pick_list
     raise AttributeError(name)

@@ -41,7 +41,7 @@ class Block:
     draw: Draw
     keep_with_next: bool = False  # titles stay with what they introduce
     # Drawn above this block when it starts a continuation page (a table's column header).
-    repeat: "Block | None" = None
+    repeat: Block | None = None
 
 
 @dataclass

@@ -72,7 +72,7 @@ class FontSet:
     bold: frozenset[int]
 
     @classmethod
-    def load(cls) -> "FontSet":
+    def load(cls) -> FontSet:
         return cls(regular=_register(REGULAR), bold=_register(BOLD))
 
     @staticmethod

@@ -35,7 +35,7 @@ class Storefront:
     email: str = ""
 
     @classmethod
-    def from_info(cls, info: StorefrontInfo, logo: ImagePath | None = None) -> "Storefront":
+    def from_info(cls, info: StorefrontInfo, logo: ImagePath | None = None) -> Storefront:
         region = " ".join(p for p in (info.state, info.postal_code) if p)
         city_line = ", ".join(p for p in (info.city, region) if p)
         lines = (info.address_line_1, info.address_line_2, city_line, info.country)
@@ -55,7 +55,7 @@ class SlipLine:
     options_text: str = ""  # e.g. Line.options_text: "Color: Red, Size: M"
     bin_location: str = ""
     image: ImagePath | None = None
-    unit_price: Decimal = Decimal("0")
+    unit_price: Decimal = Decimal(0)
 
     @property
     def ordered(self) -> int:

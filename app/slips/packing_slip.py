@@ -70,7 +70,7 @@ class _Header:
     title: str
 
     @classmethod
-    def measure(cls, p: Painter, s: SlipShipment, options: SlipOptions) -> "_Header":
+    def measure(cls, p: Painter, s: SlipShipment, options: SlipOptions) -> _Header:
         layout, fonts = p.layout, p.fonts
         w = layout.content_width
         left_w, right_w = w * 0.58, w * 0.42 - 6
@@ -254,7 +254,7 @@ def _totals(p: Painter, s: SlipShipment, options: SlipOptions) -> Block:
     units = sum(line.quantity for line in s.lines)
     parts = [f"Units in this shipment: {units}"]
     if options.prices_for(s):
-        total = sum((line.unit_price * line.quantity for line in s.lines), Decimal("0"))
+        total = sum((line.unit_price * line.quantity for line in s.lines), Decimal(0))
         parts.append(f"Items total: {_money(total, s.currency)}")
     lines = wrap(" · ".join(parts), layout.content_width, layout.body_size, p.fonts, bold=True)
 

@@ -46,12 +46,16 @@ def column_widths(columns: Sequence[Column], total: float) -> list[float]:
 
 def table_blocks(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], layout: Layout,
                  fonts: FontSet, max_height: float) -> list[Block]:
+    # A row of the wrong width would silently lose cells (zip stops at the shorter side).
+    for number, row in enumerate(rows, 1):
+        if len(row) != len(columns):
+            raise ValueError(f"table row {number} has {len(row)} cells for {len(columns)} columns")
     widths = column_widths(columns, layout.content_width)
     header = _header_block(columns, widths, layout, fonts)
     blocks: list[Block] = [Block(header.height, header.draw, keep_with_next=True)]
     for row in rows:
         cells = [_lines(cell, width, fonts) if not col.image else cell
-                 for col, cell, width in zip(columns, row, widths)]
+                 for col, cell, width in zip(columns, row, widths, strict=True)]
         blocks.extend(_row_blocks(columns, widths, cells, layout,
                                   max_height - header.height, header))
     return blocks
@@ -67,12 +71,13 @@ def _lines(cell: Cell, width: float, fonts: FontSet) -> list[TextLine]:
 def _header_block(columns: Sequence[Column], widths: list[float], layout: Layout,
                   fonts: FontSet) -> Block:
     size = layout.small_size
-    titles = [wrap(c.title, w, size, fonts, bold=True, max_lines=1) for c, w in zip(columns, widths)]
+    titles = [wrap(c.title, w, size, fonts, bold=True, max_lines=1)
+              for c, w in zip(columns, widths, strict=True)]
     height = layout.leading(size) + 2 * PAD
 
     def draw(p: Painter, x: float, top: float) -> None:
         cx = x
-        for col, width, lines in zip(columns, widths, titles):
+        for col, width, lines in zip(columns, widths, titles, strict=True):
             p.lines(lines, cx, top + PAD, width=width, align=col.align)
             cx += width + GAP
         p.hline(x, x + layout.content_width, top + height - 0.5, weight=1.0)
@@ -88,17 +93,17 @@ def _row_blocks(columns: Sequence[Column], widths: list[float], cells: list, lay
 
     heights = [image_box if col.image and cell else
                text_height(cell) if not col.image else 0.0
-               for col, cell in zip(columns, cells)]
+               for col, cell in zip(columns, cells, strict=True)]
     height = max(heights, default=0.0) + 2 * PAD
     if height <= max_height:
         return [_row_block(columns, widths, cells, height, layout, header)]
     # Too tall for any page: cut every text cell at the same height budget.
     budget = max_height - 2 * PAD
     chunks: list[list] = []
-    remaining = [list(c) if not col.image else c for col, c in zip(columns, cells)]
-    while any(r for col, r in zip(columns, remaining) if not col.image):
+    remaining = [list(c) if not col.image else c for col, c in zip(columns, cells, strict=True)]
+    while any(r for col, r in zip(columns, remaining, strict=True) if not col.image):
         chunk = []
-        for k, (col, cell) in enumerate(zip(columns, remaining)):
+        for k, (col, cell) in enumerate(zip(columns, remaining, strict=True)):
             if col.image:
                 chunk.append(cell if not chunks else None)
                 continue
@@ -116,7 +121,7 @@ def _row_block(columns: Sequence[Column], widths: list[float], cells: list, heig
                layout: Layout, header: Block) -> Block:
     def draw(p: Painter, x: float, top: float) -> None:
         cx = x
-        for col, width, cell in zip(columns, widths, cells):
+        for col, width, cell in zip(columns, widths, cells, strict=True):
             if col.image:
                 if cell:
                     p.image(cell, cx, top + PAD, min(width, layout.thumbnail), layout.thumbnail)

@@ -91,10 +91,9 @@ def wrap(text: str, width: float, size: float, fonts: FontSet, *, bold: bool = F
             if current:  # a space only counts if a word follows it on the same line
                 current, used = current + " ", used + w
             continue
-        if used + w <= width or not current:
-            if w <= width:
-                current, used = current + token, used + w
-                continue
+        if (used + w <= width or not current) and w <= width:
+            current, used = current + token, used + w
+            continue
         if current.strip():
             lines.append(current.rstrip())
         current, used = "", 0.0

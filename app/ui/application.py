@@ -19,12 +19,12 @@ from app.logs import describe_exception  # isort: skip
 from app.paths import resolve_paths, resources_dir  # isort: skip
 from app.secrets import SecretStore  # isort: skip
 
-from PySide6.QtGui import QIcon  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.ui.errors import ErrorReporter  # noqa: E402
-from app.ui.fonts import install_fonts  # noqa: E402
-from app.ui.garbage import GuiThreadGarbageCollector  # noqa: E402
+from app.ui.errors import ErrorReporter
+from app.ui.fonts import install_fonts
+from app.ui.garbage import GuiThreadGarbageCollector
 
 log = logging.getLogger(__name__)
 

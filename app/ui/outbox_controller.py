@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
@@ -80,6 +80,6 @@ class OutboxController(QObject):
         due = self._outbox.next_due()
         wait_ms = IDLE_CHECK_MS
         if due is not None:
-            wait_ms = int(max(0.0, (due - datetime.now(timezone.utc)).total_seconds()) * 1000)
+            wait_ms = int(max(0.0, (due - datetime.now(UTC)).total_seconds()) * 1000)
             wait_ms = min(max(wait_ms, 500), IDLE_CHECK_MS)
         self._timer.start(wait_ms)

@@ -1,12 +1,12 @@
 """The Qt part of `packdesk --self-test`: can this installation load the GUI's Qt modules?
 
-`app.self_test` (Qt-free) reaches this module through importlib, so the only PySide6 imports stay
-inside app/ui. PySide6 is imported inside the function too: importing this module costs nothing,
-and the PyInstaller spec reads QT_MODULES from here to decide which Qt modules a bundle keeps.
+`app.self_test` (Qt-free) imports this module inside its Qt check, so the only PySide6 imports
+stay inside app/ui. PySide6 is imported inside the function too: importing this module costs
+nothing, and the PyInstaller spec reads QT_MODULES from here to decide which Qt modules a bundle
+keeps.
 """
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 # Every Qt module the GUI may use. The installer bundle keeps these and excludes all others,
@@ -22,8 +22,14 @@ def check_qt(icon: Path) -> str:
     would use are listed, so a bundle missing `xcb` (or `windows`, `cocoa`) is visible.
     Raises on any failure; returns a one-line description.
     """
-    modules = [importlib.import_module(f"PySide6.{name}") for name in QT_MODULES]
+    # Plain imports (lint-imports sees them); the names must stay those of QT_MODULES.
     import PySide6
+    from PySide6 import QtCore, QtGui, QtPdf, QtPdfWidgets, QtPrintSupport, QtSvg, QtWidgets
+
+    modules = (QtCore, QtGui, QtPdf, QtPdfWidgets, QtPrintSupport, QtSvg, QtWidgets)
+    imported = sorted(m.__name__.removeprefix("PySide6.") for m in modules)
+    if imported != sorted(QT_MODULES):
+        raise RuntimeError(f"the check imports {imported}, QT_MODULES lists {sorted(QT_MODULES)}")
     from PySide6.QtCore import QCoreApplication, qVersion
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
@@ -48,14 +48,14 @@ class SyncController(QObject):
         self.reload()
         if not sync_due_now:
             return
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         for record in self._context.repos.connections.all():
             if not record.enabled:
                 continue
             last = self._context.repos.sync_state.last_success(record.id)
             finished = last.finished_at if last else None
             if finished is not None and finished.tzinfo is None:
-                finished = finished.replace(tzinfo=timezone.utc)
+                finished = finished.replace(tzinfo=UTC)
             if finished is None or \
                     (now - finished).total_seconds() >= record.settings.poll_interval_min * 60:
                 self.sync(record.id)

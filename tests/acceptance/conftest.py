@@ -101,7 +101,7 @@ def station(xserver, tmp_path_factory):
         sandbox.start()
         env = dict(xserver, QT_QPA_PLATFORM="xcb", PYTHONPATH=str(ROOT),
                    PACKDESK_HOME=str(data_dir))
-        log = open(data_dir / "app-stderr.txt", "w")
+        log = open(data_dir / "app-stderr.txt", "w")  # noqa: SIM115 - open while the app runs
         process = subprocess.Popen([sys.executable, "-m", "tests.acceptance.station",
                                     str(data_dir)], stdin=subprocess.PIPE,
                                    stdout=subprocess.PIPE, stderr=log, text=True, env=env,

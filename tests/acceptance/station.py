@@ -28,10 +28,17 @@ from app.domain.connection_settings import ConnectionSettings  # isort: skip
 from app.paths import resolve_paths  # isort: skip
 from app.secrets import SecretStore  # isort: skip
 
-import app.ui  # noqa: E402,F401  (the PySide6 refcount workaround before any signal)
-from PySide6.QtCore import QObject, QSettings, Signal, Slot  # noqa: E402
-from PySide6.QtWidgets import (QAbstractButton, QApplication, QLineEdit,  # noqa: E402
-                               QPlainTextEdit, QTextEdit, QWidget)
+from PySide6.QtCore import QObject, QSettings, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
+
+import app.ui  # noqa: F401  (the PySide6 refcount workaround before any signal)
 
 
 def _text(widget: QWidget | None) -> str | None:
@@ -67,7 +74,7 @@ class Control(QObject):
         try:
             request = json.loads(line)
             reply = getattr(self, "_" + request.pop("cmd"))(**request)
-        except Exception as exc:  # the test sees the error; the app keeps running
+        except Exception as exc:  # noqa: BLE001 - the test sees the error; the app keeps running
             reply = {"error": f"{type(exc).__name__}: {exc}"}
         sys.stdout.write(json.dumps(reply) + "\n")
         sys.stdout.flush()

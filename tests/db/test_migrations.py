@@ -1,16 +1,22 @@
 import hashlib
 import sqlite3
 from contextlib import closing
+from datetime import UTC, datetime
 
 import pytest
 from alembic import command
-from datetime import datetime, timezone
 from sqlmodel import select
 
 from app.bootstrap import build_context
+from app.db.migrate import (
+    alembic_config,
+    backup_database,
+    current_revision,
+    head_revision,
+    migrate,
+    schema_differences,
+)
 from app.db.tables import Connection
-from app.db.migrate import (alembic_config, backup_database, current_revision, head_revision,
-                            migrate, schema_differences)
 from app.errors import DatabaseTooNewError
 
 
@@ -45,7 +51,7 @@ def test_downgrade_to_base_and_back(tmp_path):
 def test_second_start_migrates_nothing_and_keeps_data(paths):
     first = build_context(paths)
     station = first.station_id
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with first.db.write() as session:
         session.add(Connection(name="main", address="https://shop.example.com",
                                created_at=now, updated_at=now))
@@ -122,4 +128,4 @@ def test_every_connection_has_foreign_keys_wal_and_busy_timeout(context):
 def test_the_start_up_fast_path_knows_the_newest_migration():
     from app.db.migrate import SCHEMA_HEAD
 
-    assert SCHEMA_HEAD == head_revision()
+    assert head_revision() == SCHEMA_HEAD

@@ -4,7 +4,7 @@ statuses, the store's shipments (another tool's, our own pushed copies) and loca
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import insert, update
@@ -16,7 +16,7 @@ from app.domain.orders import Line, OrderSnapshot, StoreShipment, StoreShipmentL
 from app.domain.packing import OrderLines
 from app.domain.status_rules import PARTIALLY_SHIPPED, StatusView, order_views
 
-NOW = datetime(2026, 11, 2, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
 STATUSES = [
     StatusInfo(1, "Pending Processing", is_open=True),
     StatusInfo(2, "Shipped", is_shipped=True),
@@ -120,7 +120,7 @@ def cases(context):
                       for line in snap.lines if line.is_packable)
         status = by_id[status_id]
         expected[pks[snap.order_id]] = order_views(
-            status.view, total_units=sum(l.quantity for l in snap.lines if l.is_packable),
+            status.view, total_units=sum(line.quantity for line in snap.lines if line.is_packable),
             shipped_units=shipped, has_shipments=bool(snap.shipments or LOCAL[local]),
             partial_status=status.is_partially_shipped, held=held)
     return context, {connection.id: list(by_id.values())}, expected

@@ -10,7 +10,7 @@ import os
 import sqlite3
 import time
 from contextlib import closing
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import event, text
@@ -25,7 +25,7 @@ from app.services.outbox import _PushLock
 
 
 def _add_connection(context, name="main") -> int:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with context.db.write() as session:
         row = Connection(name=name, address=f"https://{name}.example.com", created_at=now,
                          updated_at=now)
@@ -131,7 +131,7 @@ def test_backups_come_when_due_only_of_a_sound_database_and_are_pruned(paths):
     first = db_health.backup_if_due(paths)
     assert first is not None and db_health.newest_backup(paths.backups_dir) == first
     assert db_health.backup_if_due(paths) is None  # the newest is minutes old
-    later = datetime.now(timezone.utc) + db_health.BACKUP_EVERY + timedelta(minutes=1)
+    later = datetime.now(UTC) + db_health.BACKUP_EVERY + timedelta(minutes=1)
     for _ in range(KEEP_AUTO_BACKUPS + 2):
         assert db_health.backup_if_due(paths, now=later) is not None
     schema = backup_database(paths.database, paths.backups_dir, "0001")
@@ -166,11 +166,11 @@ def test_a_full_disk_is_one_sentence_and_loses_nothing(context):
         pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
         dbapi_connection.execute(f"PRAGMA max_page_count={pages}")
 
-    with pytest.raises(DatabaseError) as err:
-        with context.db.write() as session:
-            session.execute(text("CREATE TABLE big(x TEXT)"))
-            for _ in range(400):
-                session.execute(text("INSERT INTO big VALUES (:x)"), {"x": "x" * 4000})
+    # The block is the write: the disk fills during it, the error comes at its end.
+    with pytest.raises(DatabaseError) as err, context.db.write() as session:  # noqa: PT012
+        session.execute(text("CREATE TABLE big(x TEXT)"))
+        for _ in range(400):
+            session.execute(text("INSERT INTO big VALUES (:x)"), {"x": "x" * 4000})
     assert str(err.value) == (f"The disk holding the station's data is full "
                               f"({context.paths.database}). Free space and try again; nothing "
                               "was lost.")

@@ -1,7 +1,7 @@
 """What the sandbox holds, read straight from its API: the expected answer for sync tests."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
@@ -31,7 +31,7 @@ def all_orders(sandbox) -> list[dict]:
 
 def expected_import(sandbox, *, days: int = 30, now: datetime | None = None) -> set[int]:
     """Order ids the default rule imports: open, not shipped, not a quote, created in window."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     statuses = {s["id"]: s for s in store_get(sandbox, "/order_statuses")["order_statuses"]}
     start = now - timedelta(days=days)
     wanted = set()

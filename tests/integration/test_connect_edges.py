@@ -34,7 +34,8 @@ def test_two_stores_with_the_same_storefront_ids_and_names_are_not_one_account(s
         added = station.connections.add(ConnectionSettings(name="second", address=second.domain),
                                         second.token)
         assert added.name == "second" and one.fingerprint != two.fingerprint
-        with pytest.raises(ConfigurationError, match="same store account as the connection 'first'"):
+        with pytest.raises(ConfigurationError,
+                           match="same store account as the connection 'first'"):
             station.connections.add(ConnectionSettings(name="again", address=first.domain),
                                     first.token)
 
@@ -72,7 +73,7 @@ def test_connect_sends_no_token_to_an_international_domain_without_accept_idn(
 
 
 def test_the_service_asks_for_the_same_confirmation(station, sent):
-    with pytest.raises(UnconfirmedIdnError, match="xn--80ak6aa92e.com"):
+    with pytest.raises(UnconfirmedIdnError, match=r"xn--80ak6aa92e\.com"):
         station.connections.check_store("аррӏе.com", "tok-lookalike-000222")
     with pytest.raises(UnconfirmedIdnError):
         station.connections.add(ConnectionSettings(name="x", address="аррӏе.com"),

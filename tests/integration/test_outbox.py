@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import httpx
@@ -40,7 +40,7 @@ class Clock:
         self.offset = timedelta()
 
     def __call__(self) -> datetime:
-        return datetime.now(timezone.utc) + self.offset
+        return datetime.now(UTC) + self.offset
 
     def advance(self, **kw) -> None:
         self.offset += timedelta(**kw)
@@ -78,7 +78,8 @@ def packable_orders(context, count: int) -> list[int]:
     """`count` of the orders `station` made (the newest), each packable in one shipment."""
     assert count <= MADE_ORDERS
     with context.db.read() as session:
-        pks = list(session.exec(select(Order.id).order_by(Order.order_id.desc()).limit(MADE_ORDERS)))
+        newest = select(Order.id).order_by(Order.order_id.desc()).limit(MADE_ORDERS)
+        pks = list(session.exec(newest))
     found = sorted(pks)[:count]
     for pk in found:
         view = context.packing.view(pk)
@@ -103,7 +104,7 @@ def states(context, pk) -> list[tuple[str, str]]:
 def make_stale(context, pk) -> None:
     with context.db.write() as session:
         session.execute(update(Order).where(Order.id == pk).values(
-            last_read_at=datetime.now(timezone.utc) - timedelta(minutes=5)))
+            last_read_at=datetime.now(UTC) - timedelta(minutes=5)))
 
 
 def test_shipment_and_status_are_delivered_with_the_right_bodies(station, store):
@@ -130,7 +131,7 @@ def test_shipment_and_status_are_delivered_with_the_right_bodies(station, store)
         "shipping_comment": "Thanks!",
         "items": [{"id": i, "quantity_shipped": n} for i, n in sorted(shipment.units.items())]}
     assert datetime.fromisoformat(body["shipped_at"]) == shipment.shipped_at.replace(
-        tzinfo=timezone.utc) if shipment.shipped_at.tzinfo is None else shipment.shipped_at
+        tzinfo=UTC) if shipment.shipped_at.tzinfo is None else shipment.shipped_at
     assert writes[1]["body"] == {"order_status_id": record.settings.shipped_status_id}
     assert writes[1]["resource"] == "orders"
     held = store_shipments(store, oid)
@@ -161,7 +162,7 @@ def test_notify_chooses_the_call(station, store, notify, path):
     oid = order_id(context, pk)
     context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
     result = context.outbox.run_until_idle(threading.Event())
-    status = [d for d in result.deliveries if d.kind == "status"][0]
+    status = next(d for d in result.deliveries if d.kind == "status")
     assert status.request.method == "PUT" and status.request.path == path.format(oid)
     kinds = [w["kind"] for w in store.control.writes()]
     assert kinds[-1] == ("order_status_changed" if notify else "order_updated")
@@ -188,7 +189,7 @@ def test_corrections_update_the_same_store_shipment(station, store):
     assert [w["kind"] for w in store.control.writes()][-1] == "shipment_updated"
     assert preview.request.as_dict() == {
         "method": "POST", "path": "/order_shipments",
-        "body": [w for w in store.control.writes()][-1]["body"]}
+        "body": list(store.control.writes())[-1]["body"]}
 
 
 def test_void_deletes_the_pushed_shipment(station, store):
@@ -222,7 +223,7 @@ def test_void_before_the_push_sends_nothing(station, store):
 
 
 def test_cancelled_in_store_is_stopped_and_flagged(station, store):
-    context, record = station
+    context, _record = station
     pk = packable_orders(context, 1)[0]
     oid = order_id(context, pk)
     context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
@@ -307,7 +308,7 @@ def test_faults_still_end_with_exactly_one_shipment_each(station, store, faults)
 
 
 def test_offline_then_online(station, store):
-    context, record = station
+    context, _record = station
     clock = Clock()
     service = worker(context, clock)
     pks = packable_orders(context, 3)
@@ -409,7 +410,7 @@ def test_cli_push_outbox_retry_and_preview(station, store, paths, capsys):
 
     from app.__main__ import main
 
-    context, record = station
+    context, _record = station
     pk = packable_orders(context, 1)[0]
     oid = order_id(context, pk)
     context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)

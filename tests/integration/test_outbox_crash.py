@@ -99,7 +99,7 @@ def test_a_kill_at_any_step_ends_with_exactly_one_of_everything(prepared, crashe
     for kind, point in crashes:  # each restart is killed at the next step, then one finishes
         assert push(data_dir, store.token, kind, point) == CRASHED
     assert push(data_dir, store.token) == 0
-    for order_id, name in zip(order_ids, names):
+    for order_id, name in zip(order_ids, names, strict=True):
         order = store.control.order(order_id)
         assert [s["shipment_name"] for s in order["shipments"]] == [name]
         assert order["order_status_id"] == shipped

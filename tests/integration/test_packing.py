@@ -1,7 +1,7 @@
 """The packing service against the sandbox: shipments, guards, interruptions, outbox entries."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -51,10 +51,10 @@ def test_split_merge_undo_and_ship(synced):
     context, record = synced
     pk = order_with(context, lambda v: len(v.lines.packable_ids()) >= 2
                     and not v.lines.covered_elsewhere
-                    and not any(l.bound_to_parent for l in v.lines.lines.values()))
+                    and not any(line.bound_to_parent for line in v.lines.lines.values()))
     view = context.packing.view(pk)
     assert len(view.numbered()) == 1 and not view.shipments  # nothing saved until work begins
-    first, second = view.lines.packable_ids()[:2]
+    _first, second = view.lines.packable_ids()[:2]
     view = context.packing.split(pk, {second: view.lines.needed(second)})
     assert [sorted(s.units) for _, s, _ in view.numbered()][1] == [second]
     assert all(r.shipment_name.startswith(f"PD-{context.station_id}-") for r in view.shipments)
@@ -67,7 +67,8 @@ def test_split_merge_undo_and_ship(synced):
     view = context.packing.ship(pk, 2, DETAILS, unverified_reason=UNSCANNED)
     assert view.state is OrderState.PARTIALLY_SHIPPED
     shipped = view.numbered()[1][2]
-    assert shipped.state is ShipmentState.SHIPPED and shipped.details.tracking_numbers == ("1Z999AA1",)
+    assert shipped.state is ShipmentState.SHIPPED
+    assert shipped.details.tracking_numbers == ("1Z999AA1",)
     assert [k for k, state, _ in outbox(context, pk)] == ["shipment"]  # partial: no status yet
     view = context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
     assert view.state is OrderState.SHIPPED
@@ -108,7 +109,7 @@ def test_cancelled_in_store_while_packing_is_refused_until_acknowledged(synced, 
     sandbox.control.cancel_order(order_id)
     with context.db.write() as session:  # last read over a minute ago: ship re-reads it
         session.execute(update(Order).where(Order.id == pk).values(
-            last_read_at=datetime.now(timezone.utc) - timedelta(minutes=5)))
+            last_read_at=datetime.now(UTC) - timedelta(minutes=5)))
     with pytest.raises(PackingInterrupted, match="cancelled in the store"):
         context.packing.ship(pk, 1)
     assert outbox(context, pk) == []
@@ -121,7 +122,7 @@ def test_offline_shipping_works_on_the_cache(synced, sandbox):
     pk = order_with(context, lambda v: len(v.numbered()) == 1 and not v.lines.covered_elsewhere)
     with context.db.write() as session:
         session.execute(update(Order).where(Order.id == pk).values(
-            last_read_at=datetime.now(timezone.utc) - timedelta(minutes=5)))
+            last_read_at=datetime.now(UTC) - timedelta(minutes=5)))
     sandbox.stop()
     view = context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
     assert view.state is OrderState.SHIPPED
@@ -131,10 +132,10 @@ def test_offline_shipping_works_on_the_cache(synced, sandbox):
 def test_an_order_of_gift_cards_completes_without_a_parcel(synced, sandbox):
     context, record = synced
     digital = next(o for o in all_orders(sandbox)
-                   if o["order_type"] == "Order" and o["items"] and all(i["is_non_shipping_item"] or i["is_discount_item"]
-                                         for i in o["items"]))
+                   if o["order_type"] == "Order" and o["items"]
+                   and all(i["is_non_shipping_item"] or i["is_discount_item"] for i in o["items"]))
     sandbox.control.set_order_status(digital["id"], 1)  # make it an order to import
-    result = context.sync.sync(record.id, since=datetime.now(timezone.utc) - timedelta(days=70))
+    result = context.sync.sync(record.id, since=datetime.now(UTC) - timedelta(days=70))
     assert result.outcome == "ok", result.error
     pk = context.repos.orders.find_pks(digital["id"])[0][0]
     view = context.packing.view(pk)

@@ -8,8 +8,14 @@ from app.commands.orders import order_document
 from app.db.repositories.order_queries import OrderFilter
 from app.db.repositories.outbox import entries_for_order
 from app.services.slips import SlipTarget
-from tests.integration.test_outbox import (DETAILS, UNSCANNED, order_id,  # noqa: F401
-                                           packable_orders, station, store)
+from tests.integration.test_outbox import (  # noqa: F401
+    DETAILS,
+    UNSCANNED,
+    order_id,
+    packable_orders,
+    station,
+    store,
+)
 
 PARTIALLY_SHIPPED = "partially_shipped"  # the list view, as typed after `orders --status`
 

@@ -9,8 +9,12 @@ from sqlalchemy import text
 from app.bootstrap import build_context
 from app.db.migrate import backup_database
 from app.services import db_health
-from tests.integration.test_outbox import (DETAILS, fast_client_factory, packable_orders,
-                                           store)  # noqa: F401 (the fixture)
+from tests.integration.test_outbox import (
+    DETAILS,
+    fast_client_factory,
+    packable_orders,
+    store,  # noqa: F401 (the fixture)
+)
 
 
 def _sequence(context) -> int:
@@ -29,8 +33,8 @@ def test_the_sync_after_a_restore_skips_shipment_ids_the_store_has(paths, store)
     assert context.sync.sync(record.id).outcome == "ok"
     backup = backup_database(paths.database, paths.backups_dir, "auto")
     first, second, third = packable_orders(context, 3)
-    names = [context.packing.ship(pk, 1, DETAILS, unverified_reason="test").shipments[0].shipment_name
-             for pk in (first, second)]
+    names = [context.packing.ship(pk, 1, DETAILS, unverified_reason="test")
+             .shipments[0].shipment_name for pk in (first, second)]
     assert context.outbox.run_until_idle(threading.Event()).ok
     context.close()
     # Damaged beyond reading its sequence: only the store still knows the shipment ids.
@@ -48,7 +52,8 @@ def test_the_sync_after_a_restore_skips_shipment_ids_the_store_has(paths, store)
         order = context.repos.orders.get(first)
         assert {s.shipment_name for s in order.snapshot.shipments} >= {names[0]}
         assert not order.flag_reason  # ours, not another tool's
-        new_name = context.packing.ship(third, 1, DETAILS, unverified_reason="test").shipments[0].shipment_name
+        new_name = context.packing.ship(third, 1, DETAILS,
+                                        unverified_reason="test").shipments[0].shipment_name
         assert int(new_name.rsplit("-", 1)[1]) > highest
     finally:
         context.close()

@@ -17,7 +17,7 @@ def plain_order(context) -> int:
         view = context.packing.view(pk)
         lines = view.lines
         if len(lines.packable_ids()) >= 2 and not lines.covered_elsewhere and all(
-                not l.bound_to_parent for l in lines.lines.values()):
+                not line.bound_to_parent for line in lines.lines.values()):
             return pk
     pytest.fail("no plain order in the sandbox")
 

@@ -5,12 +5,10 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from sqlmodel import select
 
 from app.__main__ import main
 from app.db.repositories.outbox import entries_for_order
 from app.db.repositories.shipments import ShipmentDetails
-from app.db.tables import Order
 from app.domain.packing import PackingError, ShipmentState
 from tests.support.sandbox_orders import synced_order
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,8 +17,18 @@ from app.db.repositories.orders import acknowledge_flag
 from app.db.repositories.shipments import ShipmentDetails
 from app.db.tables import Order
 from app.errors import ConfigurationError
-from app.services.slips import (PDF, PREVIEW, PRINTER, NoShipTo, NothingToPrint, SlipService,
-                                SlipTarget, pick_list_job, resolve_target, slip_job)
+from app.services.slips import (
+    PDF,
+    PREVIEW,
+    PRINTER,
+    NoShipTo,
+    NothingToPrint,
+    SlipService,
+    SlipTarget,
+    pick_list_job,
+    resolve_target,
+    slip_job,
+)
 from app.slips import PageSize, SlipOptions, SlipsCancelled
 from tests.integration.sandbox_truth import expected_import
 from tests.support.sandbox_orders import new_order, newest_order_pk, synced_order_pk
@@ -312,5 +322,5 @@ def test_a_slip_without_a_ship_to_needs_an_acknowledgement(connected, sandbox, t
                                    tmp_path / "acknowledged.pdf")
     assert document.pages >= 1
     with context.db.write() as session:  # or the packer acknowledged the order's flag
-        acknowledge_flag(session, pk, datetime.now(timezone.utc))
+        acknowledge_flag(session, pk, datetime.now(UTC))
     assert context.slips.build(slip_job([SlipTarget(pk)]), tmp_path / "ok.pdf").pages >= 1

@@ -1,7 +1,7 @@
 """The sync against the sandbox over real HTTP: completeness, economy, changes, faults."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -103,7 +103,7 @@ def test_store_changes_update_the_cache_and_flag_orders_being_packed(connected, 
     order_pk = context.repos.orders.find_pks(order_id)[0][0]
     with context.db.write() as session:  # packing began on this order
         row = session.get(Order, order_pk)
-        row.work_started_at = datetime.now(timezone.utc)
+        row.work_started_at = datetime.now(UTC)
         session.add(row)
     sandbox.control.advance_clock(minutes=5)
     sandbox.control.cancel_order(order_id)
@@ -211,8 +211,7 @@ def test_manual_import_from_a_date_reaches_older_orders(connected, sandbox):
     context, record = connected
     context.sync.sync(record.id)
     first = cached_ids(context)
-    since = datetime.now(timezone.utc).replace(hour=0, minute=0) - __import__(
-        "datetime").timedelta(days=55)
+    since = datetime.now(UTC).replace(hour=0, minute=0) - timedelta(days=55)
     result = context.sync.sync(record.id, since=since)
     assert result.outcome == "ok" and result.kind == "manual"
     assert cached_ids(context) > first

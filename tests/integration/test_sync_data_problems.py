@@ -4,7 +4,7 @@ one bad order never stops a sync, odd values are flagged, nothing disappears wit
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlmodel import select
 
@@ -25,7 +25,7 @@ def test_unreadable_orders_are_skipped_listed_and_read_again_at_every_sync(conne
     context, record = connected
     expected = expected_import(sandbox)
     poisoned = sorted(expected)[:len(SKIPPED_KINDS)]
-    for order_id, kind in zip(poisoned, SKIPPED_KINDS):
+    for order_id, kind in zip(poisoned, SKIPPED_KINDS, strict=True):
         sandbox.control.poison_order(order_id, kind)
     nulled = sorted(expected)[len(SKIPPED_KINDS)]
     sandbox.control.poison_order(nulled, "null_order")
@@ -36,7 +36,8 @@ def test_unreadable_orders_are_skipped_listed_and_read_again_at_every_sync(conne
     reasons = {s["order_id"]: s["reason"] for s in first.orders_skipped}
     assert set(reasons) == {*poisoned, None}
     assert "two lines have the same id" in reasons[poisoned[4]]
-    assert "variants" in reasons[poisoned[3]] and "beyond what can be packed" in reasons[poisoned[5]]
+    assert "variants" in reasons[poisoned[3]]
+    assert "beyond what can be packed" in reasons[poisoned[5]]
     assert "null" in reasons[None]
     assert [s.order_id for s in context.sync.skipped_orders(record.id)] == [*poisoned, None]
     with context.db.read() as session:  # the checkpoint moved on despite them
@@ -45,7 +46,7 @@ def test_unreadable_orders_are_skipped_listed_and_read_again_at_every_sync(conne
 
     # Later syncs move the checkpoint well past the poisoned orders...
     sandbox.control.advance_clock(minutes=5)
-    sandbox.control.update_order(sorted(expected)[-1], admin_comments="edited")
+    sandbox.control.update_order(max(expected), admin_comments="edited")
     second = context.sync.sync(record.id)
     # (the null has no id to ask for again; it shows while a run still meets it)
     assert second.outcome == "ok" and {s["order_id"] for s in second.orders_skipped} - {None} \
@@ -72,7 +73,7 @@ def test_odd_values_are_imported_and_flagged_with_a_plain_reason(connected, sand
              "no_ship_to": "no ship-to address in the store",
              "ship_to_hidden": "ship-to address missing in the store's answer",
              "unknown_status": "order status 999 is not in the store's list of statuses"}
-    chosen = dict(zip(ids, cases))
+    chosen = dict(zip(ids, cases, strict=False))  # more orders than cases
     for order_id, kind in chosen.items():
         sandbox.control.poison_order(order_id, kind)
     result = context.sync.sync(record.id)
@@ -93,7 +94,7 @@ def test_odd_values_are_imported_and_flagged_with_a_plain_reason(connected, sand
     # the packer acknowledged: the same problem is not raised again at the next read
     with context.db.write() as session:
         for row in session.exec(select(Order).where(Order.flag_reason != "")):
-            row.flag_acknowledged_at = datetime.now(timezone.utc)
+            row.flag_acknowledged_at = datetime.now(UTC)
             session.add(row)
     for order_id in chosen:
         sandbox.control.update_order(order_id, admin_comments="looked at")
@@ -122,7 +123,7 @@ def test_ship_to_note_and_method_changed_after_packing_began_interrupt(connected
     ids = sorted(cached_ids(context))[:3]
     with context.db.write() as session:  # the slips were printed
         for row in session.exec(select(Order).where(Order.order_id.in_(ids))):
-            row.work_started_at = datetime.now(timezone.utc)
+            row.work_started_at = datetime.now(UTC)
             session.add(row)
     sandbox.control.advance_clock(minutes=1)
     sandbox.control.set_shipping_address(ids[0], address_line_1="77 Other Road")

@@ -63,7 +63,8 @@ def test_linux_tarball_is_reproducible_and_complete(tmp_path):
         (bundle / "_internal" / "lib.so").touch()  # a newer mtime must not change the archive
 
     assert archives[0].read_bytes() == archives[1].read_bytes()
-    assert archives[0].name == f"{APP_ID}-{__version__}-linux-{build_installer.platform.machine()}.tar.gz"
+    machine = build_installer.platform.machine()
+    assert archives[0].name == f"{APP_ID}-{__version__}-linux-{machine}.tar.gz"
     checksum = archives[0].with_name(archives[0].name + ".sha256").read_text()
     assert checksum.endswith(f"  {archives[0].name}\n")
     with tarfile.open(archives[0]) as tar:
@@ -85,6 +86,7 @@ def test_every_app_package_is_listed_in_pyproject():
 
     from setuptools import find_packages
 
-    listed = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = pyproject["tool"]["setuptools"]
     assert set(listed["packages"]) == {*find_packages(str(ROOT), include=["app*"]), "app.resources"}
     assert listed["package-dir"] == {"app.resources": "resources"}

@@ -27,12 +27,14 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 ROOT = Path(__file__).resolve().parents[2]
 BIN = "Scripts" if sys.platform == "win32" else "bin"
 TOKEN = "sandbox-token-wheel-1234"
-BUNDLED_FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "Symbola.ttf", "DroidSansFallbackFull.ttf")
+BUNDLED_FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "Symbola.ttf",
+                 "DroidSansFallbackFull.ttf")
 
 
 def _check(command: list[str], **kwargs) -> subprocess.CompletedProcess:
     result = subprocess.run(command, capture_output=True, text=True, timeout=300, **kwargs)
-    assert result.returncode == 0, " ".join(command) + "\n" + result.stdout[-3000:] + result.stderr[-3000:]
+    assert result.returncode == 0, (" ".join(command) + "\n" + result.stdout[-3000:]
+                                    + result.stderr[-3000:])
     return result
 
 
@@ -50,7 +52,8 @@ def venv(wheel, tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("venv") / "venv"
     _check([sys.executable, "-m", "venv", str(root)])
     python = root / BIN / ("python.exe" if sys.platform == "win32" else "python")
-    purelib = _check([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])
+    purelib = _check([str(python), "-c",
+                      "import sysconfig; print(sysconfig.get_paths()['purelib'])"])
     # A plain path line: the directory joins sys.path, but its own .pth files (this venv's
     # editable-install finder) are not run, so `app` cannot come from the source tree.
     (Path(purelib.stdout.strip()) / "packdesk-test-deps.pth").write_text(
@@ -98,11 +101,13 @@ def test_installed_wheel_passes_its_self_test_and_prints_slips(venv, tmp_path):
         # One new order, imported whatever the seed made of it (the sandbox spans 60 days).
         sandbox.control.set_order_status(FIRST_ORDER_ID, 1)
         _check([packdesk, *station, "connect", "main", "--domain", sandbox.domain,
-                "--token-stdin", "--prefix", "AC-", "--days", "90"], input=TOKEN + "\n", env=env, cwd=tmp_path)
+                "--token-stdin", "--prefix", "AC-", "--days", "90"],
+               input=TOKEN + "\n", env=env, cwd=tmp_path)
         _check([packdesk, *station, "sync"], env=env, cwd=tmp_path)
     orders = json.loads(_check([packdesk, *station, "orders", "--json"], env=env,
                                cwd=tmp_path).stdout)
-    number = next(order["number"] for order in orders if order["number"].endswith(str(FIRST_ORDER_ID)))
+    number = next(order["number"] for order in orders
+                  if order["number"].endswith(str(FIRST_ORDER_ID)))
     pdf = tmp_path / "slips.pdf"
     _check([packdesk, *station, "slips", number, "-o", str(pdf)], env=env, cwd=tmp_path)
 

@@ -18,7 +18,7 @@ import os
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -84,7 +84,7 @@ def run(shipments: int, rate_limit: int | None, latency_ms: int, *, fresh: bool 
                 if not fresh:
                     with context.db.write() as session:
                         session.execute(update(Order).values(
-                            last_read_at=datetime.now(timezone.utc) - timedelta(minutes=5)))
+                            last_read_at=datetime.now(UTC) - timedelta(minutes=5)))
                 sandbox.control("reset_counters")
                 t0 = time.perf_counter()
                 result = context.outbox.run_until_idle()

@@ -41,7 +41,7 @@ def _stats(values: list[float]) -> dict[str, float]:
     if not values:
         return {"n": 0}
     ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return {"n": len(values), "median": round(statistics.median(values), 2),
             "p95": round(p95, 2), "max": round(max(values), 2)}
 
@@ -49,13 +49,13 @@ def _stats(values: list[float]) -> dict[str, float]:
 def run(orders: int = 300, opens: int = 20, scans: int = 60,
         data_dir: Path | None = None, x=None, key_delay_ms: int = 5) -> dict[str, Any]:
     """`x`: an xsession.X on the display this process's Qt uses (xcb): scans as real keys."""
-    import app.ui  # noqa: F401  (PySide6 refcount workaround before any signal)
     import keyring
     from PySide6.QtCore import QEvent, QObject, QSettings, Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
     from sqlmodel import select
 
+    import app.ui  # noqa: F401  (PySide6 refcount workaround before any signal)
     from app.bootstrap import build_context
     from app.db.tables import Order
     from app.domain.connection_settings import ConnectionSettings

@@ -21,9 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script from anywhere
 
-from app.domain.orders import Address  # noqa: E402
-from app.slips import (PageSize, SlipLine, SlipOptions, SlipShipment,  # noqa: E402
-                       Storefront, render_slips)
+from app.domain.orders import Address
+from app.slips import PageSize, SlipLine, SlipOptions, SlipShipment, Storefront, render_slips
 
 
 def make_logo(path: Path) -> Path:

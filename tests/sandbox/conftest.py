@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -11,7 +11,7 @@ import pytest
 from app.sandbox import Sandbox, SandboxConfig
 
 # A fixed store clock makes seeded data identical on every run (the clock moves on from here).
-CLOCK_START = datetime(2026, 11, 10, 15, 0, tzinfo=timezone.utc)
+CLOCK_START = datetime(2026, 11, 10, 15, 0, tzinfo=UTC)
 
 
 def make_config(**changes: object) -> SandboxConfig:
@@ -49,5 +49,5 @@ def own_sandbox() -> Iterator[Sandbox]:
 
 @pytest.fixture
 def config_factory() -> Callable[..., SandboxConfig]:
-    """make_config for tests that start their own sandboxes (test modules cannot import conftest)."""
+    """make_config for tests that start their own sandboxes (tests cannot import conftest)."""
     return make_config

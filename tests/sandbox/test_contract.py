@@ -91,7 +91,8 @@ def test_inventory_fields_are_spec_fields(spec: dict[str, Any], api: httpx.Clien
 def test_nested_product_rows_use_spec_fields(spec: dict[str, Any], api: httpx.Client) -> None:
     products = api.get("/products?count=50&expand=pictures,variants,variant_inventory").json()
     for product in products["products"]:
-        for name, schema in (("pictures", "product_pictures"), ("variants", "product_nested_variant"),
+        for name, schema in (("pictures", "product_pictures"),
+                             ("variants", "product_nested_variant"),
                              ("variant_inventory", "variant_inventory")):
             for row in product[name]:
                 assert set(row) <= _schema_fields(spec, schema), (name, set(row))

@@ -18,7 +18,8 @@ def _order_with_lines(sb: Sandbox) -> dict:
     for order_id in range(100001, 100150):
         order = sb.control.order(order_id)
         if order["order_status_id"] == 1 and not order["shipments"] and any(
-                not i["is_non_shipping_item"] and not i["is_discount_item"] for i in order["items"]):
+                not i["is_non_shipping_item"] and not i["is_discount_item"]
+                for i in order["items"]):
             return order
     raise AssertionError("no open order")
 

@@ -77,7 +77,8 @@ def test_every_status_is_used_and_custom_partial_status_exists(api: httpx.Client
     assert {1, 2, 3, 4, 5, 6, 7} <= used and partial[0]["id"] in used
 
 
-def test_orders_spread_over_sixty_days_before_the_store_clock(sb: Sandbox, api: httpx.Client) -> None:
+def test_orders_spread_over_sixty_days_before_the_store_clock(sb: Sandbox,
+                                                               api: httpx.Client) -> None:
     now = sb.clock.now()
     created = [parse_ticks(o["created_at"]) for o in api.get("/orders?count=1000").json()["orders"]]
     assert min(created) >= now - 61 * TICKS_PER_DAY and max(created) <= now

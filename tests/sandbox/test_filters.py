@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import httpx
 
@@ -63,7 +63,8 @@ def test_or_chain_in_one_value_and_bulk_ids(api: httpx.Client) -> None:
 
 def test_and_chain_makes_a_range(api: httpx.Client) -> None:
     orders = _all(api, "")
-    lo, hi = sorted(o["grand_total"] for o in orders)[10], sorted(o["grand_total"] for o in orders)[40]
+    totals = sorted(o["grand_total"] for o in orders)
+    lo, hi = totals[10], totals[40]
     got = _all(api, f"grand_total=gte:{lo}+AND+lte:{hi}")
     assert {o["id"] for o in got} == {o["id"] for o in orders if lo <= o["grand_total"] <= hi}
 
@@ -79,9 +80,9 @@ def test_parameters_are_anded_unless_first_value_starts_with_or(api: httpx.Clien
 def test_datetime_filters_compare_instants_whatever_the_offset(api: httpx.Client) -> None:
     orders = _all(api, "")
     pivot = sorted(parse_ticks(o["updated_at"]) for o in orders)[len(orders) // 2]
-    instant = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(microseconds=pivot // 10)
+    instant = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=pivot // 10)
     expected = {o["id"] for o in orders if parse_ticks(o["updated_at"]) > pivot}
-    for tz in (timezone.utc, timezone(timedelta(hours=9)), timezone(timedelta(hours=-6))):
+    for tz in (UTC, timezone(timedelta(hours=9)), timezone(timedelta(hours=-6))):
         text = instant.astimezone(tz).isoformat(timespec="microseconds")
         text = text.replace("+00:00", "Z")
         body = api.get("/orders", params={"updated_at": "gt:" + text, "count": 1000}).json()
@@ -97,7 +98,7 @@ def test_datetime_comparison_on_a_non_indexed_field(api: httpx.Client) -> None:
     orders = _all(api, "")
     pivot = parse_ticks(orders[len(orders) // 2]["ordered_at"])
     seconds, _ = divmod(pivot, 10_000_000)
-    text = datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    text = datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     got = {o["id"] for o in _all(api, f"ordered_at=lt:{text}")}
     assert got == {o["id"] for o in orders if parse_ticks(o["ordered_at"]) < seconds * 10_000_000}
     assert 0 < len(got) < len(orders)

@@ -39,7 +39,8 @@ def test_full_flow_issues_working_tokens(sb: Sandbox) -> None:
         "client_id": CLIENT_ID, "auth_id": auth_id, "signature": signature})
     assert replay.status_code == 403
     # refresh, form-encoded this time; the refresh token stays usable
-    refresh_sig = hashlib.sha256((SECRET + tokens["refresh_token"] + CLIENT_ID).encode()).hexdigest()
+    refresh_sig = hashlib.sha256(
+        (SECRET + tokens["refresh_token"] + CLIENT_ID).encode()).hexdigest()
     for _ in range(2):
         renewed = httpx.post(sb.base_url + "/api/oauth/refresh", data={
             "client_id": CLIENT_ID, "refresh_token": tokens["refresh_token"],

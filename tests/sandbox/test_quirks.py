@@ -53,7 +53,7 @@ def test_a_null_order_and_a_hidden_ship_to(sb: Sandbox, api: httpx.Client) -> No
     assert [a["id"] for a in answer.json()["addresses"]] == [address_id]
     assert api.get(f"/order_addresses/{hidden}").status_code == 404
     assert set(sb.control.quirks()["kinds"]) == set(POISONS)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown poison 'no_such_kind'"):
         sb.control.poison_order(100020, "no_such_kind")
 
 

@@ -29,7 +29,8 @@ def images(tmp_path_factory) -> dict[str, Path]:
 
 
 def make_shipment(logo: Path | None = None, **changes) -> SlipShipment:
-    store = Storefront("Acme Outdoor Supply", logo, ("1200 Industrial Way", "Springfield, IL 62701"),
+    store = Storefront("Acme Outdoor Supply", logo,
+                       ("1200 Industrial Way", "Springfield, IL 62701"),
                        "+1 555 0100", "orders@acme.example")
     ship_to = Address("shipping", first_name="Jane", last_name="Doe", address_line_1="1 Main St",
                       city="Portland", state_code="OR", postal_code="97201", country="US")

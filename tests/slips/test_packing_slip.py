@@ -71,7 +71,7 @@ def test_markup_in_store_text_prints_literally(size) -> None:
         gift_message=f"Gift {evil}", note_to_buyer=f"Thanks {evil}", shipping_method=evil,
         lines=[SlipLine("SKU<b>", f"Name {evil}", 1, options_text=f"Opt {evil}",
                         bin_location="<i>")])
-    pages, texts, _ = render([shipment], page_size=size)
+    _pages, texts, _ = render([shipment], page_size=size)
     text = flat(" ".join(texts))
     for prefix in ("Note", "Gift", "Thanks", "Name", "Opt"):
         assert f"{prefix} {evil}" in text, prefix
@@ -132,7 +132,7 @@ def test_very_long_names_wrap(size) -> None:
     long_name = "Extraordinarily " * 30 + "Ж" * 600
     shipment = make_shipment(storefront=Storefront("Store " * 40),
                              lines=[SlipLine("S" * 120, long_name, 1, options_text="O " * 200)])
-    pages, texts, _ = render([shipment], page_size=size)
+    _pages, texts, _ = render([shipment], page_size=size)
     everything = "".join(texts)
     # Nothing lost or clipped: a row taller than a page is cut between lines over pages.
     assert everything.count("Ж") == 600 and everything.count("Extraordinarily") == 30
@@ -149,7 +149,7 @@ def test_non_latin_names_extract_back(size) -> None:
     lines.append(SlipLine("HE", "שלום עולם", 1))
     lines.append(SlipLine("AR", "مرحبا بكم", 1))
     ship_to = Address("shipping", first_name="Иван", last_name="Петров", city="Москва")
-    pages, texts, data = render([make_shipment(lines=lines, ship_to=ship_to)], page_size=size)
+    _pages, texts, data = render([make_shipment(lines=lines, ship_to=ship_to)], page_size=size)
     text = texts[0]
     squashed = "".join(text.split())  # pypdf breaks lines where the font changes (CJK)
     for name in NAMES.values():
@@ -191,3 +191,14 @@ def test_images_are_embedded_once_and_optional(images) -> None:
     assert with_images.count(b"/Subtype /Image") == 2  # logo + thumbnail, however often shown
     assert without.count(b"/Subtype /Image") == 1  # the logo only
     assert len(with_images) < 200_000  # photos are shrunk before embedding
+
+
+def test_a_table_row_of_the_wrong_width_is_refused_not_cut():
+    from app.slips.fonts import FontSet
+    from app.slips.layout import layout_for
+    from app.slips.table import Column, Para, table_blocks
+
+    columns = [Column("SKU", 60.0), Column("Item", None), Column("Qty", 30.0)]
+    short_row = [[Para("MUG-1", 9.0)], [Para("Enamel mug", 9.0)]]  # the quantity cell is missing
+    with pytest.raises(ValueError, match="table row 1 has 2 cells for 3 columns"):
+        table_blocks(columns, [short_row], layout_for("letter"), FontSet.load(), 500.0)

@@ -39,7 +39,7 @@ def private_default_settings(tmp_path_factory):
     for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
         for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
             QSettings.setPath(fmt, scope, folder)
-    yield folder
+    return folder
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ from sqlalchemy import text
 
 from app.db.repositories.order_queries import ALL
 from app.ui.packing.window import PANEL_MIN_WIDTH
-from app.ui.windows.main_window import (NARROW_HIDDEN_COLUMNS, MainWindow,
-                                       default_splitter_sizes)
+from app.ui.windows.main_window import NARROW_HIDDEN_COLUMNS, MainWindow, default_splitter_sizes
 from tests.ui.helpers import connect_and_sync
 
 
@@ -38,7 +37,7 @@ def _columns_visible(table, titles) -> None:
         if title in titles:
             assert not header.isSectionHidden(column), title
             right = header.sectionViewportPosition(column) + header.sectionSize(column)
-            assert 0 <= header.sectionViewportPosition(column) and right <= width, \
+            assert header.sectionViewportPosition(column) >= 0 and right <= width, \
                 f"{title} ends at {right} of {width}"
 
 

@@ -1,14 +1,14 @@
 """The order list model: ids from SQL, lazy rows, sort by re-query, derived local states."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import text
 
 from app.db.repositories.order_marks import OrderMarksRepository
-from app.db.repositories.order_queries import (ALL, ATTENTION, PARTIALLY_SHIPPED, OrderFilter)
+from app.db.repositories.order_queries import ALL, ATTENTION, PARTIALLY_SHIPPED, OrderFilter
 from app.domain.status_rules import StatusView
 from app.ui.models.order_table import ORDER_PK_ROLE, OrderTableModel
 from tests.ui.helpers import connect_and_sync, first_pk
@@ -84,9 +84,10 @@ def test_local_state_is_derived_from_shipments_outbox_flags_and_holds(cached):
     model = _model(context, statuses, sort="order", descending=False)
     state_column = next(i for i in range(model.columnCount()) if model.column_key(i) == "state")
     pks = list(model.order_pks()[:5])
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     with context.db.write() as session:
-        for n, (pk, state) in enumerate(zip(pks[:3], ["open", "packed", "shipped"]), 1):
+        states = ["open", "packed", "shipped"]
+        for n, (pk, state) in enumerate(zip(pks[:3], states, strict=True), 1):
             session.execute(text(
                 "INSERT INTO shipments (order_pk, number, state, shipment_name, packages, "
                 "revision, created_at, updated_at, carrier, service, service_type, "
@@ -119,11 +120,11 @@ def test_a_hold_whose_release_date_passed_no_longer_counts(cached):
     awaiting = _model(context, statuses, view=StatusView.AWAITING_SHIPMENT.value)
     pk = awaiting.order_pk(0)
     marks = OrderMarksRepository(context.db)
-    marks.hold([pk], "Waiting for stock", datetime.now(timezone.utc) + timedelta(days=1))
+    marks.hold([pk], "Waiting for stock", datetime.now(UTC) + timedelta(days=1))
     awaiting.requery()
     assert pk not in awaiting.order_pks()
     assert pk in _model(context, statuses, view=ATTENTION).order_pks()
-    marks.hold([pk], "Waiting for stock", datetime.now(timezone.utc) - timedelta(minutes=1))
+    marks.hold([pk], "Waiting for stock", datetime.now(UTC) - timedelta(minutes=1))
     awaiting.requery()
     assert pk in awaiting.order_pks()
     assert pk not in _model(context, statuses, view=ATTENTION).order_pks()

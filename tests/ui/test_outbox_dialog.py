@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
 
@@ -11,7 +11,7 @@ from app.db.tables import Order, Shipment
 from app.domain.connection_settings import ConnectionSettings
 from app.ui.dialogs.outbox import DELIVERED_AT, RESULT, SHIPMENT, STATE, TRACKING, OutboxDialog
 
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
 def _cached_order(context, order_id: int) -> tuple[int, int]:

@@ -5,7 +5,7 @@ then Enter, sent to whatever widget has focus.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt
@@ -268,7 +268,7 @@ def test_an_interruption_must_be_acknowledged(qtbot, station, window, sandbox):
     sandbox.control.cancel_order(order_id)
     with context.db.write() as session:  # read over a minute ago: shipping re-reads it
         session.execute(update(Order).where(Order.id == pk).values(
-            last_read_at=datetime.now(timezone.utc) - timedelta(minutes=5)))
+            last_read_at=datetime.now(UTC) - timedelta(minutes=5)))
 
     panel = window.panel(1)
     qtbot.mouseClick(panel.ship_button, Qt.MouseButton.LeftButton)

@@ -5,8 +5,8 @@ import wave
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
@@ -61,7 +61,7 @@ def listener(qtbot):
 
 def test_a_burst_is_a_scan_and_never_reaches_the_focused_field(qtbot, form, listener):
     _host, note, _tracking = form
-    scanner, clock, scans = listener
+    _scanner, clock, scans = listener
     note.setFocus()
     entered = []
     note.returnPressed.connect(lambda: entered.append(True))
@@ -73,7 +73,7 @@ def test_a_burst_is_a_scan_and_never_reaches_the_focused_field(qtbot, form, list
 
 def test_typing_is_given_back_in_order(qtbot, form, listener):
     _host, note, _tracking = form
-    scanner, clock, scans = listener
+    _scanner, clock, scans = listener
     note.setFocus()
     keys(note, clock, "hello", gap_ms=120)  # a person: every key after a pause
     qtbot.waitUntil(lambda: note.text() == "hello", timeout=2000)
@@ -97,7 +97,7 @@ def test_fast_typing_then_a_pause_is_given_back(qtbot, form, listener):
 
 def test_enter_after_a_pause_is_not_a_scan(qtbot, form, listener):
     _host, note, _tracking = form
-    scanner, clock, scans = listener
+    _scanner, clock, scans = listener
     note.setFocus()
     keys(note, clock, "ABC123", gap_ms=3)
     enter(note, clock, gap_ms=500)
@@ -106,7 +106,7 @@ def test_enter_after_a_pause_is_not_a_scan(qtbot, form, listener):
 
 def test_a_scan_into_the_tracking_field_names_the_field(qtbot, form, listener):
     _host, _note, tracking = form
-    scanner, clock, scans = listener
+    _scanner, clock, scans = listener
     tracking.setFocus()
     keys(tracking, clock, "1Z999AA10123456784", gap_ms=2)
     enter(tracking, clock)
@@ -116,7 +116,7 @@ def test_a_scan_into_the_tracking_field_names_the_field(qtbot, form, listener):
 
 def test_a_burst_does_not_fire_a_shortcut(qtbot, form, listener):
     host, note, _tracking = form
-    scanner, clock, scans = listener
+    _scanner, clock, scans = listener
     fired = []
     action = QAction(host)
     action.setShortcut(QKeySequence("X"))
@@ -159,7 +159,7 @@ def wedge(widget, clock: FakeClock, value: str, gap_ms: float) -> None:
 @pytest.mark.parametrize("gap_ms", [1, 5, 15, 30])
 def test_capitals_with_their_shift_presses_are_one_scan(qtbot, form, listener, gap_ms):
     _host, note, _tracking = form
-    scanner, clock, scans = listener
+    _scanner, clock, scans = listener
     note.setFocus()
     wedge(note, clock, "KNF-1047", gap_ms)
     enter(note, clock)
@@ -167,8 +167,8 @@ def test_capitals_with_their_shift_presses_are_one_scan(qtbot, form, listener, g
 
 
 def test_altgr_symbols_keypad_digits_and_a_tab_terminator(qtbot, form, listener):
-    _host, note, tracking = form
-    scanner, clock, scans = listener
+    _host, note, _tracking = form
+    _scanner, clock, scans = listener
     note.setFocus()
     wedge(note, clock, "Ab@7-90", 5)
     clock.ms += 5
@@ -179,7 +179,7 @@ def test_altgr_symbols_keypad_digits_and_a_tab_terminator(qtbot, form, listener)
 
 def test_a_person_typing_capitals_still_types(qtbot, form, listener):
     _host, note, _tracking = form
-    scanner, clock, scans = listener
+    _scanner, clock, scans = listener
     note.setFocus()
     wedge(note, clock, "Fragile", gap_ms=140)
     qtbot.waitUntil(lambda: note.text() == "Fragile", timeout=2000)
@@ -206,7 +206,7 @@ def test_a_double_digit_reported_as_auto_repeat_stays_in_the_burst(qtbot, form, 
     from PySide6.QtGui import QKeyEvent
 
     _host, note, _tracking = form
-    scanner, clock, scans = listener
+    _scanner, clock, scans = listener
     note.setFocus()
     wedge(note, clock, "BK-1", 1)
     clock.ms += 1  # X: the second "1" pressed in the same millisecond the first was released

@@ -7,19 +7,25 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from pypdf import PdfReader
 from PySide6.QtGui import QImage
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QDialog
-from pypdf import PdfReader
 
 from app.domain.orders import Address
 from app.errors import PackDeskError
-from app.services.slips import (PDF, PREVIEW, PRINTER, PrintedItem, SlipDocument, SlipTarget,
-                                slip_job)
-from app.slips import (PageSize, SlipLine, SlipOptions, SlipShipment, Storefront,
-                       render_slips)
+from app.services.slips import (
+    PDF,
+    PREVIEW,
+    PRINTER,
+    PrintedItem,
+    SlipDocument,
+    SlipTarget,
+    slip_job,
+)
+from app.slips import PageSize, SlipLine, SlipOptions, SlipShipment, Storefront, render_slips
 from app.ui.dialogs.slip_preview import SlipPreviewDialog, StationPrintSettings
 
 

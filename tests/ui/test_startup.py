@@ -1,4 +1,5 @@
 import argparse
+import logging
 import sqlite3
 import threading
 from contextlib import closing
@@ -47,7 +48,7 @@ def test_unhandled_errors_are_logged_and_shown_and_the_app_keeps_running(qtbot, 
     assert boxes and all(SECRET not in (b.text() + b.detailedText()) for b in boxes)
     for box in boxes:
         box.close()
-    for handler in __import__("logging").getLogger().handlers:
+    for handler in logging.getLogger().handlers:
         handler.flush()
     log_text = paths.log_file.read_text(encoding="utf-8")
     assert "Unhandled error" in log_text and SECRET not in log_text

@@ -1,7 +1,7 @@
 """The orders workspace against the sandbox over real HTTP, offscreen."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -138,7 +138,7 @@ def test_tags_and_holds_for_a_multi_row_selection(qtbot, ui_context, sync_runner
     assert sorted(window.model.order_pks()) == sorted(pks)
 
     window.hold_orders(pks, "Waiting for stock",
-                       datetime.now(timezone.utc) + timedelta(days=2))
+                       datetime.now(UTC) + timedelta(days=2))
     window.select_view("view", StatusView.AWAITING_SHIPMENT.value)
     assert not set(pks) & set(window.model.order_pks())
     window.select_view("view", ATTENTION)
@@ -197,7 +197,7 @@ def test_window_state_is_remembered_in_the_given_settings(qtbot, ui_context, syn
     second = _window(qtbot, ui_context, sync_runner, QSettings(ini, QSettings.Format.IniFormat))
     assert second.table.columnWidth(3) == 233
     assert second.splitter.sizes()[0] == first.splitter.sizes()[0]
-    text = open(ini, encoding="utf-8").read()
+    text = (tmp_path / "state.ini").read_text(encoding="utf-8")
     assert "token" not in text.lower()
 
 
@@ -211,7 +211,7 @@ def test_startup_syncs_connections_whose_last_sync_is_older_than_their_interval(
     with ui_context.db.write() as session:
         from sqlalchemy import text
         session.execute(text("UPDATE sync_runs SET finished_at = :t"),
-                        {"t": (datetime.now(timezone.utc) - timedelta(hours=1))
+                        {"t": (datetime.now(UTC) - timedelta(hours=1))
                          .strftime("%Y-%m-%d %H:%M:%S.%f")})
     window = MainWindow(ui_context, runner, settings=qsettings)
     qtbot.addWidget(window)

@@ -1,19 +1,27 @@
 """The outbox's pure parts: request bodies, tracking links, stop rules, per-order queueing."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from app.db.repositories.outbox import OutboxItem
 from app.db.repositories.orders import CachedOrder
+from app.db.repositories.outbox import OutboxItem
 from app.db.repositories.shipments import ShipmentDetails, ShipmentRecord
 from app.domain.connection_settings import StatusInfo
 from app.domain.orders import Line, OrderSnapshot, StoreShipment, StoreShipmentLine
 from app.domain.packing import ShipmentState
-from app.services.outbox import (Delivery, PushResult, _due_chains, shipment_request,
-                                 status_request, stop_reason, tracking_url, void_request)
+from app.services.outbox import (
+    Delivery,
+    PushResult,
+    _due_chains,
+    shipment_request,
+    status_request,
+    stop_reason,
+    tracking_url,
+    void_request,
+)
 
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 STATUSES = {1: StatusInfo(1, "Pending", is_open=True), 4: StatusInfo(4, "Shipped", is_shipped=True),
             6: StatusInfo(6, "Cancel Order", is_cancelled=True),
             5: StatusInfo(5, "Credit Declined", is_declined=True)}

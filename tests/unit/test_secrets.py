@@ -77,7 +77,7 @@ def test_entries_are_named_by_database_id_and_connection(memory_keyring):
                                         ("packdesk", "db2:1:token"): "tok-folder-two-2222"}
     one.delete(1, "token")
     assert two.get(1, "token") == "tok-folder-two-2222"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="without ':'"):
         SecretStore().for_database("a:b")
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
@@ -24,7 +24,7 @@ class AuditRecord:
 def record(session: Session, action: str, *, station: str = "", packer: str = "",
            entity: str = "", entity_id: object = "", details: dict | None = None) -> None:
     """Add an audit entry inside the caller's unit of work (so it commits with the change)."""
-    session.add(AuditEntry(at=datetime.now(timezone.utc), station=station, packer=packer,
+    session.add(AuditEntry(at=datetime.now(UTC), station=station, packer=packer,
                            action=action, entity=entity, entity_id=str(entity_id),
                            details=details or {}))
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, insert, select
 
@@ -29,7 +29,7 @@ class CatalogRepository:
         wanted = sorted(set(product_ids))
         if not wanted:
             return []
-        cutoff = datetime.now(timezone.utc) - max_age
+        cutoff = datetime.now(UTC) - max_age
         with self._db.read() as session:
             fresh = set(session.execute(select(PRODUCTS.c.product_id).where(
                 PRODUCTS.c.connection_id == connection_id,
@@ -40,7 +40,7 @@ class CatalogRepository:
     def save(self, connection_id: int, products: Sequence[ProductInfo]) -> None:
         if not products:
             return
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         ids = [p.product_id for p in products]
         with self._db.write() as session:
             session.execute(delete(PRODUCTS).where(PRODUCTS.c.connection_id == connection_id,

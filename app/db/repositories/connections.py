@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlmodel import Session, col, delete, select
 
 from app.db.engine import Database
 from app.db.tables import Connection, OrderStatus, ShippingService, Storefront
 from app.domain.connection_settings import ConnectionSettings, StatusInfo
-from app.domain.store_info import ShippingServiceInfo, StorefrontInfo
 from app.domain.status_rules import StatusView
+from app.domain.store_info import ShippingServiceInfo, StorefrontInfo
 from app.errors import ConfigurationError
 
 
@@ -62,7 +62,7 @@ def _record(row: Connection) -> ConnectionRecord:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class ConnectionRepository:
@@ -152,8 +152,8 @@ class ConnectionRepository:
         with self._db.read() as session:
             rows = session.exec(select(Storefront).where(
                 Storefront.connection_id == connection_id).order_by(col(Storefront.store_id)))
-            return [StorefrontInfo(**{k: getattr(r, k) for k in StorefrontInfo.__dataclass_fields__})
-                    for r in rows]
+            fields = StorefrontInfo.__dataclass_fields__
+            return [StorefrontInfo(**{k: getattr(r, k) for k in fields}) for r in rows]
 
     # --- order statuses ---------------------------------------------------------------------
 

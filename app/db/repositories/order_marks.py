@@ -6,7 +6,7 @@ one transaction, and the audit log says who tagged or held what, at which statio
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -68,8 +68,8 @@ class OrderMarksRepository:
         if not reason:
             raise ConfigurationError("Say why the order is on hold.")
         if until is not None:
-            until = until.astimezone(timezone.utc) if until.tzinfo else \
-                until.replace(tzinfo=timezone.utc)
+            until = until.astimezone(UTC) if until.tzinfo else \
+                until.replace(tzinfo=UTC)
         if not pks:
             return
         with self._db.write() as session:

@@ -8,19 +8,35 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import and_, case, exists, false, func, literal, not_, or_, select, text, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.db.core import (CONNECTIONS, LINES, ORDERS, OUTBOX, SHIPMENT_LINES, SHIPMENTS,
-                         STATUSES, STORE_SHIPMENT_LINES, STORE_SHIPMENTS, STOREFRONTS, TAGS)
+from app.db.core import (
+    CONNECTIONS,
+    LINES,
+    ORDERS,
+    OUTBOX,
+    SHIPMENT_LINES,
+    SHIPMENTS,
+    STATUSES,
+    STORE_SHIPMENT_LINES,
+    STORE_SHIPMENTS,
+    STOREFRONTS,
+    TAGS,
+)
 from app.db.engine import Database
 from app.domain.connection_settings import StatusInfo
 from app.domain.status_rules import ALL_ORDERS as ALL
-from app.domain.status_rules import FLAGGED  # local flags (store changed after work began), holds
-from app.domain.status_rules import (LIST_VIEWS, PARTIALLY_SHIPPED, StatusView,
-                                     normalize_status_name, order_views)
+from app.domain.status_rules import (
+    FLAGGED,  # local flags (store changed after work began), holds
+    LIST_VIEWS,
+    PARTIALLY_SHIPPED,
+    StatusView,
+    normalize_status_name,
+    order_views,
+)
 
 ATTENTION = "flagged_or_on_hold"  # the workspace's "Flagged / on hold": local + store holds
 VIEWS = (*LIST_VIEWS, ATTENTION)
@@ -36,7 +52,7 @@ _UNPUSHED = ("pending", "failed", "stopped")
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def held_condition(now: datetime) -> ColumnElement:
@@ -183,7 +199,7 @@ def fts_query(search: str) -> str:
 def order_number_starts(start: int, digits: int, longest: int = 10) -> ColumnElement:
     """Order ids whose decimal digits begin with `start` ("100" -> 100, 1000-1009, ...)."""
     ranges = [ORDERS.c.order_id.between(start * 10 ** k, (start + 1) * 10 ** k - 1)
-              for k in range(0, max(1, longest - digits + 1))]
+              for k in range(max(1, longest - digits + 1))]
     # As a subquery, SQLite answers it from the order_id index alone, then checks each row of
     # the (date-ordered) list against that set; inline, it tested every range on every row.
     return ORDERS.c.id.in_(select(ORDERS.c.id).where(or_(*ranges)))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlmodel import col, select, update
 
@@ -58,9 +58,9 @@ class SyncStateRepository:
                 SyncCheckpoint.connection_id == connection_id,
                 SyncCheckpoint.resource == resource)).first()
             row = row or SyncCheckpoint(connection_id=connection_id, resource=resource,
-                                        refreshed_at=datetime.now(timezone.utc))
+                                        refreshed_at=datetime.now(UTC))
             row.checkpoint = value
-            row.refreshed_at = datetime.now(timezone.utc)
+            row.refreshed_at = datetime.now(UTC)
             session.add(row)
 
     # Orders the store sent in a shape that cannot be read, kept until a sync reads them whole:
@@ -88,7 +88,7 @@ class SyncStateRepository:
     def start_run(self, connection_id: int, kind: str) -> int:
         with self._db.write() as session:
             row = SyncRun(connection_id=connection_id, kind=kind,
-                          started_at=datetime.now(timezone.utc))
+                          started_at=datetime.now(UTC))
             session.add(row)
             session.flush()
             assert row.id is not None
@@ -98,7 +98,7 @@ class SyncStateRepository:
         with self._db.write() as session:
             row = session.get(SyncRun, run_id)
             assert row is not None
-            row.finished_at = datetime.now(timezone.utc)
+            row.finished_at = datetime.now(UTC)
             row.outcome = outcome
             row.error = error
             for key, value in counts.items():
@@ -114,7 +114,7 @@ class SyncStateRepository:
         with self._db.write() as session:
             return session.execute(
                 update(SyncRun).where(SyncRun.outcome == "running").values(
-                    outcome="interrupted", finished_at=datetime.now(timezone.utc),
+                    outcome="interrupted", finished_at=datetime.now(UTC),
                     error="PackDesk stopped before this sync finished")).rowcount
 
     def last_runs(self, connection_id: int | None = None, limit: int = 20) -> list[RunRecord]:

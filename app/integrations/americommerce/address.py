@@ -77,7 +77,8 @@ class StoreAddress:
         return f"{self.typed_form} ({self.host})" if self.is_idn else self.typed_form
 
     def admin_order_url(self, order_id: int | str) -> str:
-        return f"{self.origin}/store/admin/orders/viewOrder.aspx?orderid={quote(str(order_id), safe='')}"
+        order = quote(str(order_id), safe="")
+        return f"{self.origin}/store/admin/orders/viewOrder.aspx?orderid={order}"
 
     def __str__(self) -> str:
         return self.display
@@ -135,7 +136,8 @@ def _normalize_host(netloc: str, hostname: str | None) -> str:
         try:
             return ipaddress.IPv6Address(hostname).compressed
         except ValueError:
-            raise ConfigurationError(f"{hostname!r} is not a valid IPv6 address.", hint=_HINT) from None
+            raise ConfigurationError(f"{hostname!r} is not a valid IPv6 address.",
+                                     hint=_HINT) from None
     try:
         return str(ipaddress.IPv4Address(hostname))
     except ValueError:

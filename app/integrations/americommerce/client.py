@@ -10,12 +10,12 @@ Security rules kept here:
   redirect ourselves once, and only within the store's own origin.
 * An absolute URL from the store (`next_page`) is only requested on the store's origin.
 
-Retries: 5xx, 429, timeouts, dropped connections and cut-off JSON bodies are retried with exponential backoff and
-jitter (429 waits through the throttle for Retry-After). Writes (POST/PUT) are retried on those
-too only when the caller passes `retry_writes=True`: PackDesk's shipment push is an upsert keyed
-by `shipment_name` and status changes are idempotent, so repeating them is harmless; a plain
-create (POST /products) is not, hence POST defaults to False. Failures where the request surely
-never reached the store (connect errors, 429) are retried for writes either way.
+Retries: 5xx, 429, timeouts, dropped connections and cut-off JSON bodies are retried with
+exponential backoff and jitter (429 waits through the throttle for Retry-After). Writes (POST/PUT)
+are retried on those too only when the caller passes `retry_writes=True`: PackDesk's shipment push
+is an upsert keyed by `shipment_name` and status changes are idempotent, so repeating them is
+harmless; a plain create (POST /products) is not, hence POST defaults to False. Failures where the
+request surely never reached the store (connect errors, 429) are retried for writes either way.
 """
 from __future__ import annotations
 
@@ -30,12 +30,23 @@ from typing import Any
 import httpx
 
 import app
-from app.errors import (StoreAuthError, StoreError, StoreIncompleteAnswerError,
-                        StoreNotFoundError, StoreRejectedError, StoreResponseError, StoreTLSError)
+from app.errors import (
+    StoreAuthError,
+    StoreError,
+    StoreIncompleteAnswerError,
+    StoreNotFoundError,
+    StoreRejectedError,
+    StoreResponseError,
+    StoreTLSError,
+)
 
 from .address import StoreAddress
-from .http_errors import (NOT_A_STORE, decode_json, store_error_for_response,
-                          store_error_for_transport)
+from .http_errors import (
+    NOT_A_STORE,
+    decode_json,
+    store_error_for_response,
+    store_error_for_transport,
+)
 from .throttle import CallLimit, Throttle, parse_call_limit, parse_retry_after
 
 log = logging.getLogger(__name__)
@@ -228,7 +239,8 @@ class AmeriCommerceClient:
                             ", ".join(still[:20]))
         return results
 
-    def post(self, path: str, json: Any, *, retry_writes: bool = False) -> tuple[int, dict[str, Any]]:
+    def post(self, path: str, json: Any, *,
+             retry_writes: bool = False) -> tuple[int, dict[str, Any]]:
         """POST; returns (status, body): 201 created / 200 updated for upserts."""
         response, body = self._exchange(_Call("POST", self._url(path), json=json,
                                               retry_writes=retry_writes))
@@ -419,7 +431,8 @@ class AmeriCommerceClient:
                              "PackDesk does not send the access token there.",
                              hint="If the store moved, enter its new address in the connection.",
                              status_code=response.status_code)
-        if call.redirected or (call.is_write and response.status_code not in _BODY_KEEPING_REDIRECTS):
+        if call.redirected or (call.is_write
+                               and response.status_code not in _BODY_KEEPING_REDIRECTS):
             raise StoreError(f"The store {where} redirected {call.url.path} again and again "
                              "or in a way that would lose the change.",
                              status_code=response.status_code)
@@ -455,7 +468,7 @@ class AmeriCommerceClient:
     def _safe_token(self) -> str | None:
         try:
             return self._token()
-        except Exception:  # the token is only wanted for redaction here
+        except Exception:  # noqa: BLE001 - the token is only wanted for redaction here
             return None
 
 

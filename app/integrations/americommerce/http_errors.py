@@ -12,16 +12,24 @@ from typing import Any
 
 import httpx
 
-from app.errors import (StoreAuthError, StoreError, StoreIncompleteAnswerError,
-                        StoreNotFoundError, StoreRateLimitedError, StoreRejectedError,
-                        StoreResponseError, StoreTLSError, StoreUnavailableError)
+from app.errors import (
+    StoreAuthError,
+    StoreError,
+    StoreIncompleteAnswerError,
+    StoreNotFoundError,
+    StoreRateLimitedError,
+    StoreRejectedError,
+    StoreResponseError,
+    StoreTLSError,
+    StoreUnavailableError,
+)
 
 from .address import StoreAddress
 from .throttle import parse_call_limit, parse_retry_after
 
-TOKEN_HINT = ("In the store's admin open Tools → Apps & Addons → API Apps & Integrations, create an "
-              "access token with the scopes PackDesk needs (orders, read_catalog, read_people, "
-              "settings, system, no_expiry) and paste it again.")
+TOKEN_HINT = ("In the store's admin open Tools → Apps & Addons → API Apps & Integrations, "
+              "create an access token with the scopes PackDesk needs (orders, read_catalog, "
+              "read_people, settings, system, no_expiry) and paste it again.")
 NOT_A_STORE = "{where} answered, but not like an AmeriCommerce store."
 _REDACTED = "[hidden]"
 _TLS_MARKS = ("CERTIFICATE_VERIFY_FAILED", "[SSL", "SSL:", "TLSV1_ALERT")
@@ -75,7 +83,8 @@ def store_error_for_body(response: httpx.Response, address: StoreAddress) -> Sto
     kind = "a web page" if _looks_like_html(response) else "something that is not JSON"
     return StoreResponseError(
         f"{NOT_A_STORE.format(where=address.display)} It sent {kind} for {_path(response)}.",
-        hint="Check the store address: it should be the domain of an AmeriCommerce / Cart.com store.",
+        hint="Check the store address: it should be the domain of an AmeriCommerce / Cart.com "
+             "store.",
         status_code=response.status_code)
 
 

@@ -9,16 +9,29 @@ odd values it can read are kept with a reason in `OrderSnapshot.problems` (see d
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.domain.catalog import ProductInfo, VariantInfo
 from app.domain.connection_settings import StatusInfo
-from app.domain.data_problems import (CONTROL_IN_SKU, NO_LINES, UnreadableOrder, clean_code,
-                                      line_quantity)
-from app.domain.orders import (Address, Customer, Line, LineOption, OrderSnapshot, Payment,
-                               StoreShipment, StoreShipmentLine)
+from app.domain.data_problems import (
+    CONTROL_IN_SKU,
+    NO_LINES,
+    UnreadableOrder,
+    clean_code,
+    line_quantity,
+)
+from app.domain.orders import (
+    Address,
+    Customer,
+    Line,
+    LineOption,
+    OrderSnapshot,
+    Payment,
+    StoreShipment,
+    StoreShipmentLine,
+)
 from app.domain.store_info import ShippingServiceInfo, StorefrontInfo
 from app.errors import StoreResponseError
 
@@ -71,12 +84,12 @@ _MONEY_LIMIT = Decimal(10) ** 15
 
 def money(value: Any) -> Decimal:
     try:
-        amount = Decimal(str(value)) if value not in (None, "") else Decimal("0")
+        amount = Decimal(str(value)) if value not in (None, "") else Decimal(0)
     except InvalidOperation:
-        return Decimal("0")
+        return Decimal(0)
     # NaN, Infinity or past any real price (1e999999 cannot even be rounded to cents): no
     # price, as for any other junk.
-    return amount if amount.is_finite() and abs(amount) < _MONEY_LIMIT else Decimal("0")
+    return amount if amount.is_finite() and abs(amount) < _MONEY_LIMIT else Decimal(0)
 
 
 def flag(value: Any) -> bool:
@@ -97,8 +110,8 @@ def timestamp(value: Any) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(raw)
         if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=timezone.utc)
-        return parsed.astimezone(timezone.utc)
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
     except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved past UTC
         return None
 

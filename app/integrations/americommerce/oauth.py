@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -34,14 +34,14 @@ class OAuthTokens:
         if not self.expires:
             return None
         try:
-            return datetime.fromtimestamp(float(self.expires), tz=timezone.utc)
+            return datetime.fromtimestamp(float(self.expires), tz=UTC)
         except ValueError:
             pass
         try:
-            when = datetime.fromisoformat(self.expires.replace("Z", "+00:00"))
+            when = datetime.fromisoformat(self.expires)
         except ValueError:
             return None
-        return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+        return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,8 @@ def parse_call_limit(value: str | None) -> CallLimit | None:
     return result if sep and result.max > 0 and result.used >= 0 else None
 
 
-def parse_retry_after(value: str | None, *, now: Callable[[], datetime] | None = None) -> float | None:
+def parse_retry_after(value: str | None, *,
+                      now: Callable[[], datetime] | None = None) -> float | None:
     """Seconds to wait from a `Retry-After` given as seconds or as an HTTP-date; None if absent."""
     if not value:
         return None
@@ -80,8 +81,8 @@ def parse_retry_after(value: str | None, *, now: Callable[[], datetime] | None =
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:  # HTTP-dates are GMT; a missing zone means the same
-        when = when.replace(tzinfo=timezone.utc)
-    current = now() if now else datetime.now(timezone.utc)
+        when = when.replace(tzinfo=UTC)
+    current = now() if now else datetime.now(UTC)
     return max(0.0, (when - current).total_seconds())
 
 
@@ -95,7 +96,7 @@ class Permit:
 
 
 class Throttle:
-    """Paces calls to one store so its fixed-window call limit is never exceeded (see module doc)."""
+    """Paces calls to one store so its fixed-window call limit is never exceeded (module doc)."""
 
     def __init__(self, *, window: float = WINDOW_SECONDS, margin: float = 0.25,
                  retry_after_margin: float = 1.0, poll: float = 0.05,

@@ -12,20 +12,48 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QDialog,
-                               QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
-                               QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QMessageBox,
-                               QPushButton, QRadioButton, QSpinBox, QSplitter, QTableWidget,
-                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.context import AppContext
 from app.db.repositories.connections import ConnectionRecord
-from app.domain.connection_settings import (DEFAULT_BIN_FIELD, TRACKING_URL_PRESETS,
-                                            ConnectionSettings, StatusInfo,
-                                            validate_settings)
-from app.domain.status_rules import (StatusView, default_view_for_status, format_status_list,
-                                     parse_status_list)
+from app.domain.connection_settings import (
+    DEFAULT_BIN_FIELD,
+    TRACKING_URL_PRESETS,
+    ConnectionSettings,
+    StatusInfo,
+    validate_settings,
+)
+from app.domain.status_rules import (
+    StatusView,
+    default_view_for_status,
+    format_status_list,
+    parse_status_list,
+)
 from app.domain.store_info import StorefrontInfo
 from app.errors import PackDeskError
 from app.integrations.americommerce.address import StoreAddress, parse_store_address

@@ -1,11 +1,20 @@
 """Put orders on hold: a reason and an optional release date."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QDateTime, Qt
-from PySide6.QtWidgets import (QCheckBox, QDateTimeEdit, QDialog, QDialogButtonBox,
-                               QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 class HoldDialog(QDialog):
@@ -57,4 +66,4 @@ class HoldDialog(QDialog):
     def until(self) -> datetime | None:
         if not self.until_check.isChecked():
             return None
-        return self.until_edit.dateTime().toPython().astimezone(timezone.utc)
+        return self.until_edit.dateTime().toPython().astimezone(UTC)

@@ -2,11 +2,19 @@
 after a gap longer than the import window."""
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
-                               QLabel, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.db.repositories.connections import ConnectionRecord
 
@@ -42,7 +50,7 @@ class ImportFromDateDialog(QDialog):
 
     def since(self) -> datetime:
         day = self.date_edit.date().toPython()
-        return datetime.combine(day, time.min).astimezone(timezone.utc)
+        return datetime.combine(day, time.min).astimezone(UTC)
 
     def accept(self) -> None:
         self.chosen.emit(self.connection_combo.currentData(), self.since())

@@ -20,20 +20,41 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import (QObject, QPointF, QRect, QSettings, QSize, QSizeF, Qt, QTimer,
-                            Signal, Slot)
+from PySide6.QtCore import (
+    QObject,
+    QPointF,
+    QRect,
+    QSettings,
+    QSize,
+    QSizeF,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
-from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel,
-                               QProgressBar, QPushButton, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.errors import PackDeskError
 from app.services.slips import PDF, PICK_LIST, PREVIEW, PRINTER, SlipDocument, SlipJob
 from app.slips import PageSize, SlipsCancelled
 from app.ui.screen_fit import resize_to_screen
-from app.ui.tasks import DB, PDF as PDF_POOL, Task, TaskRunner
+from app.ui.tasks import DB, Task, TaskRunner
+from app.ui.tasks import PDF as PDF_POOL
 from app.ui.widgets.pdf_view import PdfPageView
 
 log = logging.getLogger(__name__)
@@ -450,7 +471,7 @@ class SlipPreviewDialog(QDialog):
         if document is None:
             return
         first_time = output in (PRINTER, PDF) and not (
-            document.reprint or document.items and all(i.reprint for i in document.items))
+            document.reprint or (document.items and all(i.reprint for i in document.items)))
         self._runner.submit(DB, self._backend.record, document, output=output,
                             destination=destination, copies=copies,
                             on_result=self._printed_first_time if first_time else None,

@@ -10,15 +10,31 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from PySide6.QtCore import (QAbstractTableModel, QCoreApplication, QModelIndex,
-                            QPersistentModelIndex, Qt, QTimer, Signal)
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from app.db.repositories.order_queries import (NEW, PACKED, PACKING, SHIPPED, STATE_FLAGGED,
-                                               STATE_ON_HOLD, WAITING_TO_PUSH, OrderFilter,
-                                               OrderQueries, OrderRow)
+from app.db.repositories.order_queries import (
+    NEW,
+    PACKED,
+    PACKING,
+    SHIPPED,
+    STATE_FLAGGED,
+    STATE_ON_HOLD,
+    WAITING_TO_PUSH,
+    OrderFilter,
+    OrderQueries,
+    OrderRow,
+)
 from app.domain.connection_settings import StatusInfo
 
 BLOCK = 120  # rows fetched per query around the one being painted
@@ -77,7 +93,7 @@ def format_date(moment: datetime | None) -> str:
     if moment is None:
         return ""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
@@ -284,11 +300,11 @@ class OrderTableModel(QAbstractTableModel):
 
     # --- Qt model interface -----------------------------------------------------------------
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._ids)
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self._ids)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._columns)
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self._columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole):

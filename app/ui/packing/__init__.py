@@ -13,13 +13,16 @@ if TYPE_CHECKING:
 
 __all__ = ["PackingWindow", "ScanListener", "ScanSounds"]
 
-_WHERE = {"PackingWindow": "app.ui.packing.window", "ScanListener": "app.ui.packing.scanner",
-          "ScanSounds": "app.ui.packing.sounds"}
-
 
 def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        import importlib
-
-        return getattr(importlib.import_module(_WHERE[name]), name)
+    # Plain imports (not importlib) so that lint-imports sees these dependencies.
+    if name == "PackingWindow":
+        from app.ui.packing.window import PackingWindow
+        return PackingWindow
+    if name == "ScanListener":
+        from app.ui.packing.scanner import ScanListener
+        return ScanListener
+    if name == "ScanSounds":
+        from app.ui.packing.sounds import ScanSounds
+        return ScanSounds
     raise AttributeError(name)

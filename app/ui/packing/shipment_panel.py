@@ -6,15 +6,31 @@ Store text (names, SKUs, options, notes) is data: table items and PlainText labe
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QDrag, QFont, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFormLayout, QFrame,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QPushButton,
-                               QSizePolicy, QSpinBox, QTableWidget, QTableWidgetItem, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.db.repositories.shipments import ShipmentDetails, ShipmentRecord
 from app.domain.orders import Line
@@ -60,7 +76,7 @@ def plain_label(text: str = "", *, object_name: str = "") -> QLabel:
 class LinesTable(QTableWidget):
     """The shipment's lines; a row drags its units (the quantity spin box's value) away."""
 
-    def __init__(self, panel: "ShipmentPanel") -> None:
+    def __init__(self, panel: ShipmentPanel) -> None:
         super().__init__(0, 7)
         self._panel = panel
         self.setHorizontalHeaderLabels(["", self.tr("Item"), self.tr("Bin"), self.tr("Here"),
@@ -596,7 +612,7 @@ def _item_text(line: Line) -> str:
 
 def _local_time(moment: datetime) -> str:
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 

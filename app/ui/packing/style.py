@@ -48,23 +48,23 @@ def _state_rules() -> str:
 
 PACKING_STYLE = "\n".join([
     "QWidget#packingWindow, QWidget#panelsHost { background: #f5f7f8; }",
-    "QFrame#shipmentPanel { background: white; border: 1px solid #cfd8dc;"
-    " border-radius: 8px; }",
+    ("QFrame#shipmentPanel { background: white; border: 1px solid #cfd8dc;"
+     " border-radius: 8px; }"),
     'QFrame#shipmentPanel[active="true"] { border: 2px solid #1e88e5; }',
     "QLabel#shipmentName, QLabel#weightHint, QLabel#extrasLabel { color: #78909c; }",
     "QLabel#customerLabel { color: #455a64; }",
     "QLabel#packingEmpty { color: #78909c; font-size: 15px; }",
-    "QLabel#panelError { background: #ffebee; color: #b71c1c; padding: 6px;"
-    " border-radius: 4px; }",
+    ("QLabel#panelError { background: #ffebee; color: #b71c1c; padding: 6px;"
+     " border-radius: 4px; }"),
     "QLabel#panelBusy { color: #0d47a1; font-weight: 600; }",
     'QLabel#shipmentProgress[complete="true"] { color: #1b5e20; font-weight: 600; }',
     'QLabel#shipmentProgress[complete="false"] { color: #b26a00; }',
-    "QLabel#unverifiedNote { background: #fff8e1; color: #e65100; padding: 4px;"
-    " border-radius: 4px; }",
-    "QLabel#interruptionLabel { background: #fff8e1; color: #e65100;"
-    " border: 1px solid #ffb300; padding: 6px; border-radius: 4px; }",
-    "QPushButton#shipButton { background: #2e7d32; color: white; font-weight: 600;"
-    " padding: 7px 16px; border-radius: 4px; border: none; }",
+    ("QLabel#unverifiedNote { background: #fff8e1; color: #e65100; padding: 4px;"
+     " border-radius: 4px; }"),
+    ("QLabel#interruptionLabel { background: #fff8e1; color: #e65100;"
+     " border: 1px solid #ffb300; padding: 6px; border-radius: 4px; }"),
+    ("QPushButton#shipButton { background: #2e7d32; color: white; font-weight: 600;"
+     " padding: 7px 16px; border-radius: 4px; border: none; }"),
     "QPushButton#shipButton:disabled { background: #a5d6a7; }",
     "QTableWidget#linesTable { border: none; }",
     "QTableWidget#linesTable::item:selected { background: #bbdefb; color: black; }",

@@ -22,8 +22,17 @@ from decimal import Decimal
 
 from PySide6.QtCore import QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence, QPixmap
-from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QMessageBox,
-                               QPushButton, QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.context import AppContext
 from app.db.repositories.shipments import ShipmentDetails
@@ -31,17 +40,29 @@ from app.domain.packing import MOVABLE, OrderState, ShipmentState
 from app.domain.scanning import ScanResult, is_slip_barcode, keyboard_layout_mismatch
 from app.domain.tracking import check as tracking_check
 from app.domain.tracking import reduce_scanned
-from app.domain.verification import (POLICY_LABELS, UnverifiedLine, UnverifiedUnits,
-                                     VerificationPolicy, VerificationRequired, check_ship,
-                                     listing, unverified_lines)
+from app.domain.verification import (
+    POLICY_LABELS,
+    UnverifiedLine,
+    UnverifiedUnits,
+    VerificationPolicy,
+    VerificationRequired,
+    check_ship,
+    listing,
+    unverified_lines,
+)
 from app.logs import describe_exception
 from app.services.packing import PackingInterrupted, PackingView
 from app.ui.images import ImageCache, placeholder
 from app.ui.packing import jobs
 from app.ui.packing.banner import ERROR, INFO, OK, OVER, PACKED, WRONG, FeedbackBanner
-from app.ui.packing.scanner import (DEFAULT_MAX_GAP_MS, MAX_GAP_KEY, PREFIX_KEY, SUFFIX_KEY,
-                                    ScanListener)
-from app.ui.packing.shipment_panel import (THUMB, ShipmentPanel, plain_label, units_from_mime)
+from app.ui.packing.scanner import (
+    DEFAULT_MAX_GAP_MS,
+    MAX_GAP_KEY,
+    PREFIX_KEY,
+    SUFFIX_KEY,
+    ScanListener,
+)
+from app.ui.packing.shipment_panel import THUMB, ShipmentPanel, plain_label, units_from_mime
 from app.ui.packing.sounds import OK as SOUND_OK
 from app.ui.packing.sounds import OVER_SCAN as SOUND_OVER
 from app.ui.packing.sounds import PACKED as SOUND_PACKED
@@ -404,7 +425,7 @@ class PackingWindow(QWidget):
             self._rebuild_panels(snapshot)
             self._structure = structure
         else:
-            for panel, (n, shipment, record) in zip(self.panels, numbered):
+            for panel, (_n, shipment, record) in zip(self.panels, numbered, strict=True):
                 panel.update_from(shipment, record, snapshot)
         self._show_header(snapshot)
         movable = [n for n, s, _ in numbered if s.state in MOVABLE]
@@ -600,8 +621,8 @@ class PackingWindow(QWidget):
             return False
         active = QApplication.activeWindow()
         return active is not None and (active is self.window() or self.isAncestorOf(active)
-                                       or active.parentWidget() is not None
-                                       and self.isAncestorOf(active.parentWidget()))
+                                       or (active.parentWidget() is not None
+                                           and self.isAncestorOf(active.parentWidget())))
 
     def _modal_open(self) -> bool:
         return any(box is not None and box.isVisible()
@@ -979,7 +1000,7 @@ class PackingWindow(QWidget):
 
     @Slot(object)
     def _ship_failed(self, exc: object) -> None:
-        order_pk, number = self._shipping or (0, 0)
+        _order_pk, number = self._shipping or (0, 0)
         self._shipping = None
         panel = self.panel(number)
         if panel is not None:

@@ -7,14 +7,26 @@ QTableWidgetItem (never rendered as rich text), so a note "<img src=x>" shows as
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QFont, QIcon, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QFrame, QHBoxLayout,
-                               QHeaderView, QLabel, QPushButton, QScrollArea, QSizePolicy,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.context import AppContext
 from app.db.repositories.order_queries import LocalShipmentRow, OrderRow
@@ -53,7 +65,7 @@ def load_order_detail(context: AppContext, order_pk: int) -> OrderDetail | None:
     try:
         admin_url = parse_store_address(connection.settings.address).admin_order_url(
             order.snapshot.order_id)
-    except Exception:  # an address that no longer parses: no link, the rest still shows
+    except Exception:  # noqa: BLE001 - an address that no longer parses: no link
         admin_url = ""
     return OrderDetail(order, rows[order_pk], products,
                        context.repos.order_queries.local_shipments(order_pk),
@@ -363,8 +375,8 @@ class OrderDetailPane(QScrollArea):
             return ""
         until = order.hold_until
         if until is not None:
-            aware = until if until.tzinfo else until.replace(tzinfo=timezone.utc)
-            if aware <= datetime.now(timezone.utc):
+            aware = until if until.tzinfo else until.replace(tzinfo=UTC)
+            if aware <= datetime.now(UTC):
                 return self.tr("Hold expired %1: %2").replace("%1", _when(until)) \
                     .replace("%2", order.hold_reason)
             return self.tr("On hold until %1: %2").replace("%1", _when(until)) \

@@ -10,19 +10,45 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import (QByteArray, QEvent, QItemSelection, QItemSelectionModel, QObject,
-                            QSettings, Qt, QTimer, Signal, Slot)
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QHeaderView,
-                               QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QMainWindow, QMessageBox, QProgressBar, QSplitter,
-                               QStyleOptionHeader, QTableView, QToolButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QStyleOptionHeader,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import APP_NAME
 from app.context import AppContext
 from app.db.repositories.order_marks import OrderMarksRepository
-from app.db.repositories.order_queries import (ALL, ATTENTION, PARTIALLY_SHIPPED, OrderFilter)
+from app.db.repositories.order_queries import ALL, ATTENTION, PARTIALLY_SHIPPED, OrderFilter
 from app.domain.connection_settings import StatusInfo
 from app.domain.status_rules import StatusView
 from app.errors import PackDeskError
@@ -874,7 +900,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _sync_progressed(self, progress: object) -> None:
         assert isinstance(progress, SyncProgress)
-        totals = [p for p in self.sync.last_progress.values()]
+        totals = list(self.sync.last_progress.values())
         read = sum(p.orders_read for p in totals)
         total = sum(p.orders_total or 0 for p in totals)
         name = self._connections.get(progress.connection_id)
@@ -973,9 +999,14 @@ class MainWindow(QMainWindow):
         """Preferences with this station's pages (more pages: dialog.add_page(page))."""
         from app.domain.verification import POLICY_LABELS, VerificationPolicy
         from app.slips import PageSize
-        from app.ui.dialogs.preferences import (EmbeddedFormPage, PreferencesDialog,
-                                                PrintingPage, SoundsPage, StationPage,
-                                                VerificationPage)
+        from app.ui.dialogs.preferences import (
+            EmbeddedFormPage,
+            PreferencesDialog,
+            PrintingPage,
+            SoundsPage,
+            StationPage,
+            VerificationPage,
+        )
         from app.ui.dialogs.slip_preview import PAPER_NAMES, StationPrintSettings
         from app.ui.packing import sounds as scan_sounds
         from app.ui.packing.station_bar import read_station

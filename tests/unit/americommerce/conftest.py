@@ -10,7 +10,6 @@ import respx
 from app.integrations.americommerce.address import parse_store_address
 from app.integrations.americommerce.client import AmeriCommerceClient, make_http_client
 from app.integrations.americommerce.throttle import Throttle
-
 from tests.unit.americommerce.ac_fakes import API, TOKEN, FakeClock
 
 

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.errors import ConfigurationError
 from app.integrations.americommerce.address import StoreAddress, parse_store_address
@@ -10,7 +11,8 @@ from app.integrations.americommerce.address import StoreAddress, parse_store_add
 @pytest.mark.parametrize("text, scheme, host, port", [
     ("mystore.americommerce.com", "https", "mystore.americommerce.com", None),
     ("  MyStore.AmeriCommerce.com  ", "https", "mystore.americommerce.com", None),
-    ("https://mystore.com/store/admin/orders/viewOrder.aspx?orderid=5", "https", "mystore.com", None),
+    ("https://mystore.com/store/admin/orders/viewOrder.aspx?orderid=5", "https", "mystore.com",
+     None),
     ("https://mystore.com/Store/Admin", "https", "mystore.com", None),
     ("https://mystore.com/api/v1/orders?x=1", "https", "mystore.com", None),
     ("https://mystore.com/api/oauth?client_id=3", "https", "mystore.com", None),
@@ -117,8 +119,10 @@ def test_display_and_origin_round_trip(a):
     assert parse_store_address(a.origin + "/store/admin/") == a
 
 
-@given(_domain, st.text(st.characters(codec="ascii", categories=("L", "N")), min_size=1, max_size=8),
-       st.one_of(st.none(), st.text(st.characters(codec="ascii", categories=("L", "N")), max_size=8)),
+@given(_domain,
+       st.text(st.characters(codec="ascii", categories=("L", "N")), min_size=1, max_size=8),
+       st.one_of(st.none(),
+                 st.text(st.characters(codec="ascii", categories=("L", "N")), max_size=8)),
        st.sampled_from(["", "https://", "http://"]))
 def test_any_user_info_is_refused(domain, user, password, scheme):
     userinfo = user if password is None else f"{user}:{password}"

@@ -9,15 +9,26 @@ import time
 import httpx
 import pytest
 import respx
-from tests.unit.americommerce.ac_fakes import API, TOKEN
 
-from app.errors import (StoreAuthError, StoreError, StoreIncompleteAnswerError,
-                        StoreNotFoundError, StoreRateLimitedError,
-                        StoreRejectedError, StoreResponseError, StoreTLSError,
-                        StoreUnavailableError)
-from app.integrations.americommerce.client import (DEFAULT_TIMEOUT, AmeriCommerceClient, Page,
-                                                   make_http_client)
+from app.errors import (
+    StoreAuthError,
+    StoreError,
+    StoreIncompleteAnswerError,
+    StoreNotFoundError,
+    StoreRateLimitedError,
+    StoreRejectedError,
+    StoreResponseError,
+    StoreTLSError,
+    StoreUnavailableError,
+)
+from app.integrations.americommerce.client import (
+    DEFAULT_TIMEOUT,
+    AmeriCommerceClient,
+    Page,
+    make_http_client,
+)
 from app.integrations.americommerce.throttle import CallLimit
+from tests.unit.americommerce.ac_fakes import API, TOKEN
 
 
 def _json(status=200, body=None, limit="1/10", **headers):
@@ -56,13 +67,14 @@ def test_token_is_fetched_per_request(mock, address, clock):
 def test_factory_sets_explicit_timeouts_and_no_redirects(address):
     with make_http_client(address) as http:
         assert http.timeout == DEFAULT_TIMEOUT
-        assert http.timeout.connect and http.timeout.read and http.timeout.write and http.timeout.pool
+        timeout = http.timeout
+        assert timeout.connect and timeout.read and timeout.write and timeout.pool
         assert http.follow_redirects is False
 
 
 def test_injected_client_without_timeouts_gets_them(mock, address, clock):
     route = mock.get("/stores").mock(return_value=_json(body={"stores": []}))
-    with httpx.Client(timeout=None) as http:
+    with httpx.Client(timeout=None) as http:  # noqa: S113 - the case under test
         AmeriCommerceClient(http, address, lambda: TOKEN, sleep=clock.sleep).get("/stores")
     assert route.calls.last.request.extensions["timeout"]["read"] == DEFAULT_TIMEOUT.read
 
@@ -83,8 +95,10 @@ def test_post_and_put(mock, client):
 # --- paging -----------------------------------------------------------------------------------
 
 def test_get_list_follows_next_page_verbatim_and_reads_the_one_array(mock, client):
-    next_url = f"{API}/order_addresses?count=2&page=2&updated_at=gt:2021-01-01T00:00:00Z+AND+lt:2022"
-    page2 = mock.get(next_url).mock(return_value=_json(body={"total_count": 3, "addresses": [{"id": 3}]}))
+    next_url = (f"{API}/order_addresses?count=2&page=2"
+                "&updated_at=gt:2021-01-01T00:00:00Z+AND+lt:2022")
+    page2 = mock.get(next_url).mock(
+        return_value=_json(body={"total_count": 3, "addresses": [{"id": 3}]}))
     page1 = mock.get("/order_addresses").mock(return_value=_json(body={
         "total_count": 3, "next_page": next_url, "addresses": [{"id": 1}, {"id": 2}]}))
     pages = list(client.get_list("/order_addresses", {"count": 2}))
@@ -130,7 +144,7 @@ def test_next_page_on_another_host_stays_on_our_origin(mock, client):
 def test_next_page_outside_the_api_is_refused(mock, client):
     mock.get("/orders").mock(return_value=_json(body={
         "orders": [{"id": 1}], "next_page": "https://evil.example.net/collect?page=2"}))
-    with pytest.raises(StoreResponseError, match="evil.example.net"):
+    with pytest.raises(StoreResponseError, match=r"evil\.example\.net"):
         client.get_all("/orders")
 
 
@@ -243,8 +257,9 @@ def test_transport_errors_are_retried(mock, client, exc):
 
 def test_connect_error_after_retries_says_offline(mock, make_client):
     client = make_client(max_retries=1)
-    mock.get("/orders/1").mock(side_effect=httpx.ConnectError("[Errno -2] Name or service not known"))
-    with pytest.raises(StoreUnavailableError, match="Cannot reach mystore.example.com: offline"):
+    mock.get("/orders/1").mock(
+        side_effect=httpx.ConnectError("[Errno -2] Name or service not known"))
+    with pytest.raises(StoreUnavailableError, match=r"Cannot reach mystore\.example\.com: offline"):
         client.get("/orders/1")
 
 
@@ -291,13 +306,15 @@ def test_writes_are_not_retried_after_they_may_have_arrived(mock, client):
 def test_writes_retry_when_the_caller_says_they_are_upserts(mock, client):
     route = mock.post("/order_shipments").mock(side_effect=[
         _error(500), httpx.ReadTimeout("slow"), _json(200, {"id": 4})])
-    assert client.post("/order_shipments", {"shipment_name": "PD-1-2"}, retry_writes=True) == (200, {"id": 4})
+    answer = client.post("/order_shipments", {"shipment_name": "PD-1-2"}, retry_writes=True)
+    assert answer == (200, {"id": 4})
     assert route.call_count == 3
 
 
 def test_writes_retry_when_nothing_was_sent(mock, client):
     route = mock.post("/products").mock(side_effect=[
-        httpx.ConnectError("refused"), _json(429, {}, **{"Retry-After": "0"}), _json(201, {"id": 1})])
+        httpx.ConnectError("refused"), _json(429, {}, **{"Retry-After": "0"}),
+        _json(201, {"id": 1})])
     assert client.post("/products", {}) == (201, {"id": 1})
     assert route.call_count == 3
 
@@ -324,7 +341,8 @@ def test_rejection_carries_the_stores_words(mock, client):
 
 
 def test_401_hints_how_to_make_a_token(mock, client):
-    mock.get("/stores").mock(return_value=_error(401, "Unauthorized", "Invalid or missing access token."))
+    mock.get("/stores").mock(
+        return_value=_error(401, "Unauthorized", "Invalid or missing access token."))
     with pytest.raises(StoreAuthError) as info:
         client.get("/stores")
     assert "refused the access token" in info.value.message
@@ -399,7 +417,7 @@ def test_redirect_to_another_host_is_refused_without_sending_the_token(mock, cli
     elsewhere = respx.get("https://other.example.net/api/v1/orders/1").mock(return_value=_json())
     mock.get("/orders/1").mock(return_value=httpx.Response(
         301, headers={"Location": "https://other.example.net/api/v1/orders/1"}))
-    with pytest.raises(StoreError, match="redirected to https://other.example.net") as info:
+    with pytest.raises(StoreError, match=r"redirected to https://other\.example\.net") as info:
         client.get("/orders/1")
     assert type(info.value) is StoreError
     assert not elsewhere.called
@@ -414,7 +432,8 @@ def test_redirect_to_http_on_the_same_host_is_refused(mock, client):
 
 def test_same_origin_redirect_is_followed_once(mock, client):
     target = mock.get("/orders/1/").mock(return_value=_json(body={"id": 1}))
-    mock.get("/orders/1").mock(return_value=httpx.Response(301, headers={"Location": "/api/v1/orders/1/"}))
+    mock.get("/orders/1").mock(
+        return_value=httpx.Response(301, headers={"Location": "/api/v1/orders/1/"}))
     assert client.get("/orders/1") == {"id": 1}
     assert target.calls.last.request.headers["X-AC-Auth-Token"] == TOKEN
 

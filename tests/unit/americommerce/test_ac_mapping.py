@@ -80,7 +80,7 @@ def test_a_sound_order_has_no_problems():
     assert str(snapshot.lines[0].options[0]) == "Color: Red"
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
+@pytest.mark.parametrize("raw, expected", [
     (12, 12), ("12", 12), (12.0, 12), ("12.0", 12), (" 7 ", 7), (None, None), ("", None),
     (12.5, None), ("12.5", None), ("NaN", None), ("Infinity", None), (True, None), ("abc", None),
     (2**63, None)])

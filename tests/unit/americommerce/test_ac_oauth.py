@@ -28,8 +28,10 @@ def test_authorize_url():
 def test_signatures():
     expected = hashlib.sha256(
         ("s3cret" + "CODE" + "app42" + "orders,system" + REDIRECT.lower()).encode()).hexdigest()
-    assert oauth.access_token_signature("s3cret", "CODE", "app42", "orders,system", REDIRECT) == expected
-    assert oauth.refresh_signature("s3cret", "RT", "app42") == hashlib.sha256(b"s3cretRTapp42").hexdigest()
+    signature = oauth.access_token_signature("s3cret", "CODE", "app42", "orders,system", REDIRECT)
+    assert signature == expected
+    refresh = oauth.refresh_signature("s3cret", "RT", "app42")
+    assert refresh == hashlib.sha256(b"s3cretRTapp42").hexdigest()
 
 
 def test_parse_callback():
@@ -71,7 +73,8 @@ def test_exchange_code_posts_the_signature_and_hides_tokens():
     assert str(seen[0].url) == f"{OAUTH}/access_token"
     assert json.loads(seen[0].content) == {
         "client_id": "app42", "auth_id": "77",
-        "signature": oauth.access_token_signature("s3cret", "CODE", "app42", "orders,system", REDIRECT)}
+        "signature": oauth.access_token_signature("s3cret", "CODE", "app42", "orders,system",
+                                                  REDIRECT)}
     assert (tokens.access_token, tokens.refresh_token, tokens.username) == ("AT-1", "RT-1", "owner")
     assert tokens.expires_at.year == 2030
     assert "AT-1" not in repr(tokens) and "RT-1" not in repr(tokens)
@@ -80,7 +83,8 @@ def test_exchange_code_posts_the_signature_and_hides_tokens():
 def test_refresh_keeps_the_old_refresh_token_if_none_comes_back():
     http, seen = _transport(lambda r: httpx.Response(200, json={"access_token": "AT-2",
                                                                 "expires": 1893456000}))
-    tokens = oauth.refresh(http, ADDRESS, client_id="app42", app_secret="s3cret", refresh_token="RT-1")
+    tokens = oauth.refresh(http, ADDRESS, client_id="app42", app_secret="s3cret",
+                           refresh_token="RT-1")
     assert str(seen[0].url) == f"{OAUTH}/refresh"
     body = json.loads(seen[0].content)
     assert body["refresh_token"] == "RT-1"

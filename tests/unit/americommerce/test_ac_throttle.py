@@ -4,12 +4,16 @@ import math
 import random
 import threading
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
-from app.integrations.americommerce.throttle import (CallLimit, Throttle, parse_call_limit,
-                                                     parse_retry_after)
+from app.integrations.americommerce.throttle import (
+    CallLimit,
+    Throttle,
+    parse_call_limit,
+    parse_retry_after,
+)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -21,7 +25,7 @@ def test_parse_call_limit(text, expected):
 
 
 def test_parse_retry_after_seconds_and_http_date():
-    now = datetime(2024, 5, 1, 12, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
     assert parse_retry_after("7") == 7.0
     assert parse_retry_after("2.5") == 2.5
     assert parse_retry_after("Wed, 01 May 2024 12:00:04 GMT", now=lambda: now) == 4.0

@@ -3,8 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.data_problems import (MAX_LINE_QUANTITY, UnreadableOrder, clean_code, flag_text,
-                                      line_quantity)
+from app.domain.data_problems import (
+    MAX_LINE_QUANTITY,
+    UnreadableOrder,
+    clean_code,
+    flag_text,
+    line_quantity,
+)
 
 
 @pytest.mark.parametrize("value, units, problem", [

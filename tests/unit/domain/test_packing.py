@@ -6,10 +6,26 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain.orders import Line, StoreShipment, StoreShipmentLine
-from app.domain.packing import (LIVE, MOVABLE, OrderLines, OrderState, PackingError, Plan,
-                                StatusPolicy, initial_plan, mark_shipped, merge,
-                                move_units, order_state, reconcile, split_lines, split_quantity,
-                                status_after_shipment, unassigned, void)
+from app.domain.packing import (
+    LIVE,
+    MOVABLE,
+    OrderLines,
+    OrderState,
+    PackingError,
+    Plan,
+    StatusPolicy,
+    initial_plan,
+    mark_shipped,
+    merge,
+    move_units,
+    order_state,
+    reconcile,
+    split_lines,
+    split_quantity,
+    status_after_shipment,
+    unassigned,
+    void,
+)
 
 
 def line(line_id, quantity, **kw) -> Line:

@@ -1,8 +1,16 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.scanning import (BurstDetector, ScanResult, all_verified, check_unit, code_key,
-                                 is_slip_barcode, keyboard_layout_mismatch, shipment_name_in)
+from app.domain.scanning import (
+    BurstDetector,
+    ScanResult,
+    all_verified,
+    check_unit,
+    code_key,
+    is_slip_barcode,
+    keyboard_layout_mismatch,
+    shipment_name_in,
+)
 
 
 def test_upc_ean_and_gtin14_of_one_item_are_the_same_code():

@@ -3,14 +3,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
+from app.domain.status_rules import (
+    LIST_VIEWS,
+    PARTIALLY_SHIPPED,
+    StatusView,
+    default_import_rule,
+    default_view_for_status,
+    format_status_list,
+    normalize_status_name,
+    order_views,
+    parse_status_list,
+    status_before_ours,
+    status_matches,
+    validate_claim_status,
+)
 from app.errors import ConfigurationError
-from app.domain.status_rules import (LIST_VIEWS, PARTIALLY_SHIPPED, StatusView,
-                                     default_import_rule, default_view_for_status,
-                                     format_status_list, normalize_status_name, order_views,
-                                     parse_status_list, status_before_ours, status_matches,
-                                     validate_claim_status)
 
 DEFAULTS = [
     {"id": 1, "name": "Pending Processing", "is_open": True},
@@ -177,7 +187,7 @@ _noise = st.text(" \t,", max_size=3)
 def test_matching_ignores_case_commas_and_spaces(name, before, after, data):
     words = name.split(" ")
     seps = [data.draw(st.sampled_from([" ", ", ", "  ", ",", " ,\t"])) for _ in words[1:]]
-    messy = words[0] + "".join(sep + word for sep, word in zip(seps, words[1:]))
+    messy = words[0] + "".join(sep + word for sep, word in zip(seps, words[1:], strict=True))
     messy = before + data.draw(st.sampled_from([str.upper, str.lower, str.title]))(messy) + after
     assert status_matches(messy, [name])
     assert normalize_status_name(messy) == normalize_status_name(name)

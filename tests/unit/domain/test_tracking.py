@@ -3,9 +3,20 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.tracking import (CANADA_POST, DHL, FEDEX, KNOWN_CARRIERS, UPS, USPS,
-                                 carrier_choices, carrier_key, carriers_of, check,
-                                 detect_carrier, reduce_scanned)
+from app.domain.tracking import (
+    CANADA_POST,
+    DHL,
+    FEDEX,
+    KNOWN_CARRIERS,
+    UPS,
+    USPS,
+    carrier_choices,
+    carrier_key,
+    carriers_of,
+    check,
+    detect_carrier,
+    reduce_scanned,
+)
 
 VALID = {
     UPS: ["1Z5R89390357567127", "1Z879E930346834440", "1Z410E7W0392751591",

@@ -4,8 +4,14 @@ from __future__ import annotations
 import pytest
 
 from app.domain.orders import Line
-from app.domain.verification import (REASON_MAX, UnverifiedUnits, VerificationPolicy,
-                                     VerificationRequired, check_ship, unverified_lines)
+from app.domain.verification import (
+    REASON_MAX,
+    UnverifiedUnits,
+    VerificationPolicy,
+    VerificationRequired,
+    check_ship,
+    unverified_lines,
+)
 
 LINES = {1: Line(line_id=1, sku="KNF-1047", name="Knife", quantity=2),
          2: Line(line_id=2, sku="", name="Mug", quantity=3)}
