@@ -6,6 +6,7 @@ machine (or tests) can be kept apart with `--data-dir` or `PACKDESK_HOME`.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -45,7 +46,7 @@ class AppPaths:
 
 
 def resolve_paths(data_dir: str | os.PathLike | None = None,
-                  env: dict[str, str] | None = None) -> AppPaths:
+                  env: Mapping[str, str] | None = None) -> AppPaths:
     """--data-dir wins over PACKDESK_HOME, which wins over the platform's user dirs.
 
     An explicit data dir keeps its logs inside it, so one folder is the whole station.

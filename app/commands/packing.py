@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.commands.common import add_common, emit, open_context
 from app.domain.shipment_input import check_shipment_input, parse_cost
@@ -89,8 +89,9 @@ def shipments_document(view: PackingView) -> list[dict]:
 def _report(args: argparse.Namespace, context: AppContext, order_pk: int,
             headline: str) -> None:
     view = context.packing.view(order_pk)
-    document = {"order_state": view.state.value, "interruption": view.interruption,
-                "shipments": shipments_document(view)}
+    document: dict[str, Any] = {"order_state": view.state.value,
+                                "interruption": view.interruption,
+                                "shipments": shipments_document(view)}
     lines = [headline, f"Order state: {view.state.value}"]
     for shipment in document["shipments"]:
         units = ", ".join(f"{line['quantity']} x {line['sku']}" for line in shipment["lines"])

@@ -2,40 +2,50 @@
 
 One place for these handles, so every repository and service names a table the same way.
 """
+from sqlalchemy import Table
+from sqlmodel import SQLModel
+
 from app.db.tables import (
-                           Connection,
-                           Order,
-                           OrderAddress,
-                           OrderLine,
-                           OrderPayment,
-                           OrderStatus,
-                           OrderTag,
-                           OutboxEntry,
-                           Print,
-                           Product,
-                           ProductCode,
-                           Scan,
-                           Shipment,
-                           ShipmentLine,
-                           Storefront,
-                           StoreShipment,
-                           StoreShipmentLine,
+    Connection,
+    Order,
+    OrderAddress,
+    OrderLine,
+    OrderPayment,
+    OrderStatus,
+    OrderTag,
+    OutboxEntry,
+    Print,
+    Product,
+    ProductCode,
+    Scan,
+    Shipment,
+    ShipmentLine,
+    Storefront,
+    StoreShipment,
+    StoreShipmentLine,
 )
 
-CONNECTIONS = Connection.__table__
-STOREFRONTS = Storefront.__table__
-STATUSES = OrderStatus.__table__
-ORDERS = Order.__table__
-LINES = OrderLine.__table__
-ADDRESSES = OrderAddress.__table__
-PAYMENTS = OrderPayment.__table__
-STORE_SHIPMENTS = StoreShipment.__table__
-STORE_SHIPMENT_LINES = StoreShipmentLine.__table__
-SHIPMENTS = Shipment.__table__
-SHIPMENT_LINES = ShipmentLine.__table__
-SCANS = Scan.__table__
-OUTBOX = OutboxEntry.__table__
-TAGS = OrderTag.__table__
-PRODUCTS = Product.__table__
-CODES = ProductCode.__table__
-PRINTS = Print.__table__
+
+def _table(model: type[SQLModel]) -> Table:
+    # SQLModel's metaclass sets __table__ on every table=True class; its typing does not say so.
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
+
+
+CONNECTIONS = _table(Connection)
+STOREFRONTS = _table(Storefront)
+STATUSES = _table(OrderStatus)
+ORDERS = _table(Order)
+LINES = _table(OrderLine)
+ADDRESSES = _table(OrderAddress)
+PAYMENTS = _table(OrderPayment)
+STORE_SHIPMENTS = _table(StoreShipment)
+STORE_SHIPMENT_LINES = _table(StoreShipmentLine)
+SHIPMENTS = _table(Shipment)
+SHIPMENT_LINES = _table(ShipmentLine)
+SCANS = _table(Scan)
+OUTBOX = _table(OutboxEntry)
+TAGS = _table(OrderTag)
+PRODUCTS = _table(Product)
+CODES = _table(ProductCode)
+PRINTS = _table(Print)

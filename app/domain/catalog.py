@@ -29,7 +29,8 @@ class ProductInfo:
 
     def codes(self) -> list[tuple[str, str, int | None]]:
         """(code, kind, variant_inventory_id) for every scannable code of this product."""
-        codes = [(self.sku, "sku", None), (self.gtin, "gtin", None), (self.mpn, "mpn", None)]
+        codes: list[tuple[str, str, int | None]] = [
+            (self.sku, "sku", None), (self.gtin, "gtin", None), (self.mpn, "mpn", None)]
         for variant in self.variants:
             codes += [(variant.sku, "sku", variant.variant_inventory_id),
                       (variant.gtin, "gtin", variant.variant_inventory_id)]

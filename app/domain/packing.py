@@ -256,7 +256,7 @@ class OrderState(StrEnum):
 def shipped_units(plan: Plan, order: OrderLines) -> tuple[int, int]:
     """(packable units shipped by us or in the store, at most each line's quantity; all
     packable units)."""
-    ours = {}
+    ours: dict[int, int] = {}
     for shipment in plan.shipments:
         if shipment.state is ShipmentState.SHIPPED:
             for line_id, n in shipment.units.items():

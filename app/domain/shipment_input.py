@@ -37,14 +37,23 @@ MAX_WEIGHT = 100_000.0
 class ShipmentFields(Protocol):
     """The packer's part of a shipment (ShipmentDetails has these)."""
 
-    carrier: str
-    service: str
-    tracking_numbers: Sequence[str]
-    carrier_fee: Decimal | None
-    packages: int
-    weight_override: float | None
-    buyer_note: str
-    internal_note: str
+    # Read-only members, so that a frozen dataclass (ShipmentDetails) matches.
+    @property
+    def carrier(self) -> str: ...
+    @property
+    def service(self) -> str: ...
+    @property
+    def tracking_numbers(self) -> Sequence[str]: ...
+    @property
+    def carrier_fee(self) -> Decimal | None: ...
+    @property
+    def packages(self) -> int: ...
+    @property
+    def weight_override(self) -> float | None: ...
+    @property
+    def buyer_note(self) -> str: ...
+    @property
+    def internal_note(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -132,14 +141,14 @@ def check_shipment_input(details: ShipmentFields, *, shipping: bool) -> Shipment
     weight = details.weight_override
     if weight is not None:
         try:
-            value = float(weight)
+            weight_value = float(weight)
         except (TypeError, ValueError):
-            value = math.nan
-        if not math.isfinite(value):
+            weight_value = math.nan
+        if not math.isfinite(weight_value):
             errors.append("The weight must be a number.")
-        elif value <= 0:
+        elif weight_value <= 0:
             errors.append("Enter a weight above zero, or leave it to be computed.")
-        elif value > MAX_WEIGHT:
+        elif weight_value > MAX_WEIGHT:
             errors.append(f"The weight cannot be more than {MAX_WEIGHT:,.0f}.")
 
     for what, note in (("note to the buyer", details.buyer_note),

@@ -47,7 +47,7 @@ def _username(connection_id: int | str, kind: SecretKind, namespace: str = "") -
 def backend_usable(backend: keyring.backend.KeyringBackend) -> bool:
     """The fail backend (and a chainer with nothing behind it) has priority <= 0."""
     try:
-        return backend.priority > 0  # type: ignore[operator]
+        return backend.priority > 0
     except Exception:  # noqa: BLE001 - a backend whose priority probe raises is not usable
         return False
 

@@ -41,18 +41,18 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 from urllib.parse import quote
 
 from sqlalchemy import select
 
+from app.db.core import SHIPMENTS
 from app.db.engine import Database
 from app.db.repositories import outbox as rows
 from app.db.repositories.connections import ConnectionRecord, ConnectionRepository
 from app.db.repositories.orders import CachedOrder, OrderRepository, acknowledge_flag, flag_order
 from app.db.repositories.outbox import OutboxItem, OutboxListing
 from app.db.repositories.shipments import ShipmentRecord, load_shipments
-from app.db.tables import Shipment
 from app.domain.connection_settings import TRACKING_URL_PRESETS, StatusInfo
 from app.domain.interruptions import OUR_SHIPMENT_PREFIX
 from app.domain.orders import shipped_in_store
@@ -163,6 +163,10 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@overload
+def _aware(moment: datetime) -> datetime: ...
+@overload
+def _aware(moment: datetime | None) -> datetime | None: ...
 def _aware(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
@@ -569,8 +573,8 @@ class OutboxService:
                 return True  # it may have reached the store: see what the store has now
             if entry.kind == "shipment_void" and entry.shipment_pk is not None:
                 with self._db.read() as session:
-                    store_id = session.execute(select(Shipment.__table__.c.store_shipment_id)
-                                               .where(Shipment.__table__.c.id
+                    store_id = session.execute(select(SHIPMENTS.c.store_shipment_id)
+                                               .where(SHIPMENTS.c.id
                                                       == entry.shipment_pk)).scalar()
                     if store_id is None and rows.ever_attempted(session, entry.shipment_pk):
                         return True  # pushed, id never recorded: find it by name
@@ -637,8 +641,8 @@ class OutboxService:
                                  "store_shipment_id": store_id})
             if store_id is not None:
                 rows.record_store_shipment_id(session, record.shipment_pk, store_id)
-            revision = session.execute(select(Shipment.__table__.c.revision).where(
-                Shipment.__table__.c.id == record.shipment_pk)).scalar()
+            revision = session.execute(select(SHIPMENTS.c.revision).where(
+                SHIPMENTS.c.id == record.shipment_pk)).scalar()
             if revision == record.revision:
                 rows.supersede_later(session, entry, f"Sent with entry {entry.entry_id}.")
         self._after_commit(entry)

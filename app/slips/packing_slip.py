@@ -177,8 +177,8 @@ def _details(p: Painter, s: SlipShipment, options: SlipOptions) -> list[Block]:
 
         blocks.append(Block(height + 4, draw))
     if fact_text and layout.compact:
-        lines = wrap(" · ".join(fact_text), layout.content_width, layout.small_size, fonts)
-        blocks.append(lines_block(lines, layout, space_after=2))
+        fact_lines = wrap(" · ".join(fact_text), layout.content_width, layout.small_size, fonts)
+        blocks.append(lines_block(fact_lines, layout, space_after=2))
     return blocks
 
 

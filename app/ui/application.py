@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 import tempfile
+from typing import cast
 
 # The app's own (Qt-free) modules first: once PySide6 is imported, its import hook reads the
 # source of every module imported after it (shibokensupport's __feature__ check), which costs
@@ -38,14 +39,15 @@ def app_icon() -> QIcon:
 
 
 def make_qapplication(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    # instance() is typed QCoreApplication; in PackDesk it is always the QApplication made here
+    app = cast(QApplication, QApplication.instance()) or QApplication(argv or [sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)  # links the taskbar entry to packdesk.desktop on Linux
     app.setWindowIcon(app_icon())
     install_fonts()
-    return app  # type: ignore[return-value]
+    return app
 
 
 def open_context(args: argparse.Namespace) -> AppContext:
@@ -117,7 +119,7 @@ def _watch_integrity_check(app: QApplication, context: AppContext, runner,
 
     from app.ui.dialogs.damaged_database import DamagedDatabaseDialog
 
-    asked = []
+    asked: list[bool] = []
 
     def ask(*_args) -> None:
         if not asked:

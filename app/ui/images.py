@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QPainter, QPixmap
@@ -66,7 +66,7 @@ class ImageCache(QObject):
 
     @Slot(object)
     def _fetched(self, value: object) -> None:
-        url, path = value  # type: ignore[misc]
+        url, path = cast(tuple[str, str], value)
         self._pending.discard(url)
         self.image_ready.emit(url, path)
 

@@ -24,5 +24,5 @@ def make_singletons_immortal() -> bool:
         return False
     for singleton in (True, False, None):
         ctypes.c_ssize_t.from_address(id(singleton)).value += _RESERVE
-    sys._packdesk_singletons_pinned = True  # type: ignore[attr-defined]
+    sys._packdesk_singletons_pinned = True
     return True

@@ -8,6 +8,7 @@ keeps.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 # Every Qt module the GUI may use. The installer bundle keeps these and excludes all others,
 # so a module added to the GUI must be added here (the bundle's self-test then proves it ships).
@@ -35,7 +36,9 @@ def check_qt(icon: Path) -> str:
     from PySide6.QtWidgets import QApplication
 
     # An existing instance (the GUI's tests run in the same process) is reused: Qt allows one.
-    app = QApplication.instance() or QApplication(["packdesk", "-platform", "offscreen"])
+    # instance() is typed QCoreApplication; only a QApplication is ever made in this process
+    app = (cast(QApplication, QApplication.instance())
+           or QApplication(["packdesk", "-platform", "offscreen"]))
     if QIcon(str(icon)).isNull():
         raise RuntimeError(f"the app icon {icon} does not load")
     platforms = _platform_plugins(QCoreApplication.libraryPaths())

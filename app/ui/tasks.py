@@ -148,7 +148,7 @@ class TaskRunner(QObject):
     @Slot()
     def _forget(self) -> None:
         task = self.sender()
-        self._active.discard(task)  # type: ignore[arg-type]
+        self._active.discard(task)
 
     @Slot(object)
     def _unhandled(self, exc: object) -> None:

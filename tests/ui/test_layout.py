@@ -104,12 +104,12 @@ def test_two_shipments_side_by_side_at_1024(qtbot, ui_context, sync_runner, qset
     packing.move_units(panel.number, line_id, 1, None)
     qtbot.waitUntil(lambda: len(packing.panels) == 2)
     qtbot.wait(10)
-    viewport = packing.scroll.viewport()
+    viewport = packing.panels_scroll.viewport()
     for panel in packing.panels:
         assert panel.minimumWidth() >= PANEL_MIN_WIDTH
         right = panel.mapTo(viewport, panel.rect().topRight()).x()
         assert right <= viewport.width(), f"shipment {panel.number} cut off at {right}"
-    assert packing.scroll.horizontalScrollBar().maximum() == 0
+    assert packing.panels_scroll.horizontalScrollBar().maximum() == 0
     # The order's detail behind follows the split (its shipments at this station).
     assert window.detail.local_shipments_table.rowCount() == 2
 

@@ -31,7 +31,7 @@ class CatalogRepository:
             return []
         cutoff = datetime.now(UTC) - max_age
         with self._db.read() as session:
-            fresh = set(session.execute(select(PRODUCTS.c.product_id).where(
+            fresh: set[int] = set(session.execute(select(PRODUCTS.c.product_id).where(
                 PRODUCTS.c.connection_id == connection_id,
                 PRODUCTS.c.product_id.in_(wanted),
                 PRODUCTS.c.refreshed_at >= cutoff)).scalars())

@@ -207,7 +207,7 @@ class ConnectionRepository:
     def save_shipping_services(self, connection_id: int,
                                services: Iterable[ShippingServiceInfo]) -> None:
         with self._db.write() as session:
-            session.exec(delete(ShippingService).where(  # type: ignore[call-overload]
+            session.exec(delete(ShippingService).where(
                 col(ShippingService.connection_id) == connection_id))
             for s in services:
                 session.add(ShippingService(connection_id=connection_id, kind=s.kind,

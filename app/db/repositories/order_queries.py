@@ -397,10 +397,8 @@ class OrderQueries:
                 statement, {"match": self._match(f)})}
 
     def local_shipments(self, order_pk: int) -> list[LocalShipmentRow]:
-        from app.db.tables import ShipmentLine
-
-        units = (select(func.coalesce(func.sum(ShipmentLine.__table__.c.quantity), 0))
-                 .where(ShipmentLine.__table__.c.shipment_pk == SHIPMENTS.c.id)
+        units = (select(func.coalesce(func.sum(SHIPMENT_LINES.c.quantity), 0))
+                 .where(SHIPMENT_LINES.c.shipment_pk == SHIPMENTS.c.id)
                  .scalar_subquery())
         statement = (select(SHIPMENTS, units.label("units"))
                      .where(SHIPMENTS.c.order_pk == order_pk).order_by(SHIPMENTS.c.number))

@@ -16,11 +16,19 @@ from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from app.db.core import ADDRESSES, LINES, ORDERS, PAYMENTS, STORE_SHIPMENT_LINES, STORE_SHIPMENTS
+from app.db.core import (
+    ADDRESSES,
+    LINES,
+    ORDERS,
+    PAYMENTS,
+    SHIPMENT_LINES,
+    STORE_SHIPMENT_LINES,
+    STORE_SHIPMENTS,
+    TAGS,
+)
 from app.db.engine import Database
 from app.db.repositories.outbox import enqueue
 from app.db.repositories.shipments import bump_past_store_names
-from app.db.tables import OrderTag, ShipmentLine
 from app.domain.orders import (
     Address,
     Customer,
@@ -306,7 +314,7 @@ class OrderRepository:
                 flag_order(session, pks[order_id], reason, now)
             new_ids = [s.order_id for s in snapshots if s.order_id not in known]
             if new_order_tag and new_ids:
-                session.execute(sqlite_insert(OrderTag.__table__).on_conflict_do_nothing(),
+                session.execute(sqlite_insert(TAGS).on_conflict_do_nothing(),
                                 [{"order_pk": pks[i], "tag": new_order_tag} for i in new_ids])
             if claim:
                 by_id = {s.order_id: s for s in snapshots}
@@ -329,7 +337,7 @@ class OrderRepository:
         # Lines the store no longer has go, unless a local shipment still holds them (the sync
         # flags such orders; the packer decides).
         kept = {(pks[s.order_id], line.line_id) for s in snapshots for line in s.lines}
-        referenced = select(ShipmentLine.__table__.c.line_pk)
+        referenced = select(SHIPMENT_LINES.c.line_pk)
         for row in session.execute(select(LINES.c.id, LINES.c.order_pk, LINES.c.line_id).where(
                 LINES.c.order_pk.in_(order_pks), LINES.c.id.not_in(referenced))).all():
             if (row.order_pk, row.line_id) not in kept:
@@ -422,9 +430,8 @@ class OrderRepository:
                         STORE_SHIPMENT_LINES.c.store_shipment_pk.in_([s.id for s in shipments]))):
                     shipment_lines.setdefault(sl.store_shipment_pk, []).append(
                         StoreShipmentLineInfo(sl.line_id, sl.quantity))
-            tags = tuple(session.execute(select(OrderTag.__table__.c.tag).where(
-                OrderTag.__table__.c.order_pk == order_pk).order_by(
-                OrderTag.__table__.c.tag)).scalars())
+            tags: tuple[str, ...] = tuple(session.execute(select(TAGS.c.tag).where(
+                TAGS.c.order_pk == order_pk).order_by(TAGS.c.tag)).scalars())
         snapshot = OrderSnapshot(
             order_id=row.order_id, store_id=row.store_id, customer_id=row.customer_id,
             order_status_id=row.order_status_id,

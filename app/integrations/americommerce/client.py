@@ -290,7 +290,8 @@ class AmeriCommerceClient:
         return [item for chunk in self._id_chunks(resource, ids, expand, batch)
                 for item in self._select_chunk(resource, chunk, expand)]
 
-    def _select_chunk(self, resource: str, ids: list[str], expand: str | None) -> list[dict]:
+    def _select_chunk(self, resource: str, ids: list[str],
+                      expand: str | None) -> list[dict[str, Any]]:
         if resource not in self._no_select_many:
             params = _without_none({"ids": ",".join(ids), "count": len(ids), "expand": expand})
             try:
@@ -401,7 +402,7 @@ class AmeriCommerceClient:
             call.method, call.url, params=call.params, json=call.json,
             headers={"X-AC-Auth-Token": self._token(), "Accept": "application/json",
                      "Cache-Control": "no-cache"},
-            **({"timeout": self._timeout} if self._timeout else {}))
+            timeout=self._timeout or httpx.USE_CLIENT_DEFAULT)
         permit = self.throttle.acquire()
         started = time.perf_counter()
         try:
@@ -459,7 +460,7 @@ class AmeriCommerceClient:
 
     def _backoff(self, attempt: int) -> float:
         """Exponential backoff with 'equal jitter': half fixed, half random."""
-        delay = min(self._backoff_cap, self._backoff_base * 2 ** (attempt - 1))
+        delay = min(self._backoff_cap, self._backoff_base * 2.0 ** (attempt - 1))
         return delay / 2 + self._rng.uniform(0, delay / 2)
 
     def _json(self, response: httpx.Response) -> Any:

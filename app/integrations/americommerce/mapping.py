@@ -125,7 +125,7 @@ def postal_code(value: Any, country_code: str) -> str:
     return code
 
 
-def _records(value: Any, what: str) -> list[dict]:
+def _records(value: Any, what: str) -> list[dict[str, Any]]:
     """A nested list of objects, or UnreadableOrder saying what came instead."""
     if value is None:
         return []
@@ -149,7 +149,7 @@ def _kind(value: Any) -> str:
     return f"the value {str(value)[:30]}"
 
 
-def _options(item: dict) -> tuple[LineOption, ...]:
+def _options(item: dict[str, Any]) -> tuple[LineOption, ...]:
     options: list[LineOption] = []
     for variant in _records(item.get("variants"), "its options (variants)"):
         description = text(variant.get("description"))
@@ -164,7 +164,8 @@ def _options(item: dict) -> tuple[LineOption, ...]:
     return tuple(o for o in options if o.value or o.label)
 
 
-def line_from_api(item: dict, problems: list[str] | None = None, position: int = 1) -> Line:
+def line_from_api(item: dict[str, Any], problems: list[str] | None = None,
+                  position: int = 1) -> Line:
     """One order line; odd values it can still read are added to `problems`."""
     line_id = identifier(item.get("id"))
     if line_id is None:
@@ -201,7 +202,7 @@ def line_from_api(item: dict, problems: list[str] | None = None, position: int =
     )
 
 
-def payment_from_api(payment: dict) -> Payment:
+def payment_from_api(payment: dict[str, Any]) -> Payment:
     return Payment(
         payment_type=text(payment.get("payment_type")),
         method_name=text(payment.get("payment_method_name")),
@@ -216,7 +217,7 @@ def payment_from_api(payment: dict) -> Payment:
     )
 
 
-def store_shipment_from_api(shipment: dict) -> StoreShipment:
+def store_shipment_from_api(shipment: dict[str, Any]) -> StoreShipment:
     shipment_id = identifier(shipment.get("id"))
     if shipment_id is None:
         raise StoreResponseError("The store sent a shipment without an id.")
@@ -240,7 +241,7 @@ def store_shipment_from_api(shipment: dict) -> StoreShipment:
     )
 
 
-def address_from_api(address: dict, kind: str) -> Address:
+def address_from_api(address: dict[str, Any], kind: str) -> Address:
     country_code = text(address.get("country_code"))
     return Address(
         kind=kind,
@@ -261,7 +262,7 @@ def address_from_api(address: dict, kind: str) -> Address:
     )
 
 
-def customer_from_api(customer: dict) -> Customer | None:
+def customer_from_api(customer: dict[str, Any]) -> Customer | None:
     customer_id = identifier(customer.get("id"))
     if customer_id is None:
         return None
@@ -275,7 +276,7 @@ def customer_from_api(customer: dict) -> Customer | None:
     )
 
 
-def _carrier(order: dict) -> str:
+def _carrier(order: dict[str, Any]) -> str:
     for selection in order.get("shipping_selections") or []:
         provider = text(selection.get("shipping_provider"))
         if provider:
@@ -350,7 +351,7 @@ def order_from_api(order: Any) -> OrderSnapshot:
     )
 
 
-def custom_field(record: dict, name: str) -> str:
+def custom_field(record: dict[str, Any], name: str) -> str:
     """A custom field's value by name, case-insensitively (the bin location lives in one)."""
     wanted = name.strip().lower()
     for field in record.get("custom_fields") or []:
@@ -367,14 +368,14 @@ def absolute_url(value: Any, origin: str) -> str:
     return origin.rstrip("/") + "/" + url.lstrip("/")
 
 
-def _primary_picture(product: dict) -> dict | None:
+def _primary_picture(product: dict[str, Any]) -> dict[str, Any] | None:
     pictures = [p for p in product.get("pictures") or []
                 if isinstance(p, dict) and not flag(p.get("is_hidden"))]
     pictures.sort(key=lambda p: (not flag(p.get("is_primary")), integer(p.get("sort_order")) or 0))
     return pictures[0] if pictures else None
 
 
-def product_from_api(product: dict, *, bin_field: str, origin: str) -> ProductInfo:
+def product_from_api(product: dict[str, Any], *, bin_field: str, origin: str) -> ProductInfo:
     product_id = identifier(product.get("id"))
     if product_id is None:
         raise StoreResponseError("The store sent a product without an id.")
@@ -400,7 +401,7 @@ def product_from_api(product: dict, *, bin_field: str, origin: str) -> ProductIn
     )
 
 
-def status_from_api(raw: dict) -> StatusInfo | None:
+def status_from_api(raw: dict[str, Any]) -> StatusInfo | None:
     status_id = identifier(raw.get("id"))
     if status_id is None:
         return None
@@ -414,7 +415,7 @@ def status_from_api(raw: dict) -> StatusInfo | None:
         is_fully_refunded=flag(raw.get("is_fully_refunded")))
 
 
-def storefront_from_api(raw: dict, origin: str) -> StorefrontInfo | None:
+def storefront_from_api(raw: dict[str, Any], origin: str) -> StorefrontInfo | None:
     store_id = identifier(raw.get("id"))
     if store_id is None:
         return None
@@ -429,7 +430,7 @@ def storefront_from_api(raw: dict, origin: str) -> StorefrontInfo | None:
         logo_url=absolute_url(raw.get("store_logo"), origin))
 
 
-def shipping_service_from_api(raw: dict, kind: str) -> ShippingServiceInfo | None:
+def shipping_service_from_api(raw: dict[str, Any], kind: str) -> ShippingServiceInfo | None:
     """A provider service ("UPS 2nd Day Air") or a custom shipping method ("Local Pickup")."""
     service_id = identifier(raw.get("id"))
     if service_id is None or raw.get("is_enabled") is False:

@@ -116,8 +116,8 @@ class PreferencesDialog(QDialog):
 class StationPage(PreferencesPage):
     """The station's name (shown in titles, slips and the CLI) and the packer working at it."""
 
-    def __init__(self, read: Callable[[Callable[[object], None]], None],
-                 write: Callable[[str, str], None], parent: QWidget | None = None) -> None:
+    def __init__(self, read: Callable[[Callable[[object], None]], object],
+                 write: Callable[[str, str], object], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._write = write
         self._loaded: tuple[str, str] | None = None
@@ -167,8 +167,8 @@ class VerificationPage(PreferencesPage):
     read and written on the db pool like the station's name)."""
 
     def __init__(self, choices: list[tuple[str, str]],
-                 read: Callable[[Callable[[object], None]], None],
-                 write: Callable[[str], None], parent: QWidget | None = None) -> None:
+                 read: Callable[[Callable[[object], None]], object],
+                 write: Callable[[str], object], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._write = write
         self._loaded: str | None = None

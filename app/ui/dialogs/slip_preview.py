@@ -18,7 +18,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from PySide6.QtCore import (
     QObject,
@@ -276,7 +276,7 @@ class SlipPreviewDialog(QDialog):
     def _progressed(self, value: object) -> None:
         if self._task is not None and self.sender() is not self._task:
             return
-        done, total = value  # type: ignore[misc]
+        done, total = cast(tuple[int, int], value)
         self.progress.setRange(0, max(1, total))
         self.progress.setValue(done)
         self.progress.setFormat(self.tr("%v of %m"))

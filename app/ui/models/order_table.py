@@ -44,7 +44,8 @@ FIRST_ROWS = 400  # ids fetched at once on a new query; the rest arrive from the
 FULL_LOAD_DELAY_MS = 150
 
 # Runs a full id query off the GUI thread and hands the ids back on it.
-Background = Callable[[Callable[[], list[int]], Callable[[list[int]], None]], None]
+# (work on the db thread, its result to the GUI thread); None from the work: an outdated query
+Background = Callable[[Callable[[], list[int] | None], Callable[[list[int] | None], None]], object]
 CACHE_LIMIT = 2_000  # rows kept; far more than a screen, tiny next to 100,000
 
 ORDER_PK_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -18,6 +18,7 @@ inject to drive bursts and typing without sleeping.
 """
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,6 +50,16 @@ _ALTGR_AS_CTRL_ALT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.A
 
 def monotonic_ms() -> float:
     return time.monotonic() * 1000.0
+
+
+def settings_number(settings: QSettings, key: str, default: float) -> float:
+    """The number stored under `key`, or `default`: a hand-edited settings file must not stop
+    scanning, nor the settings dialog from opening."""
+    try:
+        number = float(str(settings.value(key, default)))
+    except ValueError:
+        return default
+    return number if math.isfinite(number) else default
 
 
 @dataclass
@@ -106,10 +117,7 @@ class ScanListener(QObject):
         return listener
 
     def configure_from(self, settings: QSettings) -> None:
-        try:
-            gap = float(settings.value(MAX_GAP_KEY, DEFAULT_MAX_GAP_MS))
-        except (TypeError, ValueError):
-            gap = DEFAULT_MAX_GAP_MS  # a hand-edited settings file must not stop scanning
+        gap = settings_number(settings, MAX_GAP_KEY, DEFAULT_MAX_GAP_MS)
         self.configure(prefix=str(settings.value(PREFIX_KEY, "") or ""),
                        suffix=str(settings.value(SUFFIX_KEY, "") or ""), max_gap_ms=gap)
 

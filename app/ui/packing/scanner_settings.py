@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.packing.scanner import settings_number
+
 
 class ScannerSettingsDialog(QDialog):
     def __init__(self, settings: QSettings, keys: dict[str, str], defaults: dict[str, object],
@@ -34,8 +36,9 @@ class ScannerSettingsDialog(QDialog):
         self.gap_spin = QSpinBox()
         self.gap_spin.setRange(10, 150)
         self.gap_spin.setSuffix(" ms")
-        self.gap_spin.setValue(int(float(settings.value(keys["max_gap_ms"],
-                                                        defaults["max_gap_ms"]))))
+        default_gap = defaults["max_gap_ms"]
+        assert isinstance(default_gap, (int, float))
+        self.gap_spin.setValue(int(settings_number(settings, keys["max_gap_ms"], default_gap)))
         self.sounds_check = QCheckBox(self.tr("Play a sound for each scan"))
         sounds = settings.value(keys["sounds"], True)
         self.sounds_check.setChecked(sounds if isinstance(sounds, bool)

@@ -7,6 +7,7 @@ the services read them for every scan, shipment and print.
 from __future__ import annotations
 
 import json
+from typing import cast
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -125,7 +126,7 @@ class StationBar(QFrame):
 
     @Slot(object)
     def _loaded(self, value: object) -> None:
-        name, packer, recent, named = value  # type: ignore[misc]
+        name, packer, recent, named = cast(tuple[str, str, list[str], bool], value)
         self.station_name = name
         self.station_label.setText(station_label(name, self._context.station_id))
         self.rename_button.setText(self.tr("Rename…") if named else self.tr("Set station name…"))
@@ -180,7 +181,7 @@ class StationBar(QFrame):
 
     @Slot(object)
     def _packer_saved(self, value: object) -> None:
-        packer, recent = value  # type: ignore[misc]
+        packer, recent = cast(tuple[str, list[str]], value)
         self._show_packer(packer, recent)
         self.packer_switched.emit(packer)
 

@@ -302,11 +302,11 @@ class PackingWindow(QWidget):
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.panels_layout.addWidget(self.empty_label, 1)
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("panelsScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(self.panels_host)
+        self.panels_scroll = QScrollArea()
+        self.panels_scroll.setObjectName("panelsScroll")
+        self.panels_scroll.setWidgetResizable(True)
+        self.panels_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.panels_scroll.setWidget(self.panels_host)
 
         body = QVBoxLayout()
         body.setContentsMargins(12, 10, 12, 12)
@@ -314,7 +314,7 @@ class PackingWindow(QWidget):
         body.addLayout(header)
         body.addWidget(self.interruption_label)
         body.addWidget(self.banner)
-        body.addWidget(self.scroll, 1)
+        body.addWidget(self.panels_scroll, 1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -529,7 +529,7 @@ class PackingWindow(QWidget):
         natural = getattr(self, "_panel_width", 0) or self.panels[0].minimumWidth()
         self._panel_width = natural
         spacing = self.panels_layout.spacing()
-        width = self.scroll.viewport().width()
+        width = self.panels_scroll.viewport().width()
         count = len(self.panels)
         zone = self.new_zone.width() + spacing if self.new_zone is not None else 0
         narrow = count * (natural + spacing) + zone > width
@@ -579,9 +579,9 @@ class PackingWindow(QWidget):
         self.active_number = number
         for panel in self.panels:
             panel.set_active(panel.number == number)
-        panel = self.active_panel
-        if panel is not None:
-            self.scroll.ensureWidgetVisible(panel, 10, 10)
+        active = self.active_panel
+        if active is not None:
+            self.panels_scroll.ensureWidgetVisible(active, 10, 10)
 
     def _opened_text(self, snapshot: jobs.PackingSnapshot,
                      number: int | None) -> tuple[str, str, str]:

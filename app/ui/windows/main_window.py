@@ -9,6 +9,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import cast
 
 from PySide6.QtCore import (
     QByteArray,
@@ -253,7 +254,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         resize_to_screen(self, 1440, 860)
 
-    def _action(self, text: str, shortcut: QKeySequence | str | None, slot,
+    def _action(self, text: str,
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None, slot,
                 tip: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
@@ -525,7 +527,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _counts_ready(self, value: object) -> None:
         self._counts_pending = False
-        counts, tags = value  # type: ignore[misc]
+        counts, tags = cast(tuple[dict[str, int], dict[str, int]], value)
         self._fill_view_list(counts, tags)
         if self._counts_stale:
             self.refresh_counts()
