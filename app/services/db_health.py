@@ -15,6 +15,9 @@
   deleting it.
 
 Qt-free: the CLI (`packdesk db check|restore`), bootstrap and the GUI's start-up dialog share it.
+BackgroundCheck owns its one thread rather than taking a pool from the composition root: it
+starts inside bootstrap, before the GUI's TaskRunner exists, and writes wait for its verdict, so
+on a shared pool it could queue behind the very write that waits for it.
 """
 from __future__ import annotations
 
