@@ -364,8 +364,17 @@ class Session:
 
     def close(self) -> None:
         lock, self._lock = self._lock, None
-        if lock is not None:
+        if lock is None:
+            return
+        try:  # deleted while held, so no start in between finds it free and old
             self._marker.unlink(missing_ok=True)
+        except OSError:  # Windows deletes no open file: just after the release, then
+            lock.release()
+            try:
+                self._marker.unlink(missing_ok=True)
+            except OSError:  # a starting PackDesk is probing it: judged (unclean) later
+                log.info("Could not remove the running marker %s", self._marker.name)
+        else:
             lock.release()
 
 

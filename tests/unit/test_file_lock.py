@@ -153,3 +153,23 @@ def test_no_path_means_no_lock():
     lock = ProcessLock(None)
     assert lock.acquire() and lock.acquire()
     lock.release()
+
+
+def test_a_session_closes_where_a_held_file_cannot_be_deleted(paths, monkeypatch):
+    # Windows refuses to delete a file that is open: the marker was deleted while still held,
+    # so closing raised there (skipping the rest of the app's clean-up) and left the marker
+    # for the next start to take for an unclean exit.
+    real_unlink = Path.unlink
+
+    def windows_unlink(path, missing_ok=False):
+        if path.suffix == ".lock" and path.exists() and held_elsewhere(path):
+            raise PermissionError(13, "The process cannot access the file", str(path))
+        real_unlink(path, missing_ok=missing_ok)
+
+    session = db_health.Session(paths.data_dir)
+    monkeypatch.setattr(Path, "unlink", windows_unlink)
+    session.close()
+    assert list((paths.data_dir / db_health.RUNNING_DIR).iterdir()) == []
+    later = db_health.Session(paths.data_dir)
+    assert not later.unclean_exit and later.alone
+    later.close()
