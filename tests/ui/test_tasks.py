@@ -167,8 +167,8 @@ def test_a_task_is_never_destroyed_on_a_worker_thread(qtbot, runner, monkeypatch
     # holds every worker there, after its job, for 30 ms.
     real_run = futures_thread._WorkItem.run
 
-    def preempted(item):
-        real_run(item)
+    def preempted(item, *args):
+        real_run(item, *args)
         time.sleep(0.03)
 
     monkeypatch.setattr(futures_thread._WorkItem, "run", preempted)
