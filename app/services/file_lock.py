@@ -7,11 +7,13 @@ marker whose lock is free was left by a process that died). Both are services co
 PackDesk processes on one data folder, not database storage, so it lives here rather than in
 app/db.
 
-Built on `filelock` (flock on Unix, LockFileEx on Windows) with its options pinned to what the
-markers rely on: the file is never deleted on release (filelock deletes it on Windows by
+Built on `filelock` 4 (flock on Unix, LockFileEx on Windows) with its options pinned to what
+the markers rely on: the file is never deleted on release (filelock deletes it on Windows by
 default; a probe must not erase a dead process's marker), no "soft" fallback (a lock file that
 only exists is not released when its holder dies), and holds shared by the instance's threads
-(a session may close on another thread than the one that opened it).
+(a session may close on another thread than the one that opened it). filelock 4 opens an
+existing file without truncating it, so a probe leaves a marker's age (how a dead process's
+marker is told from a starting one's) as it was; tests/unit/test_file_lock.py checks it.
 """
 from __future__ import annotations
 
