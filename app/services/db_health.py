@@ -15,6 +15,9 @@
   deleting it.
 
 Qt-free: the CLI (`packdesk db check|restore`), bootstrap and the GUI's start-up dialog share it.
+BackgroundCheck owns its one thread rather than taking a pool from the composition root: it
+starts inside bootstrap, before the GUI's TaskRunner exists, and writes wait for its verdict, so
+on a shared pool it could queue behind the very write that waits for it.
 """
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ from app.db.migrate import BACKUP_GLOB, backup_database
 from app.db.repositories.shipments import bump_shipment_sequence
 from app.errors import DatabaseDamagedError, DatabaseError
 from app.paths import AppPaths, resolve_paths
+from app.services.file_lock import ProcessLock, held_elsewhere
 
 log = logging.getLogger(__name__)
 
@@ -325,8 +329,6 @@ class Session:
     whose lock is free was left by a process that died."""
 
     def __init__(self, data_dir: Path) -> None:
-        from app.services.outbox import _PushLock  # the same OS file lock (released on death)
-
         # A marker of a dead process was found (or a damage seen while running, which must be
         # checked in full before the next opening too).
         self.unclean_exit = (data_dir / RUNNING_DIR / CHECK_IN_FULL).exists()
@@ -336,16 +338,16 @@ class Session:
         try:
             running.mkdir(parents=True, exist_ok=True)
             for marker in running.glob("*.lock"):
-                self._judge(marker, _PushLock)
+                self._judge(marker)
             mine = running / f"{os.getpid()}-{time.time_ns()}.lock"
-            lock = _PushLock(mine)
+            lock = ProcessLock(mine)
             if lock.acquire():
                 self._lock, self._marker = lock, mine
         except OSError as exc:  # a read-only folder: no marker, and no unclean-exit detection
             log.info("Cannot keep a running marker in %s (%s)", running, exc)
 
-    def _judge(self, marker: Path, lock_type) -> None:
-        probe = lock_type(marker)
+    def _judge(self, marker: Path) -> None:
+        probe = ProcessLock(marker)
         if not probe.acquire():
             self.alone = False  # held: a live process
             return
@@ -362,24 +364,26 @@ class Session:
 
     def close(self) -> None:
         lock, self._lock = self._lock, None
-        if lock is not None:
+        if lock is None:
+            return
+        try:  # deleted while held, so no start in between finds it free and old
             self._marker.unlink(missing_ok=True)
+        except OSError:  # Windows deletes no open file: just after the release, then
+            lock.release()
+            try:
+                self._marker.unlink(missing_ok=True)
+            except OSError:  # a starting PackDesk is probing it: judged (unclean) later
+                log.info("Could not remove the running marker %s", self._marker.name)
+        else:
             lock.release()
 
 
 def others_running(data_dir: Path) -> bool:
     """Whether a live PackDesk process holds a marker in data_dir (held locks only)."""
-    from app.services.outbox import _PushLock
-
     running = data_dir / RUNNING_DIR
     if not running.is_dir():
         return False
-    for marker in running.glob("*.lock"):
-        probe = _PushLock(marker)
-        if not probe.acquire():
-            return True
-        probe.release()
-    return False
+    return any(held_elsewhere(marker) for marker in running.glob("*.lock"))
 
 
 # --- helpers ------------------------------------------------------------------------------

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -60,6 +59,7 @@ from app.domain.packing import ShipmentState
 from app.domain.tracking import carrier_key, detect_carrier
 from app.errors import PackDeskError, StoreError, StoreNotFoundError, StoreRateLimitedError
 from app.integrations.americommerce.mapping import identifier
+from app.services.file_lock import ProcessLock
 from app.services.store_clients import StoreClients
 
 log = logging.getLogger(__name__)
@@ -277,50 +277,6 @@ def stop_reason(kind: str, order: CachedOrder, statuses: dict[int, StatusInfo],
     return ""
 
 
-# --- the cross-process lock -------------------------------------------------------------------
-
-class _PushLock:
-    """One pusher per data folder (GUI worker or `packdesk push`): an OS file lock, released by
-    the OS if the process dies, so a kill never leaves it stuck."""
-
-    def __init__(self, path: Path | None) -> None:
-        self._path = path
-        self._handle = None
-
-    def acquire(self) -> bool:
-        if self._path is None:
-            return True
-        handle = open(self._path, "a+b")  # noqa: SIM115 - the open handle is the lock
-        try:
-            if os.name == "nt":
-                import msvcrt
-                handle.seek(0)
-                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-            else:
-                import fcntl
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.close()
-            return False
-        self._handle = handle
-        return True
-
-    def release(self) -> None:
-        handle, self._handle = self._handle, None
-        if handle is None:
-            return
-        try:
-            if os.name == "nt":
-                import msvcrt
-                handle.seek(0)
-                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-            else:
-                import fcntl
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-        finally:
-            handle.close()
-
-
 # --- the worker -------------------------------------------------------------------------------
 
 @dataclass
@@ -356,7 +312,8 @@ class OutboxService:
         self._backoff_base = backoff_base
         self._backoff_cap = backoff_cap
         self._hook = hook
-        self._process_lock = _PushLock(lock_path)
+        # One pusher per data folder (GUI worker or `packdesk push`), across processes.
+        self._process_lock = ProcessLock(lock_path)
         self._run_lock = threading.Lock()  # one run at a time within this process
 
     # --- running ------------------------------------------------------------------------------

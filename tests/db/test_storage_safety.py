@@ -21,7 +21,7 @@ from app.db.repositories.sync_state import SyncStateRepository
 from app.db.tables import Connection
 from app.errors import DatabaseDamagedError, DatabaseError
 from app.services import db_health
-from app.services.outbox import _PushLock
+from app.services.file_lock import ProcessLock
 
 
 def _add_connection(context, name="main") -> int:
@@ -108,7 +108,7 @@ def test_restore_checks_the_backup_keeps_the_damaged_file_and_refuses_while_runn
     damaged = paths.database.read_bytes()
     with pytest.raises(DatabaseError, match="damaged too"):
         db_health.restore(paths, bad)
-    holder = _PushLock(paths.data_dir / db_health.RUNNING_DIR / "1-1.lock")
+    holder = ProcessLock(paths.data_dir / db_health.RUNNING_DIR / "1-1.lock")
     (paths.data_dir / db_health.RUNNING_DIR).mkdir(exist_ok=True)
     assert holder.acquire()
     try:
