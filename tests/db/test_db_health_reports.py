@@ -41,9 +41,9 @@ def test_db_check_of_a_folder_in_place_of_the_database_says_so(paths, capsys):
     assert paths.database.is_dir()  # looked at, not touched
 
 
-@pytest.mark.parametrize(("age_s", "said"), [(5 * 3600 + 60, "5 h old"),
-                                              (3 * 86400 + 60, "3 days old"),
-                                              (20 * 60 + 5, "20 min old")])
+@pytest.mark.parametrize("age_s, said", [(5 * 3600 + 60, "5 h old"),
+                                         (3 * 86400 + 60, "3 days old"),
+                                         (20 * 60 + 5, "20 min old")])
 def test_the_damage_message_says_how_old_the_backup_is(paths, age_s, said):
     build_context(paths).close()
     backup = backup_database(paths.database, paths.backups_dir, "auto")
