@@ -54,3 +54,23 @@ def test_a_declined_or_abandoned_sign_in_says_so(sandbox):
         abandoned = OAuthSignIn(http, address, OAuthApp("packdesk-sandbox", "x"))
         with pytest.raises(StoreAuthError, match="did not come back"):
             abandoned.wait(timeout=0.5)
+
+
+def test_a_refused_refresh_token_fails_the_sync_plainly_and_keeps_the_tokens(station, sandbox):
+    client_id, secret = next(iter(sandbox.config.oauth_clients.items()))
+    address = parse_store_address(sandbox.domain)
+    app = OAuthApp(client_id, secret)
+    with make_http_client(address) as http:
+        sign_in = OAuthSignIn(http, address, app)
+        browser_allows(sign_in.url)
+        tokens = sign_in.wait(timeout=10)
+    record = station.connections.add_oauth(
+        ConnectionSettings(name="app", address=sandbox.domain), app, tokens)
+    # Both went bad (the app was removed from the store): one refresh is tried, then it stops.
+    station.secrets.put(record.id, "token", "revoked-access-token-000")
+    station.secrets.put(record.id, "refresh_token", "revoked-refresh-token-000")
+    result = station.sync.sync(record.id)
+    assert result.outcome == "failed" and result.orders_new == 0
+    assert "refused the access token" in result.error and "revoked" not in result.error
+    assert station.secrets.get(record.id, "refresh_token") == "revoked-refresh-token-000"
+    assert station.secrets.get(record.id, "token") == "revoked-access-token-000"

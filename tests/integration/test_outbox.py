@@ -439,3 +439,40 @@ def test_cli_push_outbox_retry_and_preview(station, store, paths, capsys):
     assert "Sent 2" in capsys.readouterr().out
     assert main(["outbox", "retry", str(shipment_id), *data]) == 1  # delivered: nothing to retry
     assert "only failed or stopped" in capsys.readouterr().err
+
+
+def test_an_order_deleted_in_the_store_fails_its_push_with_a_reason(station, store):
+    context, _ = station
+    pk = packable_orders(context, 1)[0]
+    oid = order_id(context, pk)
+    context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
+    with store.store.transaction():
+        store.store.delete("orders", oid)  # deleted by the merchant after it was packed
+    make_stale(context, pk)
+    store.control.clear_writes()
+    result = context.outbox.run_until_idle(threading.Event())
+    assert [(d.kind, d.outcome) for d in result.deliveries] == [("shipment", "failed")]
+    assert f"did not return order {oid}" in result.deliveries[0].message
+    assert store.control.writes() == []
+    # Nothing is lost: the failed entry stays (to dismiss or retry), the status waits behind it.
+    assert states(context, pk) == [("shipment", "failed"), ("status", "pending")]
+    assert context.repos.orders.get(pk) is not None
+
+
+def test_preview_says_when_the_cached_order_would_stop_a_call_or_need_none(station, store):
+    context, record = station
+    pk = packable_orders(context, 1)[0]
+    oid = order_id(context, pk)
+    context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
+    entries = {e.entry.kind: e.entry.entry_id for e in context.outbox.entries()}
+    store.control.set_order_status(oid, record.settings.shipped_status_id)
+    assert context.sync.sync(record.id).outcome == "ok"  # the cache now has the store's status
+    status = context.outbox.preview(entries["status"])
+    assert status.request is not None and status.request.body is not None
+    assert "already has this status (as last read): nothing would be sent" in status.note
+    store.control.cancel_order(oid)
+    assert context.sync.sync(record.id).outcome == "ok"
+    shipment = context.outbox.preview(entries["shipment"])
+    assert shipment.request is not None and shipment.request.method == "POST"
+    assert "It would stop: the order was cancelled in the store" in shipment.note
+    assert store.control.writes() == []  # previews send nothing
