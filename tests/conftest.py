@@ -8,7 +8,6 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.pop("PACKDESK_HOME", None)
 
-import app.ui  # noqa: E402,F401  (PySide6 6.12 refcount workaround, before any Qt signal)
 import keyring  # noqa: E402
 import pytest  # noqa: E402
 

@@ -28,7 +28,6 @@ from app.domain.connection_settings import ConnectionSettings  # isort: skip
 from app.paths import resolve_paths  # isort: skip
 from app.secrets import SecretStore  # isort: skip
 
-import app.ui  # noqa: E402,F401  (the PySide6 refcount workaround before any signal)
 from PySide6.QtCore import QObject, QSettings, Signal, Slot  # noqa: E402
 from PySide6.QtWidgets import (QAbstractButton, QApplication, QLineEdit,  # noqa: E402
                                QPlainTextEdit, QTextEdit, QWidget)

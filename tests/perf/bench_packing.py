@@ -49,7 +49,6 @@ def _stats(values: list[float]) -> dict[str, float]:
 def run(orders: int = 300, opens: int = 20, scans: int = 60,
         data_dir: Path | None = None, x=None, key_delay_ms: int = 5) -> dict[str, Any]:
     """`x`: an xsession.X on the display this process's Qt uses (xcb): scans as real keys."""
-    import app.ui  # noqa: F401  (PySide6 refcount workaround before any signal)
     import keyring
     from PySide6.QtCore import QEvent, QObject, QSettings, Qt
     from PySide6.QtTest import QTest
