@@ -13,9 +13,9 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from build_installer import LOCK, lock_mismatches, lock_pins
+
 ROOT = Path(__file__).resolve().parents[2]
-LOCK = ROOT / "requirements.lock"
-PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)")
 
 
 def _pyproject() -> dict:
@@ -31,9 +31,7 @@ def _named_requirements(pyproject: dict) -> list[Requirement]:
 
 
 def _pins(text: str) -> dict[str, str]:
-    """canonical name -> pinned version, for every `name==version` line of a lock."""
-    return {canonicalize_name(match[1]): match[2]
-            for match in map(PIN.match, text.splitlines()) if match}
+    return {name: version for name, version, _ in lock_pins(text)}
 
 
 def _refresh_command(text: str) -> str:
@@ -87,8 +85,41 @@ def test_lock_is_universal_with_a_hash_on_every_pin():
     assert len(entries) == len(_pins(text)) > 20
     assert all("--hash=sha256:" in entry for entry in entries)
     # Resolved for every OS, not just the one that ran the command.
-    markers = {line.split("==")[0]: line.partition(";")[2]
-               for line in text.splitlines() if PIN.match(line)}
+    markers = {name: marker for name, _, marker in lock_pins(text)}
     assert "sys_platform == 'win32'" in markers["pywin32-ctypes"]
     assert "sys_platform == 'darwin'" in markers["macholib"]
     assert "sys_platform == 'linux'" in markers["secretstorage"]
+
+
+LOCK_TEXT = """\
+# header
+#    uv pip compile pyproject.toml --universal
+httpx==0.29.0 \\
+    --hash=sha256:00
+    # via packdesk (pyproject.toml)
+pywin32-ctypes==0.2.3 ; sys_platform == 'win32' \\
+    --hash=sha256:11
+pywin32-ctypes==0.2.3 ; sys_platform == 'never' \\
+    --hash=sha256:11
+zipp==3.0 ; python_version < '3.0' \\
+    --hash=sha256:22
+"""
+
+
+def test_installer_build_refuses_an_environment_other_than_the_lock():
+    linux, windows = {"sys_platform": "linux"}, {"sys_platform": "win32"}
+    exact = {"httpx": "0.29.0", "packdesk": "0.1.0", "pip": "24.0"}  # itself and pip aside
+
+    assert lock_mismatches(LOCK_TEXT, exact, linux) == []
+    assert lock_mismatches(LOCK_TEXT, exact, windows) == ["pywin32-ctypes 0.2.3 is missing"]
+    assert lock_mismatches(LOCK_TEXT, {**exact, "httpx": "0.28.1", "orjson": "3.10"}, linux) == [
+        "httpx 0.28.1 is installed, the lock pins 0.29.0", "orjson 3.10 is not in the lock"]
+
+
+def test_the_tests_run_on_the_locked_versions():
+    """CI and the README install from the lock, so what is tested is what users get. (A tool a
+    developer added to the venv is no test failure; build_installer.py refuses it, though.)"""
+    from build_installer import installed_distributions
+
+    problems = lock_mismatches(LOCK.read_text(encoding="utf-8"), installed_distributions())
+    assert [p for p in problems if not p.endswith("is not in the lock")] == []
