@@ -37,7 +37,8 @@ def _fake(path: Path, script: str) -> None:
 def _old_python_and_refusing_shim(tmp_path: Path) -> None:
     """python3 is 3.11 and python3.12 a pyenv shim that refuses: this machine's kind."""
     _fake(tmp_path / "bin" / "python3", "exit 1  # what 3.11 answers to the version check")
-    _fake(tmp_path / "bin" / "python3.12", "echo 'pyenv: python3.12: command not found' >&2; exit 127")
+    _fake(tmp_path / "bin" / "python3.12",
+          "echo 'pyenv: python3.12: command not found' >&2; exit 127")
 
 
 def test_finds_pyenvs_version_when_the_shims_refuse_and_python3_is_too_old(tmp_path):
@@ -81,3 +82,15 @@ def test_none_found_says_how_to_get_one_and_fails(tmp_path):
 def test_a_version_below_312_is_refused(tmp_path):
     result = _find(tmp_path, "3.11")
     assert result.returncode == 2 and "3.12 or newer" in result.stderr
+
+
+def test_a_missing_python_skips_a_test_but_fails_it_under_ci(tmp_path, monkeypatch):
+    from tests.support.pythons import python_path
+
+    _fake(tmp_path / "find-python", "echo 'PackDesk needs Python 3.13' >&2; exit 1")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="needs Python 3.13"):
+        python_path("3.13", tmp_path / "find-python")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="needs Python 3.13"):
+        python_path("3.13", tmp_path / "find-python")
