@@ -164,7 +164,10 @@ def source_date_epoch() -> int:
 
 def build_bundle(dist: Path, work: Path, epoch: int) -> Path:
     # A fixed hash seed makes PyInstaller's output (sets turned into lists) stable between runs.
-    env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": str(epoch)}
+    # Its cache goes in the work folder: --clean empties the cache, and a shared one
+    # (~/.cache/pyinstaller) emptied under another build made that build fail.
+    env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": str(epoch),
+           "PYINSTALLER_CONFIG_DIR": str(work / "pyinstaller-cache")}
     run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
          "--distpath", dist, "--workpath", work, SPEC], env=env)
     bundle = dist / APP_ID

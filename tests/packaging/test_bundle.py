@@ -108,6 +108,10 @@ def test_package_leaves_out_what_packdesk_does_not_use(package):
     assert not list(internal.rglob("libqgtk3.so")) and not list(internal.glob("libgtk-3.so*"))
     assert not list(internal.glob("PySide6/QtWebEngine*")) and not list(internal.glob("PySide6/QtQml*"))
     assert not (internal / "hypothesis").exists()
+    # How the build machine's venv was installed: it made two builds of one lock differ.
+    records = [p.name for p in internal.glob("*.dist-info/*")
+               if p.name in ("INSTALLER", "REQUESTED", "RECORD", "direct_url.json")]
+    assert records == [] and list(internal.glob("keyring-*.dist-info/entry_points.txt"))
     dangling = [p for p in internal.rglob("*") if p.is_symlink() and not p.exists()]
     assert dangling == []
 
