@@ -1,5 +1,5 @@
 """Build the Linux installer package twice (the same sha256) and run `packdesk --self-test` from
-inside it (slow: ~2 x 3 min on 2 cores).
+inside it (slow: ~4 min on 2 cores, two builds).
 
 The keyring check uses a real Secret Service: gnome-keyring in a private D-Bus session with a
 throwaway login keyring (.ci/run installs gnome-keyring). Where those tools are missing (a
