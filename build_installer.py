@@ -11,8 +11,11 @@
    - macOS:   DIST/PackDesk.app (by the spec) and DIST/PackDesk-VERSION-macos-ARCH.dmg (hdiutil).
 3. With --self-test, the bundle's own `--self-test` runs (offscreen) and must pass.
 
-Reproducible: PYTHONHASHSEED is fixed, and the tarball's timestamps, owners and order are fixed
-(SOURCE_DATE_EPOCH, else the last commit's time). The version comes from app/__init__.py only.
+Reproducible: it runs on Python 3.12+ and refuses to build unless the running environment holds
+exactly what requirements.lock pins for this OS (no package missing, other or extra: an extra
+one can change what PyInstaller bundles). PYTHONHASHSEED is fixed, and the tarball's timestamps,
+owners and order are fixed (SOURCE_DATE_EPOCH, else the last commit's time). The version comes
+from app/__init__.py only.
 Fails loudly: any missing tool, file or failed step stops the build with a non-zero exit and
 says what to do.
 """
@@ -32,11 +35,18 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+if sys.version_info < (3, 12):
+    sys.exit(f"build_installer: error: PackDesk is built with Python 3.12 or newer, not "
+             f"{platform.python_version()}: `sh packaging/find-python` finds one")
+
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
 from app import APP_ID, APP_NAME, __version__  # noqa: E402 - the version's one place
 
+LOCK = ROOT / "requirements.lock"
+# In the environment but never in the lock: PackDesk itself and the installer of everything.
+NOT_LOCKED = frozenset({"packdesk", "pip"})
 SPEC = ROOT / "packaging" / "packdesk.spec"
 LINUX_DIR = ROOT / "packaging" / "linux"
 WINDOWS_ISS = ROOT / "packaging" / "windows" / "packdesk.iss"
@@ -90,6 +100,56 @@ def require_inputs() -> None:
         raise BuildError(f"missing from the source tree: {', '.join(missing)}")
 
 
+def lock_pins(text: str) -> list[tuple[str, str, str]]:
+    """(canonical name, version, environment marker or "") of each `name==version` line."""
+    from packaging.utils import canonicalize_name
+
+    pins = []
+    for line in text.splitlines():
+        requirement, _, marker = line.rstrip(" \\").partition(";")
+        name, equals, version = requirement.partition("==")
+        if equals and name[:1].isalnum():
+            pins.append((canonicalize_name(name), version.strip(), marker.strip()))
+    return pins
+
+
+def lock_mismatches(lock_text: str, installed: dict[str, str],
+                    environment: dict[str, str] | None = None) -> list[str]:
+    """How `installed` (canonical name -> version) differs from what the lock pins for this
+    machine (or for `environment`: marker variables such as sys_platform)."""
+    from packaging.markers import Marker
+
+    wanted = {name: version for name, version, marker in lock_pins(lock_text)
+              if not marker or Marker(marker).evaluate(environment)}
+    problems = [f"{name} {installed[name]} is installed, the lock pins {version}"
+                for name, version in wanted.items() if name in installed
+                and installed[name] != version]
+    problems += [f"{name} {version} is missing" for name, version in wanted.items()
+                 if name not in installed]
+    problems += [f"{name} {version} is not in the lock" for name, version in installed.items()
+                 if name not in wanted and name not in NOT_LOCKED]
+    return sorted(problems)
+
+
+def installed_distributions() -> dict[str, str]:
+    from importlib.metadata import distributions
+
+    from packaging.utils import canonicalize_name
+
+    return {canonicalize_name(dist.metadata["Name"]): dist.version for dist in distributions()}
+
+
+def require_locked_environment() -> None:
+    """What PyInstaller bundles is what is installed: it must be the lock, nothing else."""
+    problems = lock_mismatches(LOCK.read_text(encoding="utf-8"), installed_distributions())
+    if problems:
+        raise BuildError(
+            f"the environment of {sys.executable} is not requirements.lock: "
+            + "; ".join(problems) + ". Build from a venv made from the lock: `python -m venv "
+            "--clear .venv && .venv/bin/pip install --require-hashes -r requirements.lock && "
+            ".venv/bin/pip install --no-deps --no-build-isolation -e .`")
+
+
 def source_date_epoch() -> int:
     """The sources' date, so that two builds of one commit produce identical archives."""
     if os.environ.get("SOURCE_DATE_EPOCH"):
@@ -105,7 +165,10 @@ def source_date_epoch() -> int:
 
 def build_bundle(dist: Path, work: Path, epoch: int) -> Path:
     # A fixed hash seed makes PyInstaller's output (sets turned into lists) stable between runs.
-    env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": str(epoch)}
+    # Its cache goes in the work folder: --clean empties the cache, and a shared one
+    # (~/.cache/pyinstaller) emptied under another build made that build fail.
+    env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": str(epoch),
+           "PYINSTALLER_CONFIG_DIR": str(work / "pyinstaller-cache")}
     run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
          "--distpath", dist, "--workpath", work, SPEC], env=env)
     bundle = dist / APP_ID
@@ -228,6 +291,7 @@ def build(args: argparse.Namespace) -> None:
     if packager is None and not args.bundle_only:
         raise BuildError(f"no installer format for {sys.platform}; use --bundle-only")
     require_inputs()
+    require_locked_environment()
     started = time.monotonic()
     dist, work = args.dist.resolve(), args.work.resolve()
     epoch = source_date_epoch()

@@ -11,7 +11,6 @@ os.environ.pop("PACKDESK_HOME", None)
 import keyring
 import pytest
 
-import app.ui  # noqa: F401  (PySide6 6.12 refcount workaround, before any Qt signal)
 from app.bootstrap import build_context
 from app.paths import AppPaths, resolve_paths
 from tests.support.memory_keyring import MemoryKeyring

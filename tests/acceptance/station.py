@@ -38,8 +38,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-import app.ui  # noqa: F401  (the PySide6 refcount workaround before any signal)
-
 
 def _text(widget: QWidget | None) -> str | None:
     if isinstance(widget, QLineEdit):

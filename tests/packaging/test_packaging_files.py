@@ -90,3 +90,20 @@ def test_every_app_package_is_listed_in_pyproject():
     listed = pyproject["tool"]["setuptools"]
     assert set(listed["packages"]) == {*find_packages(str(ROOT), include=["app*"]), "app.resources"}
     assert listed["package-dir"] == {"app.resources": "resources"}
+
+
+def test_each_build_has_its_own_pyinstaller_cache(tmp_path, monkeypatch):
+    """--clean empties PyInstaller's cache: a shared one, emptied by a second build running at
+    the same time, made the first fail (FileNotFoundError in ~/.cache/pyinstaller/bincache)."""
+    seen: dict[str, str] = {}
+
+    def pyinstaller(command, *, env=None):
+        seen.update(env)
+        (tmp_path / "dist" / APP_ID).mkdir(parents=True)
+        build_installer.bundle_executable(tmp_path / "dist" / APP_ID).write_bytes(b"fake")
+
+    monkeypatch.setattr(build_installer, "run", pyinstaller)
+    build_installer.build_bundle(tmp_path / "dist", tmp_path / "work", epoch=1_700_000_000)
+
+    assert Path(seen["PYINSTALLER_CONFIG_DIR"]).is_relative_to(tmp_path / "work")
+    assert seen["PYTHONHASHSEED"] == "0" and seen["SOURCE_DATE_EPOCH"] == "1700000000"

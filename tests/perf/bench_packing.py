@@ -55,7 +55,6 @@ def run(orders: int = 300, opens: int = 20, scans: int = 60,
     from PySide6.QtWidgets import QApplication
     from sqlmodel import select
 
-    import app.ui  # noqa: F401  (PySide6 refcount workaround before any signal)
     from app.bootstrap import build_context
     from app.db.tables import Order
     from app.domain.connection_settings import ConnectionSettings
