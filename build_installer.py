@@ -35,7 +35,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-if sys.version_info < (3, 12):
+if sys.version_info < (3, 12):  # noqa: UP036 - a script: run before pip checks requires-python
     sys.exit(f"build_installer: error: PackDesk is built with Python 3.12 or newer, not "
              f"{platform.python_version()}: `sh packaging/find-python` finds one")
 

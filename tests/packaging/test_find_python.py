@@ -1,7 +1,6 @@
 """packaging/find-python finds a 3.12+ interpreter behind shims, or says how to get one (fast)."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -89,8 +88,8 @@ def test_a_missing_python_skips_a_test_but_fails_it_under_ci(tmp_path, monkeypat
 
     _fake(tmp_path / "find-python", "echo 'PackDesk needs Python 3.13' >&2; exit 1")
     monkeypatch.delenv("CI", raising=False)
-    with pytest.raises(pytest.skip.Exception, match="needs Python 3.13"):
+    with pytest.raises(pytest.skip.Exception, match=r"needs Python 3\.13"):
         python_path("3.13", tmp_path / "find-python")
     monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.fail.Exception, match="needs Python 3.13"):
+    with pytest.raises(pytest.fail.Exception, match=r"needs Python 3\.13"):
         python_path("3.13", tmp_path / "find-python")
