@@ -20,7 +20,7 @@ def in_ci() -> bool:
 
 
 def missing(what: str, hint: str) -> None:
-    """Skip locally, fail under CI=true, with one message saying what is missing and how to get it."""
+    """Skip locally, fail under CI=true: one message says what is missing and how to get it."""
     message = f"{what} not found ({hint})" if hint else f"{what} not found"
     if in_ci():
         pytest.fail(f"CI=true: {message}", pytrace=False)

@@ -49,5 +49,5 @@ def test_another_python_is_found_under_pyenv_when_not_on_path(monkeypatch, tmp_p
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     assert tools.find_python("3.13") == str(tmp_path / "versions/3.13.10/bin/python3.13")
     monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.fail.Exception, match="Python 3.99"):
+    with pytest.raises(pytest.fail.Exception, match=r"Python 3\.99"):
         tools.require_python("3.99")
