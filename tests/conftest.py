@@ -49,8 +49,8 @@ def memory_keyring(monkeypatch) -> MemoryKeyring:
 
 @pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory) -> Path:
-    """A new database migrated to head once per session. Migrating costs each test ~0.25 s of
-    CPU and, with an fsync per DDL statement, ~1 s on a slow disk; a copy costs milliseconds.
+    """A new database migrated to head once per session. Migrating cost each test ~0.2 s of
+    CPU and 0.5-1.5 s of wall time (mostly waiting for the disk); a copy costs milliseconds.
     Only the schema: the station id and everything else are made by each test's own start."""
     folder = tmp_path_factory.mktemp("migrated-database")
     database = folder / "packdesk.sqlite3"
