@@ -25,21 +25,11 @@ def ahead_of_others() -> list[str]:
     return []
 
 
-def missing_tools() -> list[str]:
-    return [tool for tool in TOOLS if shutil.which(tool) is None]
-
-
 def require_tools() -> None:
     """In a test: skip without Xvfb, openbox, xdotool...; under CI=true fail instead."""
-    import pytest
+    from tests.support.tools import require_tool
 
-    missing = missing_tools()
-    if missing:
-        message = (f"needs {', '.join(missing)} (apt: xvfb openbox xdotool x11-xkb-utils "
-                   "imagemagick)")
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require_tool(*TOOLS, hint="apt: xvfb openbox xdotool x11-xkb-utils imagemagick")
 
 
 def wait_for(predicate, timeout: float, what: str, interval: float = 0.05):

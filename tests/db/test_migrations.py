@@ -48,6 +48,7 @@ def test_downgrade_to_base_and_back(tmp_path):
     assert schema_differences(db) == []
 
 
+@pytest.mark.new_install  # the first start really migrates
 def test_second_start_migrates_nothing_and_keeps_data(paths):
     first = build_context(paths)
     station = first.station_id

@@ -198,6 +198,7 @@ def test_a_read_only_data_folder_still_reads_and_refuses_writes_plainly(paths, m
         context.close()
 
 
+@pytest.mark.new_install
 def test_a_folder_in_place_of_the_database_and_a_foreign_file_say_so(paths):
     paths.database.mkdir()
     with pytest.raises(DatabaseError) as err:

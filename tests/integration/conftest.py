@@ -36,11 +36,12 @@ def connected(station, sandbox):
 
 
 @pytest.fixture
-def run(tmp_path):
+def run(tmp_path, paths):
     """`packdesk ...` as a real subprocess on a kept data dir, as a user runs it. The keyring
-    is a test backend in a file outside the data dir; every output is kept in run.outputs."""
+    is a test backend in a file outside the data dir; every output is kept in run.outputs.
+    The data dir is the `paths` fixture's (the migrated database copied in, unless new_install)."""
     root = Path(__file__).resolve().parents[2]
-    data_dir = tmp_path / "station"
+    data_dir = paths.data_dir
     env = dict(os.environ, PYTHONPATH=str(root),
                PYTHON_KEYRING_BACKEND="tests.support.file_keyring.TestFileKeyring",
                PACKDESK_TEST_KEYRING_FILE=str(tmp_path / "keyring.json"))

@@ -7,6 +7,8 @@ import hashlib
 import json
 import os
 
+import pytest
+
 from app.sandbox import Sandbox, SandboxConfig
 
 
@@ -78,8 +80,9 @@ def test_damaged_database_is_refused_restored_and_our_shipments_recognised(run):
         assert int(third["shipment_name"].rsplit("-", 1)[1]) > max(taken)
 
 
+@pytest.mark.new_install
 def test_a_zero_byte_database_is_damaged_not_a_new_install(run):
-    run.data_dir.mkdir(parents=True)
+    run.data_dir.mkdir(parents=True, exist_ok=True)
     (run.data_dir / "packdesk.sqlite3").write_bytes(b"")
     refused = run("orders")
     assert refused.returncode == 1

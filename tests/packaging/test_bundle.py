@@ -18,8 +18,7 @@ import pytest
 
 from app import APP_ID, __version__
 from app.secrets.store import NO_KEYRING_HINT
-
-pytest.importorskip("PyInstaller", reason="PyInstaller is not installed: pip install -e '.[build]'")
+from tests.support.tools import in_ci, require_module
 
 pytestmark = [
     pytest.mark.slow,
@@ -39,6 +38,7 @@ WITH_SECRET_SERVICE = ("printf %s self-test-password | gnome-keyring-daemon --un
 @pytest.fixture(scope="module")
 def package(tmp_path_factory) -> Path:
     """Build with build_installer.py and unpack the tar.gz the way a workstation would."""
+    require_module("PyInstaller", "pip install -e '.[build]'")
     work = tmp_path_factory.mktemp("installer")
     build = subprocess.run(
         [sys.executable, str(ROOT / "build_installer.py"), "--dist", str(work / "dist"),
@@ -133,7 +133,7 @@ def test_bundle_self_test_passes_offscreen(package, tmp_path):
         assert report["keyring"].endswith("keyring.backends.SecretService.Keyring")
         assert result.returncode == 0 and lines[-1] == "self-test passed"
     else:
-        assert not os.environ.get("CI"), "CI must install gnome-keyring (see .ci/run)"
+        assert not in_ci(), "CI must install gnome-keyring (see .ci/run)"
         assert report["keyring"].startswith("FAILED  keyring: No system keyring is available")
         assert NO_KEYRING_HINT in report["keyring"]
         assert result.returncode == 1

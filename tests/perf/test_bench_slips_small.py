@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import importlib.util
-import shutil
 from pathlib import Path
 
 import pytest
+
+from tests.support.tools import ZBAR_HINT, require_tool
 
 
 @pytest.mark.perf
@@ -17,6 +18,5 @@ def test_slips_bench_small() -> None:
     spec.loader.exec_module(bench)
     result = bench.run(slips=20)
     assert result["pages"] == 20 and result["pages_ok"]
-    if not (shutil.which("pdftoppm") and shutil.which("zbarimg")):
-        pytest.skip("pdftoppm/zbarimg not installed: page count checked, decodes not")
+    require_tool("pdftoppm", "zbarimg", hint=ZBAR_HINT)  # the page count above was checked
     assert len(result["decode"]) == 3 and result["decode_ok"], result["decode"]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 from datetime import date
 from decimal import Decimal
@@ -14,6 +13,7 @@ from pypdf import PdfReader
 
 from app.domain.orders import Address
 from app.slips import SlipLine, SlipShipment, Storefront
+from tests.support.tools import ZBAR_HINT, require_tool
 
 
 @pytest.fixture(scope="session")
@@ -67,10 +67,7 @@ def flat(text: str) -> str:
 
 
 def zbar_tools() -> None:
-    missing = [t for t in ("pdftoppm", "zbarimg") if shutil.which(t) is None]
-    if missing:
-        pytest.skip(f"{' and '.join(missing)} not installed (apt-get install poppler-utils "
-                    "zbar-tools)")
+    require_tool("pdftoppm", "zbarimg", hint=ZBAR_HINT)
 
 
 def decode_barcodes(pdf: Path, page: int, workdir: Path, dpi: int = 203) -> list[str]:

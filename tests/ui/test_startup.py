@@ -4,6 +4,7 @@ import sqlite3
 import threading
 from contextlib import closing
 
+import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.db.migrate import migrate
@@ -66,6 +67,7 @@ def test_startup_with_a_newer_database_shows_why_and_exits(qtbot, paths, monkeyp
     assert shown and "newer PackDesk" in shown[0]
 
 
+@pytest.mark.new_install
 def test_main_window_opens_on_a_fresh_data_dir(qtbot, context):
     from app.ui.windows.main_window import MainWindow
 

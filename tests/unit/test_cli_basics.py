@@ -1,23 +1,16 @@
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from app import __version__
 from app.__main__ import main
-
-
-def _packdesk_script() -> str:
-    script = Path(sys.executable).with_name("packdesk")
-    if not script.exists():
-        pytest.skip("the packdesk console script is not installed in this environment")
-    return str(script)
+from tests.support.tools import require_console_script
 
 
 @pytest.mark.parametrize("command", [[sys.executable, "-m", "app"], None])
 def test_version_from_console_script_and_module(command):
-    command = command or [_packdesk_script()]
+    command = command or [require_console_script("packdesk")]
     result = subprocess.run([*command, "--version"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
     assert result.stdout.strip() == f"PackDesk {__version__}"
