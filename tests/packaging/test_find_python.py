@@ -84,12 +84,12 @@ def test_a_version_below_312_is_refused(tmp_path):
 
 
 def test_a_missing_python_skips_a_test_but_fails_it_under_ci(tmp_path, monkeypatch):
-    from tests.support.pythons import python_path
+    from tests.support.tools import require_python
 
     _fake(tmp_path / "find-python", "echo 'PackDesk needs Python 3.13' >&2; exit 1")
     monkeypatch.delenv("CI", raising=False)
     with pytest.raises(pytest.skip.Exception, match=r"needs Python 3\.13"):
-        python_path("3.13", tmp_path / "find-python")
+        require_python("3.13", tmp_path / "find-python")
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match=r"needs Python 3\.13"):
-        python_path("3.13", tmp_path / "find-python")
+        require_python("3.13", tmp_path / "find-python")

@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from app import APP_ID, __version__
 from app.sandbox import Sandbox, SandboxConfig
 from app.sandbox.data import FIRST_ORDER_ID
-from tests.support.pythons import python_path
+from tests.support.tools import require_python
 
 # Installing the lock into the 3.13 venv takes 1-3 minutes on 2 cores.
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
@@ -57,7 +57,7 @@ def venv(request, wheel, tmp_path_factory) -> Path:
     """A fresh venv with the wheel installed (see the module's docstring for its dependencies)."""
     root = tmp_path_factory.mktemp("venv") / "venv"
     locked = request.param != "this Python"
-    base = python_path(request.param) if locked else sys.executable
+    base = require_python(request.param) if locked else sys.executable
     _check([base, "-m", "venv", str(root)])
     python = root / BIN / ("python.exe" if sys.platform == "win32" else "python")
     if locked:

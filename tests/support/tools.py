@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -52,19 +52,14 @@ def require_console_script(name: str) -> str:
     return str(script)
 
 
-def find_python(version: str) -> str | None:
-    """A python`version` (e.g. "3.13"): on PATH, else under pyenv (installed but not selected)."""
-    on_path = shutil.which(f"python{version}")
-    if on_path and os.access(on_path, os.X_OK) and "shims" not in Path(on_path).parts:
-        return on_path
-    root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
-    candidates = sorted(root.glob(f"{version}.*/bin/python{version}"),
-                        key=lambda p: [int(n) for n in re.findall(r"\d+", p.parents[1].name)])
-    return str(candidates[-1]) if candidates else None
+FIND_PYTHON = Path(__file__).resolve().parents[2] / "packaging" / "find-python"
 
 
-def require_python(version: str) -> str:
-    python = find_python(version)
-    if python is None:
-        missing(f"Python {version}", f"e.g. pyenv install {version}")
-    return python  # type: ignore[return-value]
+def require_python(version: str, script: Path = FIND_PYTHON) -> str:
+    """The interpreter of `version` ("3.13"), found as packaging/find-python finds one (on PATH,
+    else under pyenv even when not selected); CI must test every version PackDesk supports."""
+    found = subprocess.run(["sh", str(script), version], capture_output=True, text=True,
+                           timeout=60, check=False)
+    if found.returncode != 0:
+        missing(f"Python {version}", found.stderr.strip() or f"e.g. pyenv install {version}")
+    return found.stdout.strip()
