@@ -16,10 +16,14 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import __version__
 from app.db.engine import read_only_uri
 from app.errors import DatabaseError, DatabaseTooNewError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +133,6 @@ def migrate(db_path: Path, backups_dir: Path) -> MigrationResult:
     from alembic import command
     from alembic.script import ScriptDirectory
     from alembic.util import CommandError
-    from sqlalchemy import create_engine
 
     config = alembic_config()
     scripts = ScriptDirectory.from_config(config)
@@ -151,10 +154,9 @@ def migrate(db_path: Path, backups_dir: Path) -> MigrationResult:
         backup = _backup_before_migrating(db_path, backups_dir, current or "unversioned")
         log.info("Backed up the database to %s before migrating", backup)
 
-    engine = create_engine(f"sqlite:///{db_path}")
+    engine = _one_transaction_engine(db_path)
     try:
         with engine.begin() as connection:
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # batch copies need it off
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except Exception as exc:
@@ -170,6 +172,28 @@ def migrate(db_path: Path, backups_dir: Path) -> MigrationResult:
         engine.dispose()
     log.info("Database migrated from %s to %s", current, head)
     return MigrationResult(current, head, backup)
+
+
+def _one_transaction_engine(db_path: Path) -> Engine:
+    """An engine whose transactions really hold DDL. pysqlite begins its implicit transactions
+    only before INSERT/UPDATE/DELETE, so CREATE/ALTER/DROP would each commit on their own and a
+    failed upgrade would leave half a schema: here pysqlite leaves transactions alone and
+    SQLAlchemy's begin() is a real BEGIN (SQLAlchemy's documented recipe for pysqlite)."""
+    from sqlalchemy import create_engine, event
+
+    engine = create_engine(f"sqlite:///{db_path}")
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.isolation_level = None
+        # Off before BEGIN (SQLite ignores it inside a transaction): batch copies need it off.
+        dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
 
 
 def _has_user_tables(db_path: Path) -> bool:

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 from alembic import command
+from sqlalchemy import create_engine
 from sqlmodel import select
 
 from app.bootstrap import build_context
@@ -17,7 +18,7 @@ from app.db.migrate import (
     schema_differences,
 )
 from app.db.tables import Connection
-from app.errors import DatabaseTooNewError
+from app.errors import DatabaseError, DatabaseTooNewError
 
 
 def test_empty_database_upgrades_to_head_and_matches_models(tmp_path):
@@ -130,3 +131,31 @@ def test_the_start_up_fast_path_knows_the_newest_migration():
     from app.db.migrate import SCHEMA_HEAD
 
     assert head_revision() == SCHEMA_HEAD
+
+
+def test_an_upgrade_that_fails_halfway_changes_nothing(tmp_path, monkeypatch):
+    """SQLite can roll back DDL, but pysqlite runs DDL outside its implicit transactions: the
+    upgrade must run in one real transaction, or a failure leaves half a schema behind a
+    message saying nothing was changed (and the next start fails on "table already exists")."""
+    db = tmp_path / "half.sqlite3"
+    engine = create_engine(f"sqlite:///{db}")
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    engine.dispose()
+    real_upgrade = command.upgrade
+
+    def upgrade_then_fail(config, revision):
+        real_upgrade(config, revision)  # every step's DDL has run
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(command, "upgrade", upgrade_then_fail)
+    with pytest.raises(DatabaseError, match="nothing was changed"):
+        migrate(db, tmp_path / "backups")
+    assert current_revision(db) == "0001"
+    with closing(sqlite3.connect(db)) as raw:
+        tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "prints" not in tables  # 0002's table went with the failed upgrade
+    monkeypatch.setattr(command, "upgrade", real_upgrade)
+    assert migrate(db, tmp_path / "backups").to_revision == head_revision()
