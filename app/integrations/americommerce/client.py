@@ -43,6 +43,7 @@ from app.errors import (
 from .address import StoreAddress
 from .http_errors import (
     NOT_A_STORE,
+    OAUTH_HINT,
     decode_json,
     store_error_for_response,
     store_error_for_transport,
@@ -378,6 +379,10 @@ class AmeriCommerceClient:
                     call.reauthorized = True
                     if self._reauthorize():
                         continue
+                    raise StoreAuthError(
+                        f"The store {self.address.display} no longer accepts PackDesk's app "
+                        "sign-in (the app may have been removed or its access revoked).",
+                        hint=OAUTH_HINT, status_code=401)
                 if not self._may_retry_status(call, response.status_code):
                     raise store_error_for_response(response, self.address,
                                                    secrets=(self._safe_token(),))

@@ -30,6 +30,9 @@ from .throttle import parse_call_limit, parse_retry_after
 TOKEN_HINT = ("In the store's admin open Tools → Apps & Addons → API Apps & Integrations, "
               "create an access token with the scopes PackDesk needs (orders, read_catalog, "
               "read_people, settings, system, no_expiry) and paste it again.")
+# An OAuth connection whose refresh was refused: its tokens come from a sign-in, not a paste.
+OAUTH_HINT = ("In the store's admin, allow PackDesk's app again, then connect the store again "
+              "with Connections ▸ Connect as an OAuth app.")
 NOT_A_STORE = "{where} answered, but not like an AmeriCommerce store."
 _REDACTED = "[hidden]"
 _TLS_MARKS = ("CERTIFICATE_VERIFY_FAILED", "[SSL", "SSL:", "TLSV1_ALERT")
