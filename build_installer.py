@@ -132,11 +132,17 @@ def lock_mismatches(lock_text: str, installed: dict[str, str],
 
 
 def installed_distributions() -> dict[str, str]:
+    """What is installed in this environment's site-packages. Not all of sys.path: setuptools
+    puts its vendored copies (setuptools/_vendor: packaging, platformdirs...) there once
+    imported, and their older versions would read as installed."""
+    import sysconfig
     from importlib.metadata import distributions
 
     from packaging.utils import canonicalize_name
 
-    return {canonicalize_name(dist.metadata["Name"]): dist.version for dist in distributions()}
+    site = list(dict.fromkeys(sysconfig.get_paths()[key] for key in ("purelib", "platlib")))
+    return {canonicalize_name(dist.metadata["Name"]): dist.version
+            for dist in distributions(path=site)}
 
 
 def require_locked_environment() -> None:

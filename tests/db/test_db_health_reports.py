@@ -32,6 +32,7 @@ def test_a_sound_database_passes_and_says_so(paths, capsys):
     assert "showed nothing wrong before its time limit" in report.message
 
 
+@pytest.mark.new_install  # a folder where the database file would be: no file made first
 def test_db_check_of_a_folder_in_place_of_the_database_says_so(paths, capsys):
     paths.database.mkdir()
     code, document = _db_check(paths, capsys)

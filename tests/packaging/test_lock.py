@@ -119,6 +119,8 @@ def test_installer_build_refuses_an_environment_other_than_the_lock():
 def test_the_tests_run_on_the_locked_versions():
     """CI and the README install from the lock, so what is tested is what users get. (A tool a
     developer added to the venv is no test failure; build_installer.py refuses it, though.)"""
+    import setuptools  # noqa: F401 - as PyInstaller does: its vendored copies join sys.path
+
     from build_installer import installed_distributions
 
     problems = lock_mismatches(LOCK.read_text(encoding="utf-8"), installed_distributions())
