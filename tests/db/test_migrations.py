@@ -5,12 +5,10 @@ from datetime import UTC, datetime
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine
 from sqlmodel import select
 
 from app.bootstrap import build_context
 from app.db.migrate import (
-    alembic_config,
     backup_database,
     current_revision,
     head_revision,
@@ -19,6 +17,7 @@ from app.db.migrate import (
 )
 from app.db.tables import Connection
 from app.errors import DatabaseError, DatabaseTooNewError
+from tests.support.alembic_steps import alembic_on
 
 
 def test_empty_database_upgrades_to_head_and_matches_models(tmp_path):
@@ -36,14 +35,8 @@ def test_empty_database_upgrades_to_head_and_matches_models(tmp_path):
 def test_downgrade_to_base_and_back(tmp_path):
     db = tmp_path / "roundtrip.sqlite3"
     migrate(db, tmp_path / "b")
-    from sqlalchemy import create_engine
-
-    engine = create_engine(f"sqlite:///{db}")
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
+    with alembic_on(db) as (config, _):
         command.downgrade(config, "base")
-    engine.dispose()
     assert current_revision(db) is None
     migrate(db, tmp_path / "b")
     assert schema_differences(db) == []
@@ -138,12 +131,8 @@ def test_an_upgrade_that_fails_halfway_changes_nothing(tmp_path, monkeypatch):
     upgrade must run in one real transaction, or a failure leaves half a schema behind a
     message saying nothing was changed (and the next start fails on "table already exists")."""
     db = tmp_path / "half.sqlite3"
-    engine = create_engine(f"sqlite:///{db}")
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
+    with alembic_on(db) as (config, _):
         command.upgrade(config, "0001")
-    engine.dispose()
     real_upgrade = command.upgrade
 
     def upgrade_then_fail(config, revision):

@@ -235,17 +235,12 @@ def test_an_unwritable_log_falls_back_to_stderr_once(tmp_path, monkeypatch):
 def test_a_failed_migration_says_one_line_and_backs_up_once_per_version(tmp_path):
     db = tmp_path / "station.sqlite3"
     from alembic import command
-    from sqlalchemy import create_engine
 
-    from app.db.migrate import alembic_config
+    from tests.support.alembic_steps import alembic_on
 
-    engine = create_engine(f"sqlite:///{db}")
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
+    with alembic_on(db) as (config, connection):
         command.upgrade(config, "0001")
         connection.exec_driver_sql("CREATE TABLE prints(x)")  # 0002 creates it: it fails
-    engine.dispose()
     messages = []
     for _ in range(3):
         with pytest.raises(DatabaseError) as err:
