@@ -689,8 +689,9 @@ class MainWindow(QMainWindow):
     def selected_order_pks(self) -> list[int]:
         # From the selection's row ranges: select-all of 100,000 orders is one range, where
         # selectedRows() made 100,000 indexes on the GUI thread (2.6 s).
-        rows = sorted({r for span in self.table.selectionModel().selection()
-                       for r in range(span.top(), span.bottom() + 1)})
+        selection = self.table.selectionModel().selection()
+        spans = [selection.at(n) for n in range(selection.size())]
+        rows = sorted({r for span in spans for r in range(span.top(), span.bottom() + 1)})
         return [pk for r in rows if (pk := self.model.order_pk(r)) is not None]
 
     def current_order_pk(self) -> int | None:
