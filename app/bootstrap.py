@@ -10,12 +10,8 @@ from app import __version__
 from app.context import AppContext, Repositories
 from app.db.engine import Database, storage_errors
 from app.db.migrate import SCHEMA_HEAD, current_revision, migrate
-from app.db.repositories.station import (
-    KEYRING_ADOPTED_KEY,
-    PACKER_KEY,
-    STATION_NAME_KEY,
-    StationRepository,
-)
+from app.db.repositories.order_marks import OrderMarksRepository
+from app.db.repositories.station import KEYRING_ADOPTED_KEY, StationRepository
 from app.db.repositories.sync_state import SyncStateRepository
 from app.errors import DatabaseDamagedError, DatabaseError
 from app.logs import setup_logging
@@ -23,11 +19,13 @@ from app.paths import AppPaths
 from app.secrets import SecretStore
 from app.services import db_health
 from app.services.connections import ConnectionService
+from app.services.marks import MarksService
 from app.services.order_lookup import OrderLookup
 from app.services.outbox import OutboxService, bulk_refresher
-from app.services.packing import PackingService, Station
+from app.services.packing import PackingService
 from app.services.scanning import ScanService
 from app.services.slips import SlipService, make_image_client
+from app.services.station import StationService
 from app.services.store_clients import ClientFactory, StoreClients, default_client_factory
 from app.services.sync import SyncService
 
@@ -65,11 +63,9 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
     clients = StoreClients(secrets, client_factory)
     sync = SyncService(repos.connections, repos.orders, repos.catalog, repos.sync_state, clients)
 
-    def station() -> Station:
-        return Station(station_id=station_id,
-                       name=station_repo.get(STATION_NAME_KEY) or platform.node() or "Station",
-                       packer=station_repo.get(PACKER_KEY) or getpass.getuser())
-
+    station_service = StationService(station_repo, station_id,
+                                     lambda: platform.node() or "Station", getpass.getuser)
+    station = station_service.current
     packing = PackingService(db, repos.orders, repos.connections, sync.refresh_order, station)
     lookup = OrderLookup(repos.connections, repos.orders)
     image_http = make_image_client()  # logos and product pictures for slips, fetched once
@@ -83,6 +79,8 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
                           data_dir=paths.data_dir, cache_dir=paths.cache_dir, http=image_http),
         outbox=OutboxService(db, repos.orders, repos.connections, clients, bulk_refresher(sync),
                              lock_path=paths.data_dir / "outbox.lock"),
+        marks=MarksService(OrderMarksRepository(db, station=station_id), station),
+        station_service=station_service,
         demo=demo)
     context.on_close(session.close)
     context.on_close(image_http.close)

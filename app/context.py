@@ -16,11 +16,13 @@ from app.db.repositories.sync_state import SyncStateRepository
 from app.paths import AppPaths
 from app.secrets import SecretStore
 from app.services.connections import ConnectionService
+from app.services.marks import MarksService
 from app.services.order_lookup import OrderLookup
 from app.services.outbox import OutboxService
 from app.services.packing import PackingService, Station
 from app.services.scanning import ScanService
 from app.services.slips import SlipService
+from app.services.station import StationService
 from app.services.store_clients import StoreClients
 from app.services.sync import SyncService
 
@@ -55,6 +57,8 @@ class AppContext:
     station: Callable[[], Station]
     slips: SlipService
     outbox: OutboxService
+    marks: MarksService  # tags and holds on a selection
+    station_service: StationService  # name, packer, recent packers
     demo: bool = False
     # Callbacks run at shutdown, newest first (stop the demo sandbox, close HTTP clients...).
     _closers: list[Callable[[], None]] = field(default_factory=list)

@@ -6,6 +6,7 @@ from sqlalchemy import Table
 from sqlmodel import SQLModel
 
 from app.db.tables import (
+    AuditEntry,
     Connection,
     Order,
     OrderAddress,
@@ -49,3 +50,4 @@ TAGS = _table(OrderTag)
 PRODUCTS = _table(Product)
 CODES = _table(ProductCode)
 PRINTS = _table(Print)
+AUDIT = _table(AuditEntry)

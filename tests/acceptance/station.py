@@ -123,14 +123,14 @@ def main() -> int:
     from app.ui.application import make_qapplication
     from app.ui.garbage import GuiThreadGarbageCollector
     from app.ui.tasks import TaskRunner
-    from app.ui.windows.main_window import MainWindow, save_station_preferences
+    from app.ui.windows.main_window import MainWindow
 
     qapp = make_qapplication()
     context = build_context(resolve_paths(data_dir).ensure(), secrets=SecretStore.in_memory())
     context.connections.add(ConnectionSettings(name="Sandbox store", address=store["address"],
                                                order_prefix="SB-"), store["token"])
     # the main window is found by this name ("PackDesk — Bench 1 (id)"), whatever the host is
-    save_station_preferences(context, "Bench 1", "Ana")
+    context.station_service.save("Bench 1", "Ana")
     runner = TaskRunner()
     window = MainWindow(context, runner)
     window.resize(1280, 760)

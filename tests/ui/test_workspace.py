@@ -1,15 +1,17 @@
 """The orders workspace against the sandbox over real HTTP, offscreen."""
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
+from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QLineEdit
 
-from app.db.repositories.order_queries import ATTENTION
+from app.db.repositories.order_queries import ALL, ATTENTION
 from app.domain.status_rules import StatusView
-from app.ui.windows.main_window import MainWindow
+from app.ui.windows.main_window import MainWindow, row_runs
+from tests.integration.test_marks import _orders
 from tests.ui.helpers import connect_and_sync, first_pk
 
 
@@ -148,6 +150,65 @@ def test_tags_and_holds_for_a_multi_row_selection(qtbot, ui_context, sync_runner
     window.release_orders(pks)
     window.select_view("view", StatusView.AWAITING_SHIPMENT.value)
     assert set(pks) <= set(window.model.order_pks())
+
+
+def test_remove_tag_and_hold_toggle_read_the_selection_off_the_gui_thread(
+        qtbot, ui_context, runner, qsettings, sandbox, monkeypatch):
+    connect_and_sync(ui_context, sandbox)
+    window = _window(qtbot, ui_context, runner, qsettings)
+    window.select_view("view", StatusView.AWAITING_SHIPMENT.value)
+    qtbot.waitUntil(lambda: window.model.rowCount() > 1)
+    window.table.selectRow(0)
+    pks = window.selected_order_pks()
+    with qtbot.waitSignal(window.marks_saved, timeout=5000):
+        window.tag_orders(pks, "rush")
+    with qtbot.waitSignal(window.marks_saved, timeout=5000):
+        window.hold_orders(pks, "Waiting for stock", None)
+    marks = ui_context.marks
+    carried = marks.tags_of(pks)  # the sandbox's own tags, and ours
+    threads: list[bool] = []
+    for name in ("tags_of", "held_among"):
+        read = getattr(marks, name)
+        monkeypatch.setattr(marks, name, lambda *a, _read=read: (
+            threads.append(threading.current_thread() is threading.main_thread()), _read(*a))[1])
+    offered: list[list[str]] = []
+    monkeypatch.setattr(QInputDialog, "getItem",
+                        lambda *a, **_k: (offered.append(list(a[3])), ("", False))[1])
+    window.select_view("view", ATTENTION)
+    qtbot.waitUntil(lambda: window.select_order(pks[0]))
+    window.remove_tag()
+    qtbot.waitUntil(lambda: bool(offered))
+    assert offered == [carried] and "rush" in carried
+    with qtbot.waitSignal(window.marks_saved, timeout=5000):
+        window.toggle_hold()  # every selected order held: released without asking
+    assert threads == [False, False]  # both reads ran on the db pool
+    assert marks.held_among(pks) == []
+
+
+def test_select_all_of_thousands_of_orders_then_hold_keeps_the_selection_cheaply(
+        qtbot, ui_context, sync_runner, qsettings):
+    pks = _orders(ui_context, 5000)
+    window = _window(qtbot, ui_context, sync_runner, qsettings)
+    window.select_view("view", ALL)
+    qtbot.waitUntil(window.model.is_complete)
+    window.table.selectAll()
+    QApplication.processEvents()
+    # The header keeps its own, empty selection: with the table's, each of its paints asked the
+    # model about every row of every column (select-all of 100,000 orders: 3-5 s frozen).
+    header = window.table.horizontalHeader()
+    assert header.selectionModel() is not window.table.selectionModel()
+    assert not header.selectionModel().hasSelection()
+    assert sorted(window.selected_order_pks()) == pks
+    window.hold_orders(window.selected_order_pks(), "Waiting for stock", None)
+    assert ui_context.marks.held_among(pks) == pks
+    qtbot.waitUntil(window.model.is_complete)  # the refresh re-reads the view in blocks
+    assert sorted(window.selected_order_pks()) == pks  # the selection survives the refresh
+    assert window.table.selectionModel().selection().count() == 1  # as one range
+
+
+def test_rows_are_grouped_in_runs():
+    assert row_runs([]) == []
+    assert row_runs([1, 2, 3, 7, 9, 10]) == [(1, 3), (7, 7), (9, 10)]
 
 
 def test_shortcuts_cover_the_frequent_actions(qtbot, ui_context, sync_runner, qsettings):

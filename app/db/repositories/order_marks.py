@@ -5,10 +5,11 @@ one transaction, and the audit log says who tagged or held what, at which statio
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from typing import cast
 
-from sqlalchemy import delete, update
+from sqlalchemy import CursorResult, Result, delete, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.db.core import ORDERS, TAGS
@@ -17,6 +18,9 @@ from app.db.repositories import audit
 from app.errors import ConfigurationError
 
 MAX_TAG_LENGTH = 40
+# Order pks per IN (...): under SQLite's oldest variable limit (999), so a select-all of
+# 100,000 orders is 200 statements whatever the SQLite build, not one that fails.
+CHUNK = 500
 
 
 def clean_tag(tag: str) -> str:
@@ -34,6 +38,33 @@ class OrderMarksRepository:
         self._db = db
         self._station = station
 
+    # --- reads over a whole selection (one query per CHUNK orders) -----------------------------
+
+    def tags_of(self, order_pks: Iterable[int]) -> list[str]:
+        """Every tag that at least one of the orders carries, sorted."""
+        found: set[str] = set()
+        with self._db.read() as session:
+            for chunk in _chunks(order_pks):
+                found.update(session.execute(select(TAGS.c.tag).distinct()
+                                             .where(TAGS.c.order_pk.in_(chunk))).scalars())
+        return sorted(found)
+
+    def held_among(self, order_pks: Iterable[int]) -> list[int]:
+        """The orders that carry a hold reason (as the hold/release toggle has always read it)."""
+        held: list[int] = []
+        with self._db.read() as session:
+            for chunk in _chunks(order_pks):
+                held += session.execute(select(ORDERS.c.id).where(
+                    ORDERS.c.id.in_(chunk), ORDERS.c.hold_reason != "")).scalars()
+        return sorted(held)
+
+    def known_tags(self) -> list[str]:
+        with self._db.read() as session:
+            return list(session.execute(select(TAGS.c.tag).distinct().order_by(TAGS.c.tag))
+                        .scalars())
+
+    # --- writes: one transaction each, audited -------------------------------------------------
+
     def add_tags(self, order_pks: Iterable[int], tag: str, *, packer: str = "") -> int:
         """Tag the orders; returns how many did not have the tag yet."""
         pks = sorted(set(order_pks))
@@ -43,26 +74,28 @@ class OrderMarksRepository:
         with self._db.write() as session:
             result = session.execute(sqlite_insert(TAGS).on_conflict_do_nothing(),
                                      [{"order_pk": pk, "tag": tag} for pk in pks])
-            for pk in pks:
-                audit.record(session, "order.tag_added", station=self._station, packer=packer,
-                             entity="order", entity_id=pk, details={"tag": tag})
-            return max(0, result.rowcount or 0)
+            audit.record_many(session, "order.tag_added", "order", pks, station=self._station,
+                              packer=packer, details={"tag": tag})
+            return _rowcount(result)
 
     def remove_tags(self, order_pks: Iterable[int], tag: str, *, packer: str = "") -> int:
+        """Returns how many orders had the tag."""
         pks = sorted(set(order_pks))
         if not pks:
             return 0
+        removed = 0
         with self._db.write() as session:
-            result = session.execute(delete(TAGS).where(TAGS.c.order_pk.in_(pks),
-                                                        TAGS.c.tag == tag))
-            for pk in pks:
-                audit.record(session, "order.tag_removed", station=self._station,
-                             packer=packer, entity="order", entity_id=pk, details={"tag": tag})
-            return max(0, result.rowcount or 0)
+            for chunk in _chunks(pks):
+                removed += _rowcount(session.execute(delete(TAGS).where(
+                    TAGS.c.order_pk.in_(chunk), TAGS.c.tag == tag)))
+            audit.record_many(session, "order.tag_removed", "order", pks, station=self._station,
+                              packer=packer, details={"tag": tag})
+        return removed
 
     def hold(self, order_pks: Iterable[int], reason: str, until: datetime | None = None, *,
-             packer: str = "") -> None:
-        """Put orders on hold; with `until`, the hold no longer counts once that time passed."""
+             packer: str = "") -> int:
+        """Put orders on hold; with `until`, the hold no longer counts once that time passed.
+        Returns how many orders were found."""
         pks = sorted(set(order_pks))
         reason = " ".join((reason or "").split())
         if not reason:
@@ -70,24 +103,33 @@ class OrderMarksRepository:
         if until is not None:
             until = until.astimezone(UTC) if until.tzinfo else \
                 until.replace(tzinfo=UTC)
-        if not pks:
-            return
-        with self._db.write() as session:
-            session.execute(update(ORDERS).where(ORDERS.c.id.in_(pks)).values(
-                hold_reason=reason, hold_until=until))
-            for pk in pks:
-                audit.record(session, "order.held", station=self._station, packer=packer,
-                             entity="order", entity_id=pk,
-                             details={"reason": reason,
-                                      "until": until.isoformat() if until else None})
+        return self._set_hold(pks, "order.held", reason, until, packer,
+                              {"reason": reason, "until": until.isoformat() if until else None})
 
-    def release(self, order_pks: Iterable[int], *, packer: str = "") -> None:
-        pks = sorted(set(order_pks))
+    def release(self, order_pks: Iterable[int], *, packer: str = "") -> int:
+        """Returns how many orders were found."""
+        return self._set_hold(sorted(set(order_pks)), "order.released", "", None, packer, None)
+
+    def _set_hold(self, pks: list[int], action: str, reason: str, until: datetime | None,
+                  packer: str, details: dict | None) -> int:
         if not pks:
-            return
+            return 0
+        found = 0
         with self._db.write() as session:
-            session.execute(update(ORDERS).where(ORDERS.c.id.in_(pks)).values(
-                hold_reason="", hold_until=None))
-            for pk in pks:
-                audit.record(session, "order.released", station=self._station, packer=packer,
-                             entity="order", entity_id=pk)
+            for chunk in _chunks(pks):
+                found += _rowcount(session.execute(update(ORDERS).where(
+                    ORDERS.c.id.in_(chunk)).values(hold_reason=reason, hold_until=until)))
+            audit.record_many(session, action, "order", pks, station=self._station,
+                              packer=packer, details=details)
+        return found
+
+
+def _chunks(order_pks: Iterable[int]) -> Iterator[list[int]]:
+    pks = sorted(set(order_pks))
+    for start in range(0, len(pks), CHUNK):
+        yield pks[start:start + CHUNK]
+
+
+def _rowcount(result: Result) -> int:
+    # DML returns a CursorResult (with rowcount); Session.execute is typed as plain Result.
+    return max(0, cast(CursorResult, result).rowcount or 0)

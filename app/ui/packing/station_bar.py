@@ -1,12 +1,11 @@
 """The station bar, always at the top of the packing view: this station's name and the packer.
 
 The station name is set once; the packer switches in one step (a click on a recent packer, or
-Ctrl+Shift+P, type or pick, Enter). Both are stored in the database (StationRepository), where
-the services read them for every scan, shipment and print.
+Ctrl+Shift+P, type or pick, Enter). Both are stored in the database (StationService, run on
+the db pool), where the services read them for every scan, shipment and print.
 """
 from __future__ import annotations
 
-import json
 from typing import cast
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -22,41 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.context import AppContext
-from app.db.repositories.station import PACKER_KEY, STATION_NAME_KEY, StationRepository
 from app.services.packing import station_label
+from app.services.station import StationSettings
 from app.ui.tasks import DB, TaskRunner
 
-RECENT_PACKERS_KEY = "recent_packers"
-MAX_RECENT = 8
 QUICK_CHIPS = 3
-
-
-def _recent(repo: StationRepository) -> list[str]:
-    try:
-        names = json.loads(repo.get(RECENT_PACKERS_KEY, "[]"))
-    except ValueError:
-        return []
-    return [n for n in names if isinstance(n, str) and n.strip()][:MAX_RECENT]
-
-
-def read_station(context: AppContext) -> tuple[str, str, list[str], bool]:
-    """(station name, packer, recent packers, name set by a person?) — on the db pool."""
-    repo = StationRepository(context.db)
-    station = context.station()
-    return station.name, station.packer, _recent(repo), bool(repo.get(STATION_NAME_KEY))
-
-
-def save_packer(context: AppContext, packer: str) -> tuple[str, list[str]]:
-    repo = StationRepository(context.db)
-    repo.set(PACKER_KEY, packer)
-    recent = [packer] + [n for n in _recent(repo) if n.casefold() != packer.casefold()]
-    repo.set(RECENT_PACKERS_KEY, json.dumps(recent[:MAX_RECENT]))
-    return packer, recent[:MAX_RECENT]
-
-
-def save_station_name(context: AppContext, name: str) -> str:
-    StationRepository(context.db).set(STATION_NAME_KEY, name)
-    return name
 
 
 class StationBar(QFrame):
@@ -122,11 +91,11 @@ class StationBar(QFrame):
         layout.addWidget(self.scanner_label)
 
     def reload(self) -> None:
-        self._runner.submit(DB, read_station, self._context, on_result=self._loaded)
+        self._runner.submit(DB, self._context.station_service.settings, on_result=self._loaded)
 
     @Slot(object)
     def _loaded(self, value: object) -> None:
-        name, packer, recent, named = cast(tuple[str, str, list[str], bool], value)
+        name, packer, recent, named = cast(StationSettings, value)
         self.station_name = name
         self.station_label.setText(station_label(name, self._context.station_id))
         self.rename_button.setText(self.tr("Rename…") if named else self.tr("Set station name…"))
@@ -177,7 +146,8 @@ class StationBar(QFrame):
         if not name or name == self.packer:
             self.packer_combo.setCurrentText(self.packer)
             return
-        self._runner.submit(DB, save_packer, self._context, name, on_result=self._packer_saved)
+        self._runner.submit(DB, self._context.station_service.switch_packer, name,
+                            on_result=self._packer_saved)
 
     @Slot(object)
     def _packer_saved(self, value: object) -> None:
@@ -195,7 +165,7 @@ class StationBar(QFrame):
     def rename_station(self, name: str) -> None:
         name = " ".join(name.split())
         if name:
-            self._runner.submit(DB, save_station_name, self._context, name,
+            self._runner.submit(DB, self._context.station_service.rename, name,
                                 on_result=self._station_saved)
 
     @Slot(object)
