@@ -61,6 +61,25 @@ def line_quantity(value: Any, where: str) -> tuple[int, str]:
     return int(number), ""
 
 
+# Past any real price (and past what rounding to cents on a slip can hold).
+MONEY_LIMIT = Decimal(10) ** 15
+
+
+def money_amount(value: Any, what: str) -> tuple[Decimal, str]:
+    """(amount, problem or "") for a price or total as the store sent it. Absent is 0 (stores
+    leave zero totals out); text that is no number ("12,50"), NaN, Infinity or an absurd
+    amount is 0 too, but named, so the packer does not trust a slip's 0.00."""
+    if value is None or value == "":
+        return Decimal(0), ""
+    try:
+        number: Decimal | None = Decimal(str(value).strip())
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or abs(number) >= MONEY_LIMIT:
+        return Decimal(0), f"{what} {str(value)[:20]!r} is not an amount (taken as 0)"
+    return number, ""
+
+
 def clean_code(value: str) -> tuple[str, bool]:
     """A SKU without control characters (a NUL cuts barcodes and scans short), and whether
     any were removed (the order is then flagged with CONTROL_IN_SKU)."""

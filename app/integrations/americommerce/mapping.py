@@ -21,6 +21,7 @@ from app.domain.data_problems import (
     UnreadableOrder,
     clean_code,
     line_quantity,
+    money_amount,
 )
 from app.domain.orders import (
     Address,
@@ -79,17 +80,15 @@ def number(value: Any) -> float:
         return 0.0
 
 
-_MONEY_LIMIT = Decimal(10) ** 15
+_TOTALS = (("subtotal", "subtotal"), ("tax_total", "tax"), ("shipping_total", "shipping"),
+           ("discount_total", "discount"), ("handling_total", "handling"),
+           ("grand_total", "grand total"))
 
 
 def money(value: Any) -> Decimal:
-    try:
-        amount = Decimal(str(value)) if value not in (None, "") else Decimal(0)
-    except InvalidOperation:
-        return Decimal(0)
-    # NaN, Infinity or past any real price (1e999999 cannot even be rounded to cents): no
-    # price, as for any other junk.
-    return amount if amount.is_finite() and abs(amount) < _MONEY_LIMIT else Decimal(0)
+    """An amount, 0 when absent or unreadable (data_problems.money_amount names the latter
+    where the packer should know)."""
+    return money_amount(value, "")[0]
 
 
 def flag(value: Any) -> bool:
@@ -175,18 +174,19 @@ def line_from_api(item: dict[str, Any], problems: list[str] | None = None,
     where = f"line {position} ({sku or line_id})"
     sku_problem = CONTROL_IN_SKU.format(where=where) if had_control else ""
     quantity, quantity_problem = line_quantity(item.get("quantity"), where)
+    price, price_problem = money_amount(item.get("price"), f"{where}: price")
     try:
         options = _options(item)
     except UnreadableOrder as exc:
         raise UnreadableOrder(f"{where}: {exc}") from None
     if problems is not None:
-        problems += [p for p in (sku_problem, quantity_problem) if p]
+        problems += [p for p in (sku_problem, quantity_problem, price_problem) if p]
     return Line(
         line_id=line_id,
         sku=sku,
         name=text(item.get("item_name")),
         quantity=quantity,
-        price=money(item.get("price")),
+        price=price,
         weight=number(item.get("weight")),
         weight_unit=text(item.get("weight_unit")),
         product_id=identifier(item.get("product_id")),
@@ -310,6 +310,11 @@ def order_from_api(order: Any) -> OrderSnapshot:
                           for f in order.get("custom_fields") or [] if isinstance(f, dict))
     payments = tuple(payment_from_api(p) for p in order.get("payments") or []
                      if isinstance(p, dict))
+    totals: dict[str, Decimal] = {}
+    for field, label in _TOTALS:
+        totals[field], problem = money_amount(order.get(field), label)
+        if problem:
+            problems.append(problem)
     return OrderSnapshot(
         order_id=order_id,
         store_id=identifier(order.get("store_id")),
@@ -322,12 +327,12 @@ def order_from_api(order: Any) -> OrderSnapshot:
         updated_at=timestamp(order.get("updated_at")),
         updated_at_text=text(order.get("updated_at")),
         status_changed_at=timestamp(order.get("order_status_last_changed_at")),
-        subtotal=money(order.get("subtotal")),
-        tax_total=money(order.get("tax_total")),
-        shipping_total=money(order.get("shipping_total")),
-        discount_total=money(order.get("discount_total")),
-        handling_total=money(order.get("handling_total")),
-        grand_total=money(order.get("grand_total")),
+        subtotal=totals["subtotal"],
+        tax_total=totals["tax_total"],
+        shipping_total=totals["shipping_total"],
+        discount_total=totals["discount_total"],
+        handling_total=totals["handling_total"],
+        grand_total=totals["grand_total"],
         coupon_code=text(order.get("coupon_code")),
         shipping_method=text(order.get("selected_shipping_method")),
         shipping_service_code=text(order.get("selected_shipping_provider_service")),

@@ -3,6 +3,7 @@ flagged, never an AttributeError and never silently coerced (issue 13, findings 
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 
 import pytest
 
@@ -66,6 +67,26 @@ def test_odd_values_are_read_and_named(changes, quantity, words):
     assert snapshot.lines[0].quantity == quantity
     assert snapshot.lines[0].sku == "KNF-1047"
     assert any(words in p for p in snapshot.problems), snapshot.problems
+
+
+@pytest.mark.parametrize("raw, field, words", [
+    (first_line(price="12,50"), None, "line 1 (KNF-1047): price '12,50' is not an amount"),
+    (first_line(price="NaN"), None, "line 1 (KNF-1047): price 'NaN' is not an amount"),
+    (order(grand_total="Infinity"), "grand_total", "grand total 'Infinity' is not an amount"),
+    (order(tax_total="1e999999"), "tax_total", "tax '1e999999' is not an amount"),
+    (order(shipping_total=True), "shipping_total", "shipping 'True' is not an amount"),
+])
+def test_an_amount_that_is_not_one_is_zero_and_named(raw, field, words):
+    snapshot = order_from_api(raw)
+    value = snapshot.lines[0].price if field is None else getattr(snapshot, field)
+    assert value == 0 and value.is_finite()
+    assert any(words in p and "(taken as 0)" in p for p in snapshot.problems), snapshot.problems
+
+
+def test_absent_or_numeric_text_amounts_are_no_problem():
+    snapshot = order_from_api(order(subtotal=None, grand_total="19.90", tax_total=""))
+    assert (snapshot.subtotal, snapshot.grand_total, snapshot.tax_total) == (0, Decimal("19.90"), 0)
+    assert snapshot.problems == ()
 
 
 @pytest.mark.parametrize("items", [None, []])
