@@ -24,7 +24,7 @@ def test_emoji_are_drawn_not_boxes(qtbot):
         assert _ink(qtbot, text) != _ink(qtbot, "\U000E0FFF" * len(text)), text
 
 
-def test_the_system_emoji_font_is_preferred_when_there_is_one():
+def test_the_system_emoji_font_is_preferred_when_there_is_one(qapp):  # fonts need a QApplication
     before = list(QFontDatabase.applicationEmojiFontFamilies())
     install_fonts(["DejaVu Sans", "Noto Color Emoji"])
     assert list(QFontDatabase.applicationEmojiFontFamilies()) == before

@@ -62,7 +62,8 @@ def test_add_connection_sync_search_and_read_an_order(qtbot, ui_context, runner,
     assert result.outcome == "ok" and result.connection_id == connection_id
     assert any(p.phase == "orders" and p.orders_total for p in progress)
     assert not window.progress_bar.isVisible()
-    assert "Sandbox synced" in window.last_sync_label.text()
+    # the last-sync line is read on the db pool, not the GUI thread
+    qtbot.waitUntil(lambda: "Sandbox synced" in window.last_sync_label.text())
     window.select_view("view", "all")
     qtbot.waitUntil(lambda: window.model.rowCount() == ui_context.repos.orders.count())
     qtbot.waitUntil(lambda: window.view_counts()[("view", "all")].endswith(

@@ -9,7 +9,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QByteArray,
@@ -964,12 +964,22 @@ class MainWindow(QMainWindow):
             "The store cannot be reached. You can keep working on the cached orders; "
             "PackDesk tries again at the next sync."))
         self.offline_label.setVisible(bool(offline))
+        records = list(self._connections.values())
+        sync_state = self._context.repos.sync_state
+
+        def last_successes() -> list[tuple[str, object]]:  # on the db pool, not the GUI thread
+            return [(r.name, sync_state.last_success(r.id)) for r in records]
+
+        self._runner.submit(DB, last_successes, on_result=self._show_last_syncs,
+                            on_error=lambda exc: log.warning("Last syncs not read: %s", exc))
+
+    @Slot(object)
+    def _show_last_syncs(self, found: object) -> None:
         parts = []
-        for record in self._connections.values():
-            last = self._context.repos.sync_state.last_success(record.id)
+        for name, last in cast(list[tuple[str, Any]], found):
             when = format_date(last.finished_at) if last and last.finished_at else \
                 self.tr("never")
-            parts.append(self.tr("%1 synced %2").replace("%1", record.name).replace("%2", when))
+            parts.append(self.tr("%1 synced %2").replace("%1", name).replace("%2", when))
         self.last_sync_label.setText("  ·  ".join(parts))
 
     # --- connections ------------------------------------------------------------------------
