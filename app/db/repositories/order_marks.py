@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from itertools import batched
 from typing import cast
 
 from sqlalchemy import CursorResult, Result, delete, select, update
@@ -124,10 +125,8 @@ class OrderMarksRepository:
         return found
 
 
-def _chunks(order_pks: Iterable[int]) -> Iterator[list[int]]:
-    pks = sorted(set(order_pks))
-    for start in range(0, len(pks), CHUNK):
-        yield pks[start:start + CHUNK]
+def _chunks(order_pks: Iterable[int]) -> Iterator[tuple[int, ...]]:
+    return batched(sorted(set(order_pks)), CHUNK)
 
 
 def _rowcount(result: Result) -> int:
