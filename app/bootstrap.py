@@ -18,6 +18,7 @@ from app.logs import setup_logging
 from app.paths import AppPaths
 from app.secrets import SecretStore
 from app.services import db_health
+from app.services.changes import ChangeFeed
 from app.services.connections import ConnectionService
 from app.services.marks import MarksService
 from app.services.order_lookup import OrderLookup
@@ -60,6 +61,7 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
     if not station_repo.get(KEYRING_ADOPTED_KEY) and secrets.adopt_unscoped(
             [c.id for c in repos.connections.all()]):
         station_repo.set(KEYRING_ADOPTED_KEY, "1")
+    changes = ChangeFeed()  # services publish what their writes changed; windows listen
     clients = StoreClients(secrets, client_factory)
     sync = SyncService(repos.connections, repos.orders, repos.catalog, repos.sync_state, clients)
 
@@ -80,7 +82,7 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
         outbox=OutboxService(db, repos.orders, repos.connections, clients, bulk_refresher(sync),
                              lock_path=paths.data_dir / "outbox.lock"),
         marks=MarksService(OrderMarksRepository(db, station=station_id), station),
-        station_service=station_service,
+        station_service=station_service, changes=changes,
         demo=demo)
     context.on_close(session.close)
     context.on_close(image_http.close)

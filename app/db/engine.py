@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import ClassVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -129,6 +130,10 @@ def make_engine(path: Path | str, *, immediate: bool = False,
 class Database:
     """The station's database file. Repositories take one of these in their constructor."""
 
+    # Test switch: when set, called before every read and write; it raises to refuse the call
+    # (the UI tests refuse database work on the GUI thread: tests/ui/conftest.py).
+    call_guard: ClassVar[Callable[[], None] | None] = None
+
     def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
         self.path = Path(path)
         self.read_only = read_only
@@ -152,12 +157,16 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        if Database.call_guard is not None:
+            Database.call_guard()
         with storage_errors(self.path), Session(self.engine, expire_on_commit=False) as session:
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One unit of work: committed on success, rolled back on any exception."""
+        if Database.call_guard is not None:
+            Database.call_guard()
         self._refuse_if_damaged()
         with storage_errors(self.path), \
                 Session(self._write_engine, expire_on_commit=False) as session, session.begin():

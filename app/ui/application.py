@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 # Benchmarks only (tests/perf/bench_workspace.py): write the time of the first painted order
 # rows to this file and quit; start-up syncs are skipped so only the cache is measured.
 FIRST_PAINT_ENV = "PACKDESK_BENCHMARK_FIRST_PAINT"
+GUARD_ENV = "PACKDESK_GUARD_GUI_THREAD"  # the acceptance tests: refuse DB work on the GUI thread
 
 
 def app_icon() -> QIcon:
@@ -174,6 +175,11 @@ def run_gui(args: argparse.Namespace) -> int:
     reporter = ErrorReporter()
     from app.ui.tasks import TaskRunner
 
+    if os.environ.get(GUARD_ENV) == "1":
+        from app.db.engine import Database
+        from app.ui.thread_guard import refuse_database_on_gui_thread
+
+        Database.call_guard = refuse_database_on_gui_thread
     runner = TaskRunner()
     context = _open_or_restore(app, args, runner)
     if context is None:

@@ -184,6 +184,26 @@ class TaskRunner(QObject):
         self._active.clear()  # dropped or stopped: they will not deliver now
 
 
+_inline = threading.local()
+
+
+def running_inline_job() -> bool:
+    """True inside a job SynchronousTaskRunner runs on the calling thread: in the app that job
+    would run on a pool thread, so the GUI-thread database guard lets it through."""
+    return getattr(_inline, "depth", 0) > 0
+
+
+def _inline_job(job: Callable[..., Any]) -> Callable[..., Any]:
+    def run(*args: Any, **kwargs: Any) -> Any:
+        _inline.depth = getattr(_inline, "depth", 0) + 1
+        try:
+            return job(*args, **kwargs)
+        finally:
+            _inline.depth -= 1
+    run.__qualname__ = getattr(job, "__qualname__", repr(job))
+    return run
+
+
 class SynchronousTaskRunner(TaskRunner):
     """Runs each job inline on the calling thread: deterministic tests, same interface."""
 
@@ -192,8 +212,8 @@ class SynchronousTaskRunner(TaskRunner):
                on_progress: Callback | None = None, cancellable: bool = False,
                **kwargs: Any) -> Task:
         key, task = self._prepare(pool, job, on_result, on_error, on_progress)
-        call = self._call(key, task.cancel_event, job, args, kwargs, on_progress is not None,
-                          cancellable or on_progress is not None)
+        call = self._call(key, task.cancel_event, _inline_job(job), args, kwargs,
+                          on_progress is not None, cancellable or on_progress is not None)
         # Same thread: the runner's internal signals are delivered directly, in order.
         call()
         return task
