@@ -5,6 +5,7 @@ import getpass
 import logging
 import os
 import platform
+from collections.abc import Callable
 
 from app import __version__
 from app.context import AppContext, Repositories
@@ -87,6 +88,12 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
     context.on_close(session.close)
     context.on_close(image_http.close)
     return context
+
+
+def guard_database_calls(guard: Callable[[], None] | None) -> None:
+    """Test switch (the acceptance tests): `guard()` runs before every database call and
+    raises to refuse it; the GUI passes its no-database-on-the-GUI-thread rule."""
+    Database.call_guard = guard
 
 
 def _ensure_folders(paths: AppPaths) -> None:

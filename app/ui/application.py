@@ -176,10 +176,10 @@ def run_gui(args: argparse.Namespace) -> int:
     from app.ui.tasks import TaskRunner
 
     if os.environ.get(GUARD_ENV) == "1":
-        from app.db.engine import Database
+        from app.bootstrap import guard_database_calls
         from app.ui.thread_guard import refuse_database_on_gui_thread
 
-        Database.call_guard = refuse_database_on_gui_thread
+        guard_database_calls(refuse_database_on_gui_thread)
     runner = TaskRunner()
     context = _open_or_restore(app, args, runner)
     if context is None:
