@@ -12,21 +12,15 @@ import random
 from typing import Any
 
 from . import catalogue as cat
-from .clock import TICKS_PER_DAY, format_ticks, truncate_ticks
+from .clock import TICKS_PER_DAY
+from .seed import Dataset, Doc, Gen
+from .seed_products import BIN_FIELD, catalogue, gtin_check_digit
 
-Doc = dict[str, Any]
-Dataset = dict[str, list[Doc]]
+__all__ = ["BIN_FIELD", "FIRST_ORDER_ID", "WINDOW_DAYS", "generate", "gtin_check_digit",
+           "make_statuses"]
 
 FIRST_ORDER_ID = 100_001
 WINDOW_DAYS = 60
-BIN_FIELD = "ShipStationWarehouseLocation"
-_DIGITS = (0, 1, 2, 3, 3, 3, 3, 5, 7, 7)  # fractional digits in seeded timestamps vary like this
-
-
-def gtin_check_digit(body: str) -> str:
-    """GS1 check digit: weights 3,1,3,... from the right of the body."""
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return str((10 - total % 10) % 10)
 
 
 def make_statuses(custom: list[Doc] | None) -> list[Doc]:
@@ -42,43 +36,21 @@ def make_statuses(custom: list[Doc] | None) -> list[Doc]:
     return rows
 
 
-class _Gen:
-    def __init__(self, seed: int, now_ticks: int) -> None:
-        self.rng = random.Random(seed)
-        self.now = now_ticks
-        self.ids: dict[str, int] = {}
-
-    def next_id(self, table: str, start: int = 1) -> int:
-        value = self.ids.get(table, start - 1) + 1
-        self.ids[table] = value
-        return value
-
-    def stamp(self, ticks: int) -> tuple[int, str]:
-        ticks = truncate_ticks(ticks, self.rng.choice(_DIGITS))
-        return ticks, format_ticks(ticks)
-
-    def ts(self, ticks: int) -> str:
-        return self.stamp(ticks)[1]
-
-    def days_ago(self, lo: float, hi: float) -> int:
-        return self.now - int(self.rng.uniform(lo, hi) * TICKS_PER_DAY)
-
-
 def generate(seed: int, orders: int, now_ticks: int, custom_statuses: list[Doc] | None = None,
              products: int = 200) -> Dataset:
-    g = _Gen(seed, now_ticks)
+    g = Gen(seed, now_ticks)
     data: Dataset = {"order_statuses": make_statuses(custom_statuses)}
     for row in data["order_statuses"]:
         row["created_at"] = row["updated_at"] = g.ts(g.days_ago(400, 500))
     data["stores"] = _stores(g)
     data["shipping_provider_services"], data["custom_shipping_methods"] = _shipping(g)
-    _catalogue(g, data, products)
+    catalogue(g, data, products)
     data["customers"] = _customers(g, max(20, orders // 3))
     _orders(g, data, orders)
     return data
 
 
-def _stores(g: _Gen) -> list[Doc]:
+def _stores(g: Gen) -> list[Doc]:
     rows = []
     for i, base in enumerate(cat.STORES, start=1):
         rows.append({
@@ -92,7 +64,7 @@ def _stores(g: _Gen) -> list[Doc]:
     return rows
 
 
-def _shipping(g: _Gen) -> tuple[list[Doc], list[Doc]]:
+def _shipping(g: Gen) -> tuple[list[Doc], list[Doc]]:
     providers = {"UPS": 1, "FedEx": 2, "USPS": 3}
     services = []
     for i, (code, ident, name) in enumerate(cat.SHIPPING_SERVICES, start=1):
@@ -111,129 +83,12 @@ def _shipping(g: _Gen) -> tuple[list[Doc], list[Doc]]:
     return services, methods
 
 
-def _bin(rng: random.Random) -> str | None:
-    roll = rng.random()
-    if roll < 0.07:
-        return None  # no custom field at all
-    if roll < 0.09:
-        return ""  # field present, empty
-    zone = rng.choice("ABCDEF")
-    if rng.random() < 0.5:
-        return f"{zone}-{rng.randint(1, 20)}"
-    return f"{zone}-{rng.randint(1, 20)}-{rng.randint(1, 5)}"
-
-
-def _gtin(rng: random.Random) -> str:
-    if rng.random() < 0.06:
-        return ""
-    body = "".join(rng.choice("0123456789") for _ in range(11 if rng.random() < 0.7 else 12))
-    return body + gtin_check_digit(body)
-
-
-def _dim(rng: random.Random) -> str:
-    # Dimensions are strings on products, sometimes empty (real store data).
-    return "" if rng.random() < 0.25 else f"{rng.randint(2, 30)}"
-
-
-def _catalogue(g: _Gen, data: Dataset, count: int) -> None:
-    rng = g.rng
-    products: list[Doc] = []
-    pictures: list[Doc] = []
-    variants: list[Doc] = []
-    inventory: list[Doc] = []
-    families = cat.PRODUCT_FAMILIES
-    for n in range(count):
-        base, name, kind, price, weight = families[n % len(families)]
-        pid = g.next_id("products")
-        sku = f"{base}-{1000 + pid}"
-        created = g.days_ago(90, 400)
-        updated = created + int(rng.uniform(0, 30) * TICKS_PER_DAY)
-        nonship = kind == "nonship"
-        color = cat.COLORS[n % len(cat.COLORS)][0]
-        product: Doc = {
-            "id": pid, "item_number": sku, "item_name": f"{name} #{pid}" if n >= len(families)
-            else name, "manufacturer_id": 0, "manufacturer_part_number":
-            "" if rng.random() < 0.1 else f"MPN-{base}{rng.randint(10000, 99999)}",
-            "gtin": "" if nonship or kind == "kit" else _gtin(rng),
-            "primary_category_id": cat.CATEGORY_BY_KIND[kind], "product_status_id": 1,
-            "short_description": f"{color} {name.lower()}", "height": "" if nonship else _dim(rng),
-            "length": "" if nonship else _dim(rng), "width": "" if nonship else _dim(rng),
-            "size_unit": "In", "weight": round(weight * rng.uniform(0.8, 1.2), 2),
-            "weight_unit": "Lbs", "cost": round(price * 0.45, 2),
-            "price": round(price * rng.uniform(0.9, 1.3), 2), "retail": round(price * 1.4, 2),
-            "quantity_on_hand": rng.randint(0, 250), "use_variant_inventory": kind in
-            ("apparel", "colored"), "is_non_shipping_item": nonship, "is_kit": kind == "kit",
-            "warehouse_id": 1, "pack_slip_sort_order": rng.randint(0, 50),
-            "e_product_type": "Download" if base == "DL" else "", "is_hidden": 0,
-            "created_at": g.ts(created), "updated_at": g.ts(min(updated, g.now)),
-            "custom_fields": [], "categories": [],
-        }
-        location = None if nonship else _bin(rng)
-        if location is not None:
-            product["custom_fields"].append({"name": BIN_FIELD, "value": location})
-        if rng.random() < 0.3:
-            product["custom_fields"].append({"name": "Country of Origin", "value": "USA"})
-        cid = cat.CATEGORY_BY_KIND[kind]
-        product["categories"].append({"id": cid, "name": dict(cat.CATEGORIES)[cid],
-                                      "parent_category_id": None})
-        for p in range(1 if rng.random() < 0.7 else 2):
-            pic_id = g.next_id("product_pictures")
-            pictures.append({
-                "id": pic_id, "product_id": pid, "image_file": f"/images/products/{pid}-{p}.png",
-                "thumbnail_file": f"/images/products/{pid}-{p}.png?size=64",
-                "alt": product["item_name"], "description": "", "is_primary": p == 0,
-                "is_hidden": False, "sort_order": p, "created_at": product["created_at"],
-                "updated_at": product["created_at"]})
-        if kind in ("apparel", "colored"):
-            groups = [(cat.COLOR_GROUP, "Color", rng.sample(cat.COLORS, 3))]
-            if kind == "apparel":
-                groups.append((cat.SIZE_GROUP, "Size", cat.SIZES[: rng.randint(2, 4)]))
-            _variants(g, product, groups, variants, inventory)
-        products.append(product)
-    data.update(products=products, product_pictures=pictures, product_variants=variants,
-                variant_inventory=inventory)
-
-
-def _variants(g: _Gen, product: Doc, groups: list[tuple[int, str, list[tuple[str, str]]]],
-              variants: list[Doc], inventory: list[Doc]) -> None:
-    """Product variants per group plus one variant_inventory row per combination."""
-    per_group: list[list[Doc]] = []
-    for group_id, label, options in groups:
-        rows = []
-        for sort, (desc, ext) in enumerate(options):
-            row = {"id": g.next_id("product_variants"), "product_id": product["id"],
-                   "variant_group_id": group_id, "description": desc, "price_adjustment": 0,
-                   "price_adjustment_type": "Amount", "sort_order": sort,
-                   "item_number_extension": f"-{ext}", "item_number_sort_order": sort,
-                   "is_hidden": False, "weight": 0, "weight_type": "Amount",
-                   "is_default_selection": sort == 0, "created_at": product["created_at"],
-                   "updated_at": product["created_at"], "_label": label}
-            rows.append(row)
-            variants.append(row)
-        per_group.append(rows)
-    combos: list[list[Doc]] = [[]]
-    for rows in per_group:
-        combos = [c + [r] for c in combos for r in rows]
-    for combo in combos:
-        inventory.append({
-            "id": g.next_id("variant_inventory"), "product_id": product["id"],
-            "inventory": g.rng.randint(0, 80),
-            "item_number": product["item_number"]
-            + "".join(v["item_number_extension"] for v in combo),
-            "manufacturer_item_number": "", "gtin": _gtin(g.rng), "weight": product["weight"],
-            "product_status_id": 1, "low_stock_warning_at": 5, "low_stock_warning_enabled": False,
-            "description": ", ".join(f"{v['_label']}: {v['description']}" for v in combo),
-            "variant_inventory_image": "", "height": None, "length": None, "width": None,
-            "retail": product["retail"], "created_at": product["created_at"],
-            "updated_at": product["created_at"], "_variant_ids": [v["id"] for v in combo]})
-
-
 def _person(rng: random.Random) -> tuple[dict[str, Any], tuple[str, str]]:
     region = rng.choices(cat.REGIONS, weights=[r["weight"] for r in cat.REGIONS])[0]
     return region, (rng.choice(region["first"]), rng.choice(region["last"]))
 
 
-def _customers(g: _Gen, count: int) -> list[Doc]:
+def _customers(g: Gen, count: int) -> list[Doc]:
     rng = g.rng
     rows = []
     for _ in range(count):
@@ -257,7 +112,7 @@ def _customers(g: _Gen, count: int) -> list[Doc]:
     return rows
 
 
-def _address(g: _Gen, customer: Doc, stamp: str, address_type: str) -> Doc:
+def _address(g: Gen, customer: Doc, stamp: str, address_type: str) -> Doc:
     rng = g.rng
     region, city = customer["_region"], customer["_city"]
     postal: str | int = city[3]
@@ -279,7 +134,7 @@ def _address(g: _Gen, customer: Doc, stamp: str, address_type: str) -> Doc:
 _STATUS_WEIGHTS = {1: 30, 2: 20, 3: 15, 4: 3, 5: 4, 6: 5, 7: 3, 8: 2, 9: 1}
 
 
-def _orders(g: _Gen, data: Dataset, count: int) -> None:
+def _orders(g: Gen, data: Dataset, count: int) -> None:
     rng = g.rng
     statuses = data["order_statuses"]
     weights = {s["id"]: _STATUS_WEIGHTS.get(s["id"], 3) for s in statuses}
@@ -382,7 +237,7 @@ def _orders(g: _Gen, data: Dataset, count: int) -> None:
                 order_payments=payments, order_shipments=shipments)
 
 
-def _line(g: _Gen, oid: int, stamp: str, addr_id: int, product: Doc | None, name: str, sku: str,
+def _line(g: Gen, oid: int, stamp: str, addr_id: int, product: Doc | None, name: str, sku: str,
           price: float, qty: int, *, is_discount: bool = False, vi: Doc | None = None,
           variants: list[Doc] | None = None, parent: int | None = None) -> Doc:
     nonship = bool(product and product["is_non_shipping_item"])
@@ -405,7 +260,7 @@ def _line(g: _Gen, oid: int, stamp: str, addr_id: int, product: Doc | None, name
         "created_at": stamp, "updated_at": stamp}
 
 
-def _product_line(g: _Gen, oid: int, stamp: str, addr_id: int, product: Doc, qty: int,
+def _product_line(g: Gen, oid: int, stamp: str, addr_id: int, product: Doc, qty: int,
                   vi_by_product: dict[int, list[Doc]], variant_by_id: dict[int, Doc],
                   parent: int | None = None) -> Doc:
     vi = None
@@ -427,7 +282,7 @@ def _product_line(g: _Gen, oid: int, stamp: str, addr_id: int, product: Doc, qty
     return line
 
 
-def _order_lines(g: _Gen, oid: int, stamp: str, addr_id: int, shippable: list[Doc],
+def _order_lines(g: Gen, oid: int, stamp: str, addr_id: int, shippable: list[Doc],
                  nonship: list[Doc], kits: list[Doc], vi_by_product: dict[int, list[Doc]],
                  variant_by_id: dict[int, Doc]) -> list[Doc]:
     rng = g.rng
@@ -452,7 +307,7 @@ def _order_lines(g: _Gen, oid: int, stamp: str, addr_id: int, shippable: list[Do
     return lines
 
 
-def _payment(g: _Gen, order: Doc, customer: Doc, status_id: int, statuses: list[Doc]) -> Doc:
+def _payment(g: Gen, order: Doc, customer: Doc, status_id: int, statuses: list[Doc]) -> Doc:
     rng = g.rng
     status = next(s for s in statuses if s["id"] == status_id)
     declined = status["is_declined"]
@@ -476,7 +331,7 @@ def _payment(g: _Gen, order: Doc, customer: Doc, status_id: int, statuses: list[
         "created_at": order["created_at"], "updated_at": order["created_at"]}
 
 
-def _ship(g: _Gen, order: Doc, lines: list[Doc], services: list[Doc], out: list[Doc],
+def _ship(g: Gen, order: Doc, lines: list[Doc], services: list[Doc], out: list[Doc],
           share: float) -> None:
     """Shipments made by "another tool": all shippable units (share 1.0) or about half."""
     rng = g.rng

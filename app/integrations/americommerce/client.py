@@ -24,7 +24,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -41,6 +41,7 @@ from app.errors import (
 )
 
 from .address import StoreAddress
+from .client_stats import ClientStats, StatsRecorder
 from .http_errors import (
     NOT_A_STORE,
     OAUTH_HINT,
@@ -48,7 +49,8 @@ from .http_errors import (
     store_error_for_response,
     store_error_for_transport,
 )
-from .throttle import CallLimit, Throttle, parse_call_limit, parse_retry_after
+from .pages import Page, page_from_body
+from .throttle import Throttle, parse_call_limit, parse_retry_after
 
 log = logging.getLogger(__name__)
 
@@ -71,55 +73,12 @@ def make_http_client(address: StoreAddress, *, timeout: httpx.Timeout = DEFAULT_
 
 
 @dataclass(frozen=True)
-class Page:
-    """One page of a list: its items, the store's total and the next page's URL (or None)."""
-
-    items: list[dict[str, Any]]
-    total_count: int | None
-    next_url: str | None
-
-
-@dataclass(frozen=True)
-class ClientStats:
-    requests: int = 0
-    bytes_received: int = 0
-    retries: int = 0
-    responses_429: int = 0
-    last_call_limit: CallLimit | None = None
-
-
-@dataclass(frozen=True)
 class ConnectionCheck:
     """What a successful `test_connection` saw."""
 
     address: StoreAddress
     storefronts: list[dict[str, Any]]
     call_limit_max: int | None  # the plan's calls per 10 s, when the store said
-
-
-class _StatsRecorder:
-    """Thread-safe counters behind `AmeriCommerceClient.stats`."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._stats = ClientStats()
-
-    def response(self, response: httpx.Response, limit: CallLimit | None) -> None:
-        with self._lock:
-            s = self._stats
-            self._stats = replace(
-                s, requests=s.requests + 1,
-                bytes_received=s.bytes_received + len(response.content),
-                responses_429=s.responses_429 + (response.status_code == 429),
-                last_call_limit=limit or s.last_call_limit)
-
-    def retry(self) -> None:
-        with self._lock:
-            self._stats = replace(self._stats, retries=self._stats.retries + 1)
-
-    def snapshot(self) -> ClientStats:
-        with self._lock:
-            return self._stats
 
 
 @dataclass
@@ -162,7 +121,7 @@ class AmeriCommerceClient:
         self._backoff_cap = backoff_cap
         self._rng = rng or random.Random()
         self._max_url_length = max_url_length
-        self._stats = _StatsRecorder()
+        self._stats = StatsRecorder()
         self._no_select_many: set[str] = set()  # resources whose select_many route failed
         self._lock = threading.Lock()
         # An injected client without timeouts would hang a worker forever on a dead store.
@@ -476,27 +435,6 @@ class AmeriCommerceClient:
             return self._token()
         except Exception:  # noqa: BLE001 - the token is only wanted for redaction here
             return None
-
-
-def page_from_body(body: Any, path: str) -> Page:
-    """Read a list envelope: the items are under its one array-valued key, whatever its name."""
-    if isinstance(body, list):
-        return Page(body, len(body), None)
-    if not isinstance(body, dict):
-        raise StoreResponseError(f"The store sent an unexpected answer for {path}.")
-    arrays = [key for key, value in body.items() if isinstance(value, list)]
-    if len(arrays) > 1:
-        # Should not happen; prefer the key named like the resource before giving up.
-        name = path.strip("/").split("/")[-1].split("?")[0]
-        arrays = [key for key in arrays if key == name] or arrays
-        if len(arrays) > 1:
-            raise StoreResponseError(f"The store's answer for {path} has several lists "
-                                     f"({', '.join(arrays)}); cannot tell which one to read.")
-    items = body[arrays[0]] if arrays else []
-    total = body.get("total_count")
-    next_url = body.get("next_page") or None
-    return Page(items, total if isinstance(total, int) else None,
-                next_url if isinstance(next_url, str) else None)
 
 
 def _missing(asked: list[str], got: list[dict[str, Any]]) -> list[str]:
