@@ -10,14 +10,16 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.db.repositories.connections import ConnectionRecord, ConnectionRepository
+from app.db.repositories.connections import ConnectionRecord as ConnectionRecord
+from app.db.repositories.connections import ConnectionRepository
 from app.domain.changes import Changes
 from app.domain.connection_settings import ConnectionSettings, StatusInfo, ensure_valid
 from app.domain.status_rules import StatusView
 from app.domain.store_info import StorefrontInfo
 from app.errors import ConfigurationError, PackDeskError
 from app.integrations.americommerce import mapping
-from app.integrations.americommerce.address import StoreAddress, parse_store_address
+from app.integrations.americommerce.address import StoreAddress as StoreAddress
+from app.integrations.americommerce.address import parse_store_address
 from app.integrations.americommerce.oauth import OAuthTokens
 from app.logs import redactor
 from app.secrets import SecretStore
@@ -25,6 +27,9 @@ from app.secrets.store import KINDS as SECRET_KINDS
 from app.services.changes import ChangeFeed
 from app.services.oauth_signin import OAuthApp, OAuthSignIn
 from app.services.store_clients import StoreClients
+
+# ConnectionRecord and StoreAddress are re-exported (`as`): callers above the services (the
+# UI) name them from here, not from app.db or app.integrations.
 
 log = logging.getLogger(__name__)
 

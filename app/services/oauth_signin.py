@@ -16,12 +16,8 @@ import httpx
 
 from app.errors import StoreAuthError
 from app.integrations.americommerce.address import StoreAddress
-from app.integrations.americommerce.oauth import (
-    OAuthTokens,
-    authorize_url,
-    exchange_code,
-    parse_callback,
-)
+from app.integrations.americommerce.oauth import OAuthTokens as OAuthTokens
+from app.integrations.americommerce.oauth import authorize_url, exchange_code, parse_callback
 
 # What a shipping station needs (API.md §1): people view, orders view+change, catalog view,
 # settings + system tasks, and no expiry.

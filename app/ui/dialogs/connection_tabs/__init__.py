@@ -1,0 +1,2 @@
+"""The connections dialog's tabs: each a widget that loads a connection's settings and applies
+its fields back to them (`load()` / `apply()`), with its validation messages under its fields."""
