@@ -73,7 +73,7 @@ def test_a_refused_refresh_token_fails_the_sync_plainly_and_keeps_the_tokens(sta
     assert result.outcome == "failed" and result.orders_new == 0
     # the advice fits an app sign-in (connect it again), not a pasted token
     assert "no longer accepts PackDesk's app sign-in" in result.error
-    assert "Connect as an OAuth app" in result.error and "paste" not in result.error
+    assert "Sign in to the store again" in result.error and "paste" not in result.error
     assert "revoked-" not in result.error
     assert station.secrets.get(record.id, "refresh_token") == "revoked-refresh-token-000"
     assert station.secrets.get(record.id, "token") == "revoked-access-token-000"
