@@ -19,8 +19,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -43,6 +41,7 @@ from app.services.connections import (
 )
 from app.services.oauth_signin import OAuthApp, OAuthTokens
 from app.ui.dialogs.connection_tabs import prompts
+from app.ui.dialogs.connection_tabs.connection_list import ConnectionList
 from app.ui.dialogs.connection_tabs.form import ERROR_STYLE, OK_STYLE
 from app.ui.dialogs.connection_tabs.import_rules import ImportTab
 from app.ui.dialogs.connection_tabs.shipping import ShippingTab
@@ -111,8 +110,7 @@ class ConnectionsDialog(QDialog):
         resize_to_screen(self, 900, 620)
 
     def _list_pane(self) -> QWidget:
-        self.connection_list = QListWidget()
-        self.connection_list.setObjectName("connectionList")
+        self.connection_list = ConnectionList()
         self.connection_list.currentItemChanged.connect(self._connection_selected)
         self.add_button = QPushButton(self.tr("&Add connection"))
         self.add_button.clicked.connect(self.start_new)
@@ -161,29 +159,18 @@ class ConnectionsDialog(QDialog):
             (self._record.id if self._record else None)
         typing = self._record is None and any(self.store.touched(key)
                                               for key in ("address", "token", "name"))
-        # The first connection is shown unless someone is typing a new one already.
-        records_first = 0 if records and not (current is None and typing) else None
-        self.connection_list.blockSignals(True)
-        self.connection_list.clear()
-        for record in records:
-            item = QListWidgetItem(record.name)
-            item.setData(Qt.ItemDataRole.UserRole, record.id)
-            item.setToolTip(record.settings.address)
-            self.connection_list.addItem(item)
-        self.connection_list.blockSignals(False)
-        target = next((i for i in range(self.connection_list.count())
-                       if self.connection_list.item(i).data(Qt.ItemDataRole.UserRole)
-                       == current), records_first)
-        if target is None:
-            if self._record is not None:  # the one shown is gone
-                self.start_new()
-            if then:
-                then()
+        self.connection_list.fill(records)
+        shown = self.connection_list.select_quietly(current)
+        if shown is None and not (current is None and typing):
+            # The first connection is shown unless someone is typing a new one already.
+            shown = self.connection_list.select_quietly(self.connection_list.first_id())
+        if shown is not None:
+            self._show(shown, then)
             return
-        self.connection_list.blockSignals(True)
-        self.connection_list.setCurrentRow(target)
-        self.connection_list.blockSignals(False)
-        self._show(self.connection_list.item(target).data(Qt.ItemDataRole.UserRole), then)
+        if self._record is not None:  # the one shown is gone
+            self.start_new()
+        if then:
+            then()
 
     @Slot()
     def _connection_selected(self, item, _previous) -> None:
@@ -192,9 +179,7 @@ class ConnectionsDialog(QDialog):
 
     def _show(self, connection_id: int, then: Callable[[], None] | None = None) -> None:
         def loaded(details: ConnectionDetails) -> None:
-            item = self.connection_list.currentItem()
-            # Unless another one was picked meanwhile.
-            if item is not None and item.data(Qt.ItemDataRole.UserRole) == details.record.id:
+            if self.connection_list.selected_id() == details.record.id:  # not another one since
                 self._load(details)
             if then:
                 then()
@@ -203,10 +188,7 @@ class ConnectionsDialog(QDialog):
 
     @Slot()
     def start_new(self) -> None:
-        self.connection_list.blockSignals(True)
-        self.connection_list.clearSelection()
-        self.connection_list.setCurrentRow(-1)
-        self.connection_list.blockSignals(False)
+        self.connection_list.select_quietly(None)
         self._load(None)
         self.tabs.setCurrentIndex(0)
         self.store.name_edit.setFocus()
@@ -400,7 +382,11 @@ class ConnectionsDialog(QDialog):
         if app is None:
             return
         oauth_app = OAuthApp(*app)
-        sign_in = self._context.connections.begin_oauth(address, oauth_app, accept_idn=True)
+        try:  # binds the loopback port the store's answer comes back to
+            sign_in = self._context.connections.begin_oauth(address, oauth_app, accept_idn=True)
+        except (PackDeskError, OSError) as exc:
+            self._save_error(exc)
+            return
         self._open_url(sign_in.url)
         self._set_busy(True, self.tr("Waiting for the store's sign-in page in the browser…"))
         self._runner.submit(NETWORK, lambda: save(oauth_app, sign_in.wait()),
