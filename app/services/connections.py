@@ -240,6 +240,10 @@ class ConnectionService:
         revoked the app or its refresh token expired); the old ones stay when the store
         refuses the new access token."""
         record = self._connections.get(connection_id)
+        if record.auth_kind != "oauth":
+            raise ConfigurationError(f"The connection {record.name} uses an access token, not "
+                                     "an app sign-in.",
+                                     hint="Paste a new access token in its settings instead.")
         # The saved address was confirmed when it was entered.
         check = self.check_store(record.settings.address, tokens.access_token, accept_idn=True)
         self._secrets.put(connection_id, "token", tokens.access_token)

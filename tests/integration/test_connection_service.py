@@ -98,3 +98,15 @@ def test_a_saved_connection_is_tested_with_its_saved_token_unless_one_is_typed(c
     assert check.address.origin == record.settings.address
     with pytest.raises(StoreAuthError):
         station.connections.check_saved_or_typed(record.id, sandbox.domain, "wrong-token")
+
+
+def test_a_token_connection_is_not_signed_in_as_an_app(connected, sandbox):
+    from app.integrations.americommerce.oauth import OAuthTokens
+    from app.services.oauth_signin import OAuthApp
+
+    station, record = connected
+    with pytest.raises(ConfigurationError, match="uses an access token"):
+        station.connections.reauthorize(record.id, OAuthApp("an-app", "its-secret-0001"),
+                                        OAuthTokens("access-token-0001", "refresh-token-0001"))
+    assert station.secrets.get(record.id, "token") == sandbox.token
+    assert station.connections.get(record.id).oauth_client_id is None
