@@ -74,7 +74,8 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
     image_http = make_image_client()  # logos and product pictures for slips, fetched once
     context = AppContext(
         paths=paths, db=db, secrets=secrets, station_id=station_id, repos=repos,
-        clients=clients, connections=ConnectionService(repos.connections, secrets, clients),
+        clients=clients,
+        connections=ConnectionService(repos.connections, secrets, clients, changes),
         sync=sync, packing=packing,
         scanning=ScanService(db, packing, repos.catalog, lookup.resolve, station),
         lookup=lookup, station=station,

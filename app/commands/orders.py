@@ -88,7 +88,7 @@ def _status_id(context: AppContext, connection_id: int, name: str | None) -> int
 
     if not name:
         return None
-    statuses = context.repos.connections.statuses(connection_id)
+    statuses = context.connections.statuses(connection_id)
     for status in statuses:
         if normalize_status_name(status.name) == normalize_status_name(name) \
                 or str(status.id) == name.strip():
@@ -101,22 +101,18 @@ def _oauth_sign_in(context: AppContext, args: argparse.Namespace):
     """Sign in through the store's consent page; returns (app, tokens)."""
     import webbrowser
 
-    from app.integrations.americommerce.address import parse_store_address
-    from app.integrations.americommerce.client import make_http_client
-    from app.services.oauth_signin import OAuthApp, OAuthSignIn
+    from app.services.oauth_signin import OAuthApp
 
     secret = sys.stdin.readline().strip()
     if not secret:
         raise ConfigurationError("Give the app's client secret on standard input.")
-    address = parse_store_address(args.domain)
     app = OAuthApp(args.oauth_client_id.strip(), secret)
-    with make_http_client(address) as http:
-        sign_in = OAuthSignIn(http, address, app)
-        print(f"Allow PackDesk in the store's sign-in page: {sign_in.url}", file=sys.stderr,
-              flush=True)
-        if not args.no_browser:
-            webbrowser.open(sign_in.url)
-        return app, sign_in.wait()
+    sign_in = context.connections.begin_oauth(args.domain, app, accept_idn=args.accept_idn)
+    print(f"Allow PackDesk in the store's sign-in page: {sign_in.url}", file=sys.stderr,
+          flush=True)
+    if not args.no_browser:
+        webbrowser.open(sign_in.url)
+    return app, sign_in.wait()
 
 
 def run_connect(args: argparse.Namespace) -> int:
@@ -162,7 +158,7 @@ def run_connect(args: argparse.Namespace) -> int:
         except Exception:
             context.connections.remove(record.id)  # all or nothing
             raise
-        storefronts = context.repos.connections.storefronts(record.id)
+        storefronts = context.connections.storefronts(record.id)
         emit(args, {
             "id": record.id, "name": record.name, "address": check.address.origin,
             "storefronts": [{"id": s.store_id, "name": s.name} for s in storefronts],
@@ -184,13 +180,13 @@ def add_connections(parser: argparse.ArgumentParser) -> None:
 def run_connections(args: argparse.Namespace) -> int:
     with open_context(args) as context:
         items = []
-        for record in context.repos.connections.all():
+        for record in context.connections.all():
             last = context.repos.sync_state.last_success(record.id)
             s = record.settings
             items.append({
                 "id": record.id, "name": record.name, "address": s.address,
                 "storefronts": [{"id": f.store_id, "name": f.name}
-                                for f in context.repos.connections.storefronts(record.id)],
+                                for f in context.connections.storefronts(record.id)],
                 "imported_storefronts": list(s.storefront_ids) if s.storefront_ids else "all",
                 "import_statuses": list(s.import_statuses) if s.import_statuses else "default",
                 "created_within_days": s.created_within_days,

@@ -16,12 +16,8 @@ import httpx
 
 from app.errors import StoreAuthError
 from app.integrations.americommerce.address import StoreAddress
-from app.integrations.americommerce.oauth import (
-    OAuthTokens,
-    authorize_url,
-    exchange_code,
-    parse_callback,
-)
+from app.integrations.americommerce.oauth import OAuthTokens as OAuthTokens
+from app.integrations.americommerce.oauth import authorize_url, exchange_code, parse_callback
 
 # What a shipping station needs (API.md §1): people view, orders view+change, catalog view,
 # settings + system tasks, and no expiry.
@@ -67,8 +63,10 @@ class _CallbackHandler(BaseHTTPRequestHandler):
 class OAuthSignIn:
     """One sign-in: `url` to open in the browser, then `wait()` for the tokens."""
 
-    def __init__(self, http: httpx.Client, address: StoreAddress, app: OAuthApp) -> None:
+    def __init__(self, http: httpx.Client, address: StoreAddress, app: OAuthApp, *,
+                 owns_http: bool = False) -> None:
         self._http = http
+        self._owns_http = owns_http  # closed with the sign-in (made for it alone)
         self._address = address
         self._app = app
         self._server = _CallbackServer(("127.0.0.1", 0), _CallbackHandler)
@@ -107,3 +105,5 @@ class OAuthSignIn:
             except httpx.HTTPError:
                 pass
         self._server.server_close()
+        if self._owns_http:
+            self._http.close()

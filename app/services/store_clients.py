@@ -8,6 +8,8 @@ import logging
 import threading
 from collections.abc import Callable
 
+import httpx
+
 from app.db.repositories.connections import ConnectionRecord
 from app.errors import PackDeskError
 from app.integrations.americommerce import oauth
@@ -57,7 +59,7 @@ class StoreClients:
         if not connection.oauth_client_id:
             return False
         try:
-            with make_http_client(address) as http:
+            with self.http_for(address) as http:
                 tokens = oauth.refresh(
                     http, address, client_id=connection.oauth_client_id,
                     app_secret=self._secrets.get(connection.id, "client_secret"),
@@ -69,6 +71,11 @@ class StoreClients:
         self._secrets.put(connection.id, "refresh_token", tokens.refresh_token)
         log.info("Refreshed the access token of %s", connection.name)
         return True
+
+    @staticmethod
+    def http_for(address: StoreAddress) -> httpx.Client:
+        """A plain HTTP client for the store's OAuth endpoints (sign-in, token refresh)."""
+        return make_http_client(address)
 
     def for_new_store(self, address: StoreAddress, token: str) -> AmeriCommerceClient:
         """A throwaway client to test a store before its connection is saved."""

@@ -59,3 +59,54 @@ def test_a_keyring_that_refuses_the_token_leaves_no_connection_behind(station, s
     # No connection without its token: the row saved before the keyring was asked is gone.
     assert station.repos.connections.all() == []
     assert station.repos.connections.by_name("main") is None
+
+
+def test_every_write_returns_and_publishes_the_connection_it_changed(station, sandbox):
+    from app.domain.status_rules import StatusView
+
+    seen = []
+    station.changes.subscribe(seen.append)
+    record = station.connections.add(ConnectionSettings(name="main", address=sandbox.domain),
+                                     sandbox.token)
+    assert [c.connections for c in seen] == [{record.id}]
+    station.sync.refresh_reference_data(record, force=True)
+    status = station.connections.statuses(record.id)[0]
+    seen.clear()
+    results = [
+        station.connections.set_status_views(record.id, {status.id: StatusView.ON_HOLD}),
+        station.connections.replace_token(record.id, sandbox.token),
+        station.connections.save_edits(record.id, record.settings.with_changes(
+            order_prefix="MS-"), token=sandbox.token, views={status.id: None})]
+    # One notification per write, even for the form's save that does three things.
+    assert seen == results and all(c.connections == {record.id} for c in results)
+    details = station.connections.details(record.id)
+    assert details.record.settings.order_prefix == "MS-"
+    assert next(s for s in details.statuses if s.id == status.id).view_override is None
+    assert details.storefronts == station.connections.storefronts(record.id)
+    seen.clear()
+    updated = station.connections.update(record.id, details.record.settings.with_changes(
+        order_prefix="AC-"))
+    assert updated.settings.order_prefix == "AC-" and seen[0].connections == {record.id}
+    assert station.connections.remove(record.id).connections == {record.id}
+    assert len(seen) == 2 and station.connections.all() == []
+
+
+def test_a_saved_connection_is_tested_with_its_saved_token_unless_one_is_typed(connected,
+                                                                               sandbox):
+    station, record = connected
+    check = station.connections.check_saved_or_typed(record.id, sandbox.domain, "")
+    assert check.address.origin == record.settings.address
+    with pytest.raises(StoreAuthError):
+        station.connections.check_saved_or_typed(record.id, sandbox.domain, "wrong-token")
+
+
+def test_a_token_connection_is_not_signed_in_as_an_app(connected, sandbox):
+    from app.integrations.americommerce.oauth import OAuthTokens
+    from app.services.oauth_signin import OAuthApp
+
+    station, record = connected
+    with pytest.raises(ConfigurationError, match="uses an access token"):
+        station.connections.reauthorize(record.id, OAuthApp("an-app", "its-secret-0001"),
+                                        OAuthTokens("access-token-0001", "refresh-token-0001"))
+    assert station.secrets.get(record.id, "token") == sandbox.token
+    assert station.connections.get(record.id).oauth_client_id is None

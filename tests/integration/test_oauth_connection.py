@@ -73,7 +73,47 @@ def test_a_refused_refresh_token_fails_the_sync_plainly_and_keeps_the_tokens(sta
     assert result.outcome == "failed" and result.orders_new == 0
     # the advice fits an app sign-in (connect it again), not a pasted token
     assert "no longer accepts PackDesk's app sign-in" in result.error
-    assert "Connect as an OAuth app" in result.error and "paste" not in result.error
+    assert "Sign in to the store again" in result.error and "paste" not in result.error
     assert "revoked-" not in result.error
     assert station.secrets.get(record.id, "refresh_token") == "revoked-refresh-token-000"
     assert station.secrets.get(record.id, "token") == "revoked-access-token-000"
+
+
+def test_a_revoked_app_connection_signs_in_again_and_syncs(station, sandbox):
+    client_id, secret = next(iter(sandbox.config.oauth_clients.items()))
+    app = OAuthApp(client_id, secret)
+    sign_in = station.connections.begin_oauth(sandbox.domain, app)
+    browser_allows(sign_in.url)
+    record = station.connections.add_oauth(
+        ConnectionSettings(name="app", address=sandbox.domain), app, sign_in.wait(timeout=10))
+    station.secrets.put(record.id, "token", "revoked-access-token-000")
+    station.secrets.put(record.id, "refresh_token", "revoked-refresh-token-000")
+    assert station.sync.sync(record.id).outcome == "failed"
+    seen = []
+    station.changes.subscribe(seen.append)
+    again = station.connections.begin_oauth(record.settings.address, app, accept_idn=True)
+    browser_allows(again.url)
+    changes = station.connections.reauthorize(record.id, app, again.wait(timeout=10))
+    assert seen == [changes] and changes.connections == {record.id}
+    assert station.secrets.get(record.id, "token") != "revoked-access-token-000"
+    assert station.secrets.get(record.id, "refresh_token") != "revoked-refresh-token-000"
+    result = station.sync.sync(record.id)
+    assert result.outcome == "ok", result.error
+
+
+def test_signing_in_again_with_a_token_the_store_refuses_keeps_the_old_tokens(station,
+                                                                               sandbox):
+    from app.integrations.americommerce.oauth import OAuthTokens
+
+    client_id, secret = next(iter(sandbox.config.oauth_clients.items()))
+    app = OAuthApp(client_id, secret)
+    sign_in = station.connections.begin_oauth(sandbox.domain, app)
+    browser_allows(sign_in.url)
+    tokens = sign_in.wait(timeout=10)
+    record = station.connections.add_oauth(
+        ConnectionSettings(name="app", address=sandbox.domain), app, tokens)
+    with pytest.raises(StoreAuthError):
+        station.connections.reauthorize(record.id, app, OAuthTokens(
+            "not-a-token-of-this-store", "not-a-refresh-token", None))
+    assert station.secrets.get(record.id, "token") == tokens.access_token
+    assert station.secrets.get(record.id, "refresh_token") == tokens.refresh_token

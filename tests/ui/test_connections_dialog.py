@@ -18,17 +18,17 @@ def _dialog(qtbot, context, runner) -> ConnectionsDialog:
 
 def test_validation_messages_appear_under_their_fields(qtbot, ui_context, sync_runner):
     dialog = _dialog(qtbot, ui_context, sync_runner)
-    assert dialog.token_edit.echoMode() == QLineEdit.EchoMode.Password
-    dialog.prefix_edit.setText("bad prefix!")
-    dialog.tag_edit.setText("a,b")
-    dialog.poll_spin.setValue(0)
-    dialog.address_edit.setText("https://user:pw@shop.example.com")
+    assert dialog.store.token_edit.echoMode() == QLineEdit.EchoMode.Password
+    dialog.import_rules.prefix_edit.setText("bad prefix!")
+    dialog.import_rules.tag_edit.setText("a,b")
+    dialog.import_rules.poll_spin.setValue(0)
+    dialog.store.address_edit.setText("https://user:pw@shop.example.com")
     assert not dialog.errors["order_prefix"].isHidden()
     assert "prefix" in dialog.errors["order_prefix"].text()
     assert dialog.errors["new_order_tag"].text() == "A tag has no commas and at most 40 characters."
     assert dialog.errors["poll_interval_min"].text().startswith("Check for new orders every")
     assert not dialog.errors["address"].isHidden()
-    dialog.prefix_edit.setText("AC-")
+    dialog.import_rules.prefix_edit.setText("AC-")
     assert dialog.errors["order_prefix"].isHidden()
     with qtbot.waitSignal(dialog.save_failed):
         dialog.save()
@@ -37,57 +37,58 @@ def test_validation_messages_appear_under_their_fields(qtbot, ui_context, sync_r
 
 def test_a_failed_test_shows_the_store_error_in_place(qtbot, ui_context, runner, sandbox):
     dialog = _dialog(qtbot, ui_context, runner)
-    dialog.address_edit.setText(sandbox.domain)
-    dialog.token_edit.setText("wrong-token")
+    dialog.store.address_edit.setText(sandbox.domain)
+    dialog.store.token_edit.setText("wrong-token")
     with qtbot.waitSignal(dialog.store_checked, timeout=10_000) as checked:
-        qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.store.test_button, Qt.MouseButton.LeftButton)
     error = checked.args[0]
-    assert dialog.test_result.text() == str(error)
-    assert "wrong-token" not in dialog.test_result.text()
-    assert dialog.test_result.textFormat() == Qt.TextFormat.PlainText
+    assert dialog.store.test_result.text() == str(error)
+    assert "wrong-token" not in dialog.store.test_result.text()
+    assert dialog.store.test_result.textFormat() == Qt.TextFormat.PlainText
 
 
 def test_add_then_edit_every_setting_and_status_views(qtbot, ui_context, runner, sandbox):
     dialog = _dialog(qtbot, ui_context, runner)
-    dialog.address_edit.setText(sandbox.domain)
-    dialog.token_edit.setText(sandbox.token)
+    dialog.store.address_edit.setText(sandbox.domain)
+    dialog.store.token_edit.setText(sandbox.token)
     with qtbot.waitSignal(dialog.store_checked, timeout=10_000):
         dialog.test_store()
-    assert dialog.storefront_list.count() >= 2  # the sandbox account has several storefronts
-    dialog.storefronts_chosen.setChecked(True)
-    dialog.storefront_list.item(1).setCheckState(Qt.CheckState.Unchecked)
-    dialog.name_edit.setText("Main store")
+    assert dialog.store.storefront_list.count() >= 2  # the sandbox account has several storefronts
+    dialog.store.storefronts_chosen.setChecked(True)
+    dialog.store.storefront_list.item(1).setCheckState(Qt.CheckState.Unchecked)
+    dialog.store.name_edit.setText("Main store")
     with qtbot.waitSignal(dialog.saved, timeout=15_000) as saved:
         dialog.save()
     cid = saved.args[0]
     record = ui_context.repos.connections.get(cid)
-    first_store = dialog.storefront_list.item(0).data(Qt.ItemDataRole.UserRole)
+    first_store = dialog.store.storefront_list.item(0).data(Qt.ItemDataRole.UserRole)
     assert record.settings.storefront_ids == (first_store,)
     assert ui_context.secrets.get(cid, "token") == sandbox.token
-    assert dialog.claim_combo.count() > 5  # filled from the store's statuses
+    assert dialog.shipping.claim_combo.count() > 5  # filled from the store's statuses
 
     # Edit: import rule, numbers, flags, statuses and one status view.
-    dialog.import_named.setChecked(True)
-    dialog.statuses_edit.setText("approved pending shipping")
-    dialog.days_spin.setValue(45)
-    dialog.poll_spin.setValue(5)
-    dialog.prefix_edit.setText("MS-")
-    dialog.tag_edit.setText("fresh")
-    dialog.bin_edit.setText("Bin")
-    dialog.first_check.setChecked(True)
-    dialog.notify_check.setChecked(False)
-    dialog.tracking_check.setChecked(False)
-    shipped = dialog.shipped_combo.findText("Shipped")
-    dialog.shipped_combo.setCurrentIndex(shipped)
-    dialog.partial_combo.setCurrentIndex(dialog.partial_combo.findText("Partially Shipped"))
+    dialog.import_rules.import_named.setChecked(True)
+    dialog.import_rules.statuses_edit.setText("approved pending shipping")
+    dialog.import_rules.days_spin.setValue(45)
+    dialog.import_rules.poll_spin.setValue(5)
+    dialog.import_rules.prefix_edit.setText("MS-")
+    dialog.import_rules.tag_edit.setText("fresh")
+    dialog.import_rules.bin_edit.setText("Bin")
+    dialog.shipping.first_check.setChecked(True)
+    dialog.shipping.notify_check.setChecked(False)
+    dialog.shipping.tracking_check.setChecked(False)
+    shipped = dialog.shipping.shipped_combo.findText("Shipped")
+    dialog.shipping.shipped_combo.setCurrentIndex(shipped)
+    partial, claim = dialog.shipping.partial_combo, dialog.shipping.claim_combo
+    partial.setCurrentIndex(partial.findText("Partially Shipped"))
     # The claim status must not be imported itself (the Order Desk trap).
-    dialog.claim_combo.setCurrentIndex(dialog.claim_combo.findText("Approved, Pending Shipping"))
+    claim.setCurrentIndex(claim.findText("Approved, Pending Shipping"))
     assert not dialog.errors["claim_status_id"].isHidden()
-    dialog.claim_combo.setCurrentIndex(dialog.claim_combo.findText("On Hold"))
+    claim.setCurrentIndex(claim.findText("On Hold"))
     assert dialog.errors["claim_status_id"].isHidden()
-    row = next(r for r in range(dialog.views_table.rowCount())
-               if dialog.views_table.item(r, 0).text() == "On Hold")
-    combo = dialog.views_table.cellWidget(row, 1)
+    row = next(r for r in range(dialog.views.views_table.rowCount())
+               if dialog.views.views_table.item(r, 0).text() == "On Hold")
+    combo = dialog.views.views_table.cellWidget(row, 1)
     assert isinstance(combo, QComboBox)
     combo.setCurrentIndex(combo.findData(StatusView.AWAITING_SHIPMENT.value))
     with qtbot.waitSignal(dialog.saved, timeout=10_000):
@@ -124,14 +125,14 @@ def test_tracking_links_are_edited_per_connection(qtbot, ui_context, sync_runner
     from app.domain.connection_settings import TRACKING_URL_PRESETS
 
     dialog = _dialog(qtbot, ui_context, sync_runner)
-    table = dialog.tracking_table
+    table = dialog.shipping.tracking_table
     assert table.item(0, 0).text() == "UPS"
-    assert dialog.tracking_templates() == {}  # presets untouched: nothing stored
+    assert dialog.shipping.tracking_templates() == {}  # presets untouched: nothing stored
     last = table.rowCount() - 1
     table.item(last, 0).setText("OnTrac")
     table.item(last, 1).setText("https://www.ontrac.com/tracking/?number={tracking}")
     table.item(0, 1).setText("no placeholder here")
-    assert dialog.tracking_templates() == {
+    assert dialog.shipping.tracking_templates() == {
         "UPS": "no placeholder here",
         "OnTrac": "https://www.ontrac.com/tracking/?number={tracking}"}
     errors = dialog.validate()
@@ -155,10 +156,10 @@ def test_connect_as_an_oauth_app_through_the_browser(qtbot, ui_context, runner, 
                                ask_oauth_app=lambda: (client_id, secret))
     qtbot.addWidget(dialog)
     dialog.start_new()
-    dialog.name_edit.setText("As an app")
-    dialog.address_edit.setText(sandbox.domain)
+    dialog.store.name_edit.setText("As an app")
+    dialog.store.address_edit.setText(sandbox.domain)
     with qtbot.waitSignal(dialog.saved, timeout=20_000):
-        dialog.oauth_button.click()
+        dialog.store.oauth_button.click()
     record = ui_context.repos.connections.by_name("As an app")
     assert record is not None and record.auth_kind == "oauth"
     assert {user.split(":", 1)[1] for (_, user) in memory_keyring.passwords} == {
@@ -189,18 +190,78 @@ def test_an_international_domain_gets_the_token_only_after_confirmation(qtbot, p
                                confirm_idn=lambda a: asked.append(a.host) or answers.pop(0))
     qtbot.addWidget(dialog)
     try:
-        dialog.address_edit.setText("аррӏе.com")
-        dialog.token_edit.setText("tok-lookalike-333444")
+        dialog.store.address_edit.setText("аррӏе.com")
+        dialog.store.token_edit.setText("tok-lookalike-333444")
         dialog.test_store()  # declined: nothing is sent
         assert asked == ["xn--80ak6aa92e.com"] and hosts == []
         assert dialog.message_label.text() == "Nothing was sent to аррӏе.com (xn--80ak6aa92e.com)."
         with qtbot.waitSignal(dialog.store_checked, timeout=10_000):
             dialog.test_store()  # confirmed
         assert hosts == ["xn--80ak6aa92e.com"]
-        assert "аррӏе.com (xn--80ak6aa92e.com)" in dialog.test_result.text()
-        dialog.address_edit.setText("shop.example.com")  # an ASCII domain asks nothing
+        assert "аррӏе.com (xn--80ak6aa92e.com)" in dialog.store.test_result.text()
+        dialog.store.address_edit.setText("shop.example.com")  # an ASCII domain asks nothing
         with qtbot.waitSignal(dialog.store_checked, timeout=10_000):
             dialog.test_store()
         assert len(asked) == 2 and hosts[-1] == "shop.example.com"
     finally:
         context.close()
+
+
+def test_a_saved_app_connection_signs_in_again_from_the_dialog(qtbot, ui_context, runner,
+                                                               sandbox, memory_keyring):
+    import httpx
+
+    client_id, secret = next(iter(sandbox.config.oauth_clients.items()))
+    opened: list[str] = []
+
+    def browser(url: str) -> None:  # the store owner clicks Allow
+        opened.append(url)
+        consent = httpx.get(url, follow_redirects=False, timeout=10)
+        httpx.get(consent.headers["location"], timeout=10)
+
+    dialog = ConnectionsDialog(ui_context, runner, open_url=browser,
+                               ask_oauth_app=lambda: (client_id, secret))
+    qtbot.addWidget(dialog)
+    dialog.store.name_edit.setText("As an app")
+    dialog.store.address_edit.setText(sandbox.domain)
+    with qtbot.waitSignal(dialog.saved, timeout=20_000) as saved:
+        dialog.store.oauth_button.click()
+    cid = saved.args[0]
+    # The store revoked the app: both tokens are refused, the sync fails.
+    ui_context.secrets.put(cid, "token", "revoked-access-token-000")
+    ui_context.secrets.put(cid, "refresh_token", "revoked-refresh-token-000")
+    assert ui_context.sync.sync(cid).outcome == "failed"
+    assert dialog.store.oauth_button.isVisibleTo(dialog)
+    assert dialog.store.oauth_button.text() == "&Sign in to the store again…"
+    with qtbot.waitSignal(dialog.saved, timeout=20_000) as again:
+        dialog.store.oauth_button.click()
+    assert again.args[0] == cid and len(opened) == 2
+    assert ui_context.connections.all()[0].name == "As an app"  # the same connection, kept
+    assert ui_context.secrets.get(cid, "token") != "revoked-access-token-000"
+    assert ui_context.sync.sync(cid).outcome == "ok"
+
+
+def test_a_token_connection_offers_no_app_sign_in(qtbot, ui_context, sync_runner, sandbox):
+    connect_and_sync(ui_context, sandbox)
+    dialog = _dialog(qtbot, ui_context, sync_runner)
+    assert dialog.store.name_edit.text() == "Sandbox"
+    assert not dialog.store.oauth_button.isVisible()
+    dialog.start_new()
+    assert dialog.store.oauth_button.isVisible()
+
+
+def test_the_list_arrives_from_the_db_pool_without_wiping_what_is_typed(qtbot, ui_context,
+                                                                        runner, sandbox):
+    seen: list[str] = []
+    connect_and_sync(ui_context, sandbox)
+    shown = ConnectionsDialog(ui_context, runner)  # loads the saved one once it is read
+    qtbot.addWidget(shown)
+    qtbot.waitUntil(lambda: shown.store.name_edit.text() == "Sandbox", timeout=10_000)
+    assert shown.connection_list.count() == 1 and shown.remove_button.isEnabled()
+    typing = ConnectionsDialog(ui_context, runner)
+    qtbot.addWidget(typing)
+    typing.store.address_edit.setText("second.example.com")  # before the list is read
+    typing.connections_changed.connect(lambda: seen.append("changed"))
+    qtbot.waitUntil(lambda: typing.connection_list.count() == 1, timeout=10_000)
+    assert typing.store.address_edit.text() == "second.example.com"
+    assert typing.connection_list.currentItem() is None and seen == []

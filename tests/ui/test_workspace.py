@@ -28,16 +28,16 @@ def _window(qtbot, context, runner, settings, **kw) -> MainWindow:
 def _add_connection_in_dialog(qtbot, window, sandbox) -> int:
     window.open_connections()
     dialog = window.connections_dialog
-    qtbot.keyClicks(dialog.address_edit, sandbox.domain)
-    qtbot.keyClicks(dialog.token_edit, sandbox.token)
+    qtbot.keyClicks(dialog.store.address_edit, sandbox.domain)
+    qtbot.keyClicks(dialog.store.token_edit, sandbox.token)
     with qtbot.waitSignal(dialog.store_checked, timeout=10_000):
-        qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
-    assert dialog.test_result.text().startswith("Connected to")
-    dialog.name_edit.setText("Sandbox")
-    dialog.prefix_edit.setText("SB-")
+        qtbot.mouseClick(dialog.store.test_button, Qt.MouseButton.LeftButton)
+    assert dialog.store.test_result.text().startswith("Connected to")
+    dialog.store.name_edit.setText("Sandbox")
+    dialog.import_rules.prefix_edit.setText("SB-")
     with qtbot.waitSignal(dialog.saved, timeout=15_000) as saved:
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert dialog.views_table.rowCount() > 5  # statuses loaded for the mapping table
+    assert dialog.views.views_table.rowCount() > 5  # statuses loaded for the mapping table
     dialog.close()
     qtbot.waitUntil(lambda: not dialog.isVisible())
     window.raise_()

@@ -98,10 +98,13 @@ class ConnectionRepository:
             session.add(row)
             return _record(row)
 
-    def set_fingerprint(self, connection_id: int, fingerprint: str) -> None:
+    def set_fingerprint(self, connection_id: int, fingerprint: str, *,
+                        oauth_client_id: str | None = None) -> None:
         with self._db.write() as session:
             row = self._row(session, connection_id)
             row.account_fingerprint = fingerprint
+            if oauth_client_id is not None:  # signed in again, maybe as another app
+                row.oauth_client_id = oauth_client_id
             session.add(row)
 
     def get(self, connection_id: int) -> ConnectionRecord:

@@ -31,8 +31,8 @@ TOKEN_HINT = ("In the store's admin open Tools → Apps & Addons → API Apps & 
               "create an access token with the scopes PackDesk needs (orders, read_catalog, "
               "read_people, settings, system, no_expiry) and paste it again.")
 # An OAuth connection whose refresh was refused: its tokens come from a sign-in, not a paste.
-OAUTH_HINT = ("In the store's admin, allow PackDesk's app again, then connect the store again "
-              "with Connections ▸ Connect as an OAuth app.")
+OAUTH_HINT = ("In the store's admin, allow PackDesk's app again, then choose the connection in "
+              "Connections and Sign in to the store again.")
 NOT_A_STORE = "{where} answered, but not like an AmeriCommerce store."
 _REDACTED = "[hidden]"
 _TLS_MARKS = ("CERTIFICATE_VERIFY_FAILED", "[SSL", "SSL:", "TLSV1_ALERT")

@@ -2,7 +2,9 @@
 after a gap longer than the import window."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, time
+from typing import Protocol
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
@@ -16,13 +18,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db.repositories.connections import ConnectionRecord
+
+class NamedConnection(Protocol):
+    """What the dialog needs of a connection (a ConnectionRecord has it)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
 
 
 class ImportFromDateDialog(QDialog):
     chosen = Signal(int, object)  # connection id, aware datetime (start of the chosen day)
 
-    def __init__(self, connections: list[ConnectionRecord], parent: QWidget | None = None):
+    def __init__(self, connections: Iterable[NamedConnection],
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Import orders from a date"))
         self.connection_combo = QComboBox()
