@@ -1,5 +1,6 @@
 """The engine-specific SQL behind app/db/dialect.py: connection set-up, BEGIN, upserts, search."""
 from datetime import UTC, datetime
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -111,3 +112,12 @@ def test_saving_an_order_again_replaces_its_search_text(db):
     assert save("ann@new.example.com") == pk
     assert found("ann new") == [pk]
     assert found("old") == []
+
+
+def test_only_the_dialect_module_imports_an_engines_sql():
+    """Engine-specific statements live in app/db/dialect.py (a second engine is one class)."""
+    app_dir = Path(__file__).resolve().parents[2] / "app"
+    offenders = [str(path.relative_to(app_dir)) for path in app_dir.rglob("*.py")
+                 if "sqlalchemy.dialects" in path.read_text(encoding="utf-8")
+                 and path.name != "dialect.py" and "migrations" not in path.parts]
+    assert offenders == []
