@@ -15,14 +15,13 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import ClassVar
 
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
+from app.db.dialect import BUSY_TIMEOUT_MS, Dialect, dialect_of
 from app.errors import DatabaseDamagedError, DatabaseError
 
-BUSY_TIMEOUT_MS = 10_000
 # Below this much free space a "disk I/O error" is a full disk (SQLite reports a full disk so
 # when the WAL or its index cannot grow).
 NEARLY_FULL_BYTES = 1_000_000
@@ -79,18 +78,6 @@ def storage_errors(path: Path) -> Iterator[None]:
         raise problem from exc
 
 
-def _configure_connection(dbapi_connection, _record) -> None:
-    # Let SQLAlchemy's "begin" event issue BEGIN itself (the driver's implicit BEGIN would not
-    # let us choose IMMEDIATE).
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-
-
 def read_only_uri(path: Path) -> str:
     """A URI that reads `path` without writing anything. In a read-only folder a WAL database
     whose -shm file is gone cannot be opened read-only (SQLite would have to create it):
@@ -109,11 +96,6 @@ def read_only_uri(path: Path) -> str:
     return uri
 
 
-def _configure_read_only(dbapi_connection, _record) -> None:
-    dbapi_connection.isolation_level = None
-    dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-
-
 def make_engine(path: Path | str, *, immediate: bool = False,
                 read_only: bool = False) -> Engine:
     # A read-only folder: open the file read-only (no journal mode change, which is a write).
@@ -121,9 +103,8 @@ def make_engine(path: Path | str, *, immediate: bool = False,
            else f"sqlite:///{Path(path)}")
     engine = create_engine(url, connect_args={"check_same_thread": False,
                                               "timeout": BUSY_TIMEOUT_MS / 1000})
-    event.listen(engine, "connect", _configure_read_only if read_only else _configure_connection)
-    begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
-    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
+    # Pragmas and BEGIN (IMMEDIATE for writers) are the dialect's (app/db/dialect.py).
+    dialect_of(engine).prepare(engine, immediate=immediate, read_only=read_only)
     return engine
 
 
@@ -139,6 +120,8 @@ class Database:
         self.read_only = read_only
         self.engine = make_engine(self.path, read_only=read_only)
         self._write_engine = make_engine(self.path, immediate=True, read_only=read_only)
+        # The engine's SQL dialect: upserts and search for the repositories.
+        self.dialect: Dialect = dialect_of(self.engine)
         self._write_gate: Callable[[], str] | None = None
 
     def hold_writes_until(self, verdict: Callable[[], str]) -> None:

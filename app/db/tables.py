@@ -13,9 +13,12 @@ Conventions:
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, Index, MetaData, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from app.db.types import UtcDateTime
 
 # Named constraints keep Alembic's batch migrations on SQLite deterministic.
 SQLModel.metadata.naming_convention = {
@@ -34,6 +37,11 @@ CASCADE = {"ondelete": "CASCADE"}
 def _fk(target: str, *, nullable: bool = False, cascade: bool = True):
     return Field(default=None if nullable else ..., foreign_key=target, index=True,
                  nullable=nullable, **({"ondelete": "CASCADE"} if cascade else {}))
+
+
+def _at(default: Any = ..., **options: Any) -> Any:
+    # Every datetime column: aware UTC in and out, stored as before (app/db/types.py).
+    return Field(default=default, sa_type=UtcDateTime, **options)
 
 
 def _json(default=None):
@@ -73,8 +81,8 @@ class Connection(SQLModel, table=True):
     tracking_url_templates: dict[str, str] | None = _json()
     account_fingerprint: str | None = None  # to notice two connections reaching one account
     enabled: bool = True
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = _at()
+    updated_at: datetime = _at()
 
 
 class Storefront(SQLModel, table=True):
@@ -98,7 +106,7 @@ class Storefront(SQLModel, table=True):
     logo_file: str = ""  # a chosen or downloaded logo, relative to the data dir
     is_micro_store: bool = False
     parent_store_id: int | None = None
-    refreshed_at: datetime
+    refreshed_at: datetime = _at()
 
 
 class OrderStatus(SQLModel, table=True):
@@ -118,7 +126,7 @@ class OrderStatus(SQLModel, table=True):
     is_fully_refunded: bool = False
     is_partially_refunded: bool = False
     view: str | None = None  # the packer's mapping; null = default from flags and name
-    refreshed_at: datetime
+    refreshed_at: datetime = _at()
 
 
 class Order(SQLModel, table=True):
@@ -146,10 +154,10 @@ class Order(SQLModel, table=True):
     order_status_id: int | None = None
     previous_order_status_id: int | None = None
     order_type: str = "Order"
-    ordered_at: datetime | None = None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    status_changed_at: datetime | None = None
+    ordered_at: datetime | None = _at(None)
+    created_at: datetime | None = _at(None)
+    updated_at: datetime | None = _at(None)
+    status_changed_at: datetime | None = _at(None)
     subtotal: str = "0"
     tax_total: str = "0"
     shipping_total: str = "0"
@@ -172,7 +180,7 @@ class Order(SQLModel, table=True):
     customer_phone: str = ""
     channel: str = ""
     source: str = ""
-    due_date: datetime | None = None
+    due_date: datetime | None = _at(None)
     custom_fields: list[dict] | None = _json()
     # Summaries of the store's lines and ship-to, kept with the order so the order list can
     # sort and filter 100,000 orders without aggregating lines on every keystroke.
@@ -181,14 +189,14 @@ class Order(SQLModel, table=True):
     ship_city: str = ""
     ship_country: str = ""
     # Local state beside the store's fields; re-sync never touches these.
-    first_synced_at: datetime
-    last_read_at: datetime  # last time the store's copy was read (the 60-second rule)
+    first_synced_at: datetime = _at()
+    last_read_at: datetime = _at()  # last time the store's copy was read (the 60-second rule)
     flag_reason: str = ""
-    flagged_at: datetime | None = None
-    flag_acknowledged_at: datetime | None = None
+    flagged_at: datetime | None = _at(None)
+    flag_acknowledged_at: datetime | None = _at(None)
     hold_reason: str = ""
-    hold_until: datetime | None = None
-    work_started_at: datetime | None = None
+    hold_until: datetime | None = _at(None)
+    work_started_at: datetime | None = _at(None)
 
 
 class OrderLine(SQLModel, table=True):
@@ -252,7 +260,7 @@ class OrderPayment(SQLModel, table=True):
     is_declined: bool = False
     is_captured: bool = False
     is_void: bool = False
-    paid_at: datetime | None = None
+    paid_at: datetime | None = _at(None)
 
 
 class StoreShipment(SQLModel, table=True):
@@ -264,7 +272,7 @@ class StoreShipment(SQLModel, table=True):
     order_pk: int = _fk("orders.id")
     shipment_id: int
     shipment_name: str = ""
-    shipped_at: datetime | None = None
+    shipped_at: datetime | None = _at(None)
     tracking_numbers: str = ""
     tracking_url: str = ""
     carrier: str = ""
@@ -309,11 +317,11 @@ class Shipment(SQLModel, table=True):
     packer: str = ""
     revision: int = 0  # bumped by each correction so the outbox sends the latest
     store_shipment_id: int | None = None  # the store's id once pushed (voids delete it)
-    created_at: datetime
-    updated_at: datetime
-    packed_at: datetime | None = None
-    shipped_at: datetime | None = None
-    voided_at: datetime | None = None
+    created_at: datetime = _at()
+    updated_at: datetime = _at()
+    packed_at: datetime | None = _at(None)
+    shipped_at: datetime | None = _at(None)
+    voided_at: datetime | None = _at(None)
 
 
 class ShipmentLine(SQLModel, table=True):
@@ -329,7 +337,7 @@ class ShipmentLine(SQLModel, table=True):
 class Scan(SQLModel, table=True):
     __tablename__ = "scans"
     id: int | None = Field(default=None, primary_key=True)
-    scanned_at: datetime = Field(index=True)
+    scanned_at: datetime = _at(index=True)
     station: str
     packer: str
     value: str
@@ -353,10 +361,10 @@ class OutboxEntry(SQLModel, table=True):
     payload: dict | None = _json()
     state: str = "pending"  # pending | delivered | failed | stopped | superseded
     attempts: int = 0
-    next_attempt_at: datetime | None = None
+    next_attempt_at: datetime | None = _at(None)
     last_error: str = ""
-    created_at: datetime
-    delivered_at: datetime | None = None
+    created_at: datetime = _at()
+    delivered_at: datetime | None = _at(None)
 
 
 class SyncCheckpoint(SQLModel, table=True):
@@ -366,7 +374,7 @@ class SyncCheckpoint(SQLModel, table=True):
     connection_id: int = _fk("connections.id")
     resource: str  # "orders", "statuses", "storefronts", "products", ...
     checkpoint: str = ""  # the store's own updated_at text, or a UTC ISO time
-    refreshed_at: datetime
+    refreshed_at: datetime = _at()
 
 
 class SyncRun(SQLModel, table=True):
@@ -374,8 +382,8 @@ class SyncRun(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     connection_id: int = _fk("connections.id")
     kind: str = "incremental"  # incremental | manual | full
-    started_at: datetime
-    finished_at: datetime | None = None
+    started_at: datetime = _at()
+    finished_at: datetime | None = _at(None)
     orders_new: int = 0
     orders_updated: int = 0
     orders_flagged: int = 0
@@ -402,8 +410,8 @@ class Product(SQLModel, table=True):
     image_url: str = ""
     is_non_shipping: bool = False
     variants: list[dict] | None = _json()  # variant inventory: id, sku, gtin, description
-    updated_at: datetime | None = None
-    refreshed_at: datetime
+    updated_at: datetime | None = _at(None)
+    refreshed_at: datetime = _at()
 
 
 class ProductCode(SQLModel, table=True):
@@ -445,7 +453,7 @@ class OrderTag(SQLModel, table=True):
 class AuditEntry(SQLModel, table=True):
     __tablename__ = "audit_log"
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(index=True)
+    at: datetime = _at(index=True)
     station: str = ""
     packer: str = ""
     action: str
@@ -466,7 +474,7 @@ class Print(SQLModel, table=True):
 
     __tablename__ = "prints"
     id: int | None = Field(default=None, primary_key=True)
-    printed_at: datetime = Field(index=True)
+    printed_at: datetime = _at(index=True)
     station: str = ""
     packer: str = ""
     kind: str  # slip | pick_list

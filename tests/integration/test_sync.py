@@ -267,7 +267,8 @@ def test_claim_status_is_queued_with_each_new_order(connected, sandbox):
 
 
 def test_search_by_prefixed_number_names_and_skus(connected):
-    from app.db.repositories.order_queries import OrderFilter, fts_query
+    from app.db.dialect import SQLITE
+    from app.db.repositories.order_queries import OrderFilter
 
     context, record = connected
     context.sync.sync(record.id)
@@ -286,4 +287,4 @@ def test_search_by_prefixed_number_names_and_skus(connected):
     assert some.order_pk in found(sku)
     assert some.order_pk in found(some.customer_email)
     assert found("no-such-order-zzzz") == []
-    assert fts_query('he said "NEAR(a b)" OR x*') == '"he"* "said"* "NEAR"* "OR"*'
+    assert SQLITE.search_query('he said "NEAR(a b)" OR x*') == '"he"* "said"* "NEAR"* "OR"*'

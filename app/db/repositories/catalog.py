@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, insert, select
 
+from app.clock import Clock, utc_now
 from app.db.core import CODES, PRODUCTS
 from app.db.engine import Database
 from app.domain.catalog import ProductInfo, VariantInfo, normalize_code
@@ -20,8 +21,9 @@ class CodeMatch:
 
 
 class CatalogRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, clock: Clock = utc_now) -> None:
         self._db = db
+        self._clock = clock
 
     def ids_to_refresh(self, connection_id: int, product_ids: Iterable[int],
                        max_age: timedelta) -> list[int]:
@@ -29,7 +31,7 @@ class CatalogRepository:
         wanted = sorted(set(product_ids))
         if not wanted:
             return []
-        cutoff = datetime.now(UTC) - max_age
+        cutoff = self._clock() - max_age
         with self._db.read() as session:
             fresh: set[int] = set(session.execute(select(PRODUCTS.c.product_id).where(
                 PRODUCTS.c.connection_id == connection_id,
@@ -40,7 +42,7 @@ class CatalogRepository:
     def save(self, connection_id: int, products: Sequence[ProductInfo]) -> None:
         if not products:
             return
-        now = datetime.now(UTC)
+        now = self._clock()
         ids = [p.product_id for p in products]
         with self._db.write() as session:
             session.execute(delete(PRODUCTS).where(PRODUCTS.c.connection_id == connection_id,

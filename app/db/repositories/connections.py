@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlmodel import Session, col, delete, select
 
+from app.clock import Clock, utc_now
 from app.db.engine import Database
 from app.db.tables import Connection, OrderStatus, ShippingService, Storefront
 from app.domain.connection_settings import ConnectionSettings, StatusInfo
@@ -61,13 +61,10 @@ def _record(row: Connection) -> ConnectionRecord:
                             row.enabled, row.oauth_client_id)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 class ConnectionRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, clock: Clock = utc_now) -> None:
         self._db = db
+        self._clock = clock
 
     # --- connections ------------------------------------------------------------------------
 
@@ -79,8 +76,8 @@ class ConnectionRepository:
                 raise ConfigurationError(f"A connection named {settings.name!r} already exists.")
             row = Connection(name=settings.name, address=settings.address, auth_kind=auth_kind,
                              oauth_client_id=oauth_client_id,
-                             account_fingerprint=fingerprint, created_at=_now(),
-                             updated_at=_now())
+                             account_fingerprint=fingerprint, created_at=self._clock(),
+                             updated_at=self._clock())
             _apply(row, settings)
             session.add(row)
             session.flush()
@@ -94,7 +91,7 @@ class ConnectionRepository:
             if clash:
                 raise ConfigurationError(f"A connection named {settings.name!r} already exists.")
             _apply(row, settings)
-            row.updated_at = _now()
+            row.updated_at = self._clock()
             session.add(row)
             return _record(row)
 
@@ -136,7 +133,7 @@ class ConnectionRepository:
     # --- storefronts ------------------------------------------------------------------------
 
     def save_storefronts(self, connection_id: int, storefronts: Iterable[StorefrontInfo]) -> None:
-        now = _now()
+        now = self._clock()
         with self._db.write() as session:
             existing = {s.store_id: s for s in session.exec(
                 select(Storefront).where(Storefront.connection_id == connection_id))}
@@ -162,7 +159,7 @@ class ConnectionRepository:
 
     def save_statuses(self, connection_id: int, statuses: Iterable[StatusInfo]) -> None:
         """Refresh the store's statuses; the packer's view mapping is kept."""
-        now = _now()
+        now = self._clock()
         with self._db.write() as session:
             existing = {s.status_id: s for s in session.exec(
                 select(OrderStatus).where(OrderStatus.connection_id == connection_id))}

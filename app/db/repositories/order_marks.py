@@ -11,11 +11,11 @@ from itertools import batched
 from typing import cast
 
 from sqlalchemy import CursorResult, Result, delete, select, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from app.clock import Clock, utc_now
 from app.db.core import ORDERS, TAGS
 from app.db.engine import Database
-from app.db.repositories import audit
+from app.db.repositories.audit import _record_many
 from app.errors import ConfigurationError
 
 MAX_TAG_LENGTH = 40
@@ -35,9 +35,10 @@ def clean_tag(tag: str) -> str:
 
 
 class OrderMarksRepository:
-    def __init__(self, db: Database, *, station: str = "") -> None:
+    def __init__(self, db: Database, *, station: str = "", clock: Clock = utc_now) -> None:
         self._db = db
         self._station = station
+        self._clock = clock
 
     # --- reads over a whole selection (one query per CHUNK orders) -----------------------------
 
@@ -73,10 +74,10 @@ class OrderMarksRepository:
         if not pks:
             return 0
         with self._db.write() as session:
-            result = session.execute(sqlite_insert(TAGS).on_conflict_do_nothing(),
+            result = session.execute(self._db.dialect.insert_ignoring_duplicates(TAGS),
                                      [{"order_pk": pk, "tag": tag} for pk in pks])
-            audit.record_many(session, "order.tag_added", "order", pks, station=self._station,
-                              packer=packer, details={"tag": tag})
+            _record_many(session, self._clock(), "order.tag_added", "order", pks,
+                         station=self._station, packer=packer, details={"tag": tag})
             return _rowcount(result)
 
     def remove_tags(self, order_pks: Iterable[int], tag: str, *, packer: str = "") -> int:
@@ -89,8 +90,8 @@ class OrderMarksRepository:
             for chunk in _chunks(pks):
                 removed += _rowcount(session.execute(delete(TAGS).where(
                     TAGS.c.order_pk.in_(chunk), TAGS.c.tag == tag)))
-            audit.record_many(session, "order.tag_removed", "order", pks, station=self._station,
-                              packer=packer, details={"tag": tag})
+            _record_many(session, self._clock(), "order.tag_removed", "order", pks,
+                         station=self._station, packer=packer, details={"tag": tag})
         return removed
 
     def hold(self, order_pks: Iterable[int], reason: str, until: datetime | None = None, *,
@@ -101,9 +102,8 @@ class OrderMarksRepository:
         reason = " ".join((reason or "").split())
         if not reason:
             raise ConfigurationError("Say why the order is on hold.")
-        if until is not None:
-            until = until.astimezone(UTC) if until.tzinfo else \
-                until.replace(tzinfo=UTC)
+        if until is not None and until.tzinfo is not None:
+            until = until.astimezone(UTC)  # the audit entry in UTC too (a naive one is refused)
         return self._set_hold(pks, "order.held", reason, until, packer,
                               {"reason": reason, "until": until.isoformat() if until else None})
 
@@ -120,8 +120,8 @@ class OrderMarksRepository:
             for chunk in _chunks(pks):
                 found += _rowcount(session.execute(update(ORDERS).where(
                     ORDERS.c.id.in_(chunk)).values(hold_reason=reason, hold_until=until)))
-            audit.record_many(session, action, "order", pks, station=self._station,
-                              packer=packer, details=details)
+            _record_many(session, self._clock(), action, "order", pks, station=self._station,
+                         packer=packer, details=details)
         return found
 
 

@@ -5,14 +5,14 @@ sorting and filtering re-run SQL instead of sorting 100,000 rows in Python.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import and_, case, exists, false, func, literal, not_, or_, select, text, true
+from sqlalchemy import and_, case, exists, false, func, literal, not_, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.clock import Clock, utc_now
 from app.db.core import (
     CONNECTIONS,
     LINES,
@@ -49,10 +49,6 @@ NEW, PACKING, PACKED, SHIPPED = "new", "packing", "packed", "shipped"
 WAITING_TO_PUSH, STATE_FLAGGED, STATE_ON_HOLD = "waiting_to_push", "flagged", "on_hold"
 LOCAL_STATES = (NEW, PACKING, PACKED, SHIPPED, WAITING_TO_PUSH, STATE_FLAGGED, STATE_ON_HOLD)
 _UNPUSHED = ("pending", "failed", "stopped")
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def held_condition(now: datetime) -> ColumnElement:
@@ -180,22 +176,6 @@ class LocalShipmentRow:
     units: int
 
 
-_WORD = re.compile(r"\w+", re.UNICODE)  # as FTS5 unicode61 splits: "-", "." and "@" separate
-
-
-def fts_query(search: str) -> str:
-    """Turn what a packer typed into a safe FTS5 query: every word must match as a prefix.
-
-    Quoting each token keeps FTS5 syntax (AND, NEAR, "*", ":") typed by a person from being
-    read as operators.
-    """
-    tokens = [t.replace('"', "") for t in _WORD.findall(search)]
-    # A one-character prefix matches most of the index and has no prefix index of its own
-    # (prefix = '2 3'): such words narrow nothing, slowly, so they are left out.
-    tokens = [t for t in tokens if len(t) >= 2]
-    return " ".join(f'"{t}"*' for t in tokens)
-
-
 def order_number_starts(start: int, digits: int, longest: int = 10) -> ColumnElement:
     """Order ids whose decimal digits begin with `start` ("100" -> 100, 1000-1009, ...)."""
     ranges = [ORDERS.c.order_id.between(start * 10 ** k, (start + 1) * 10 ** k - 1)
@@ -206,12 +186,13 @@ def order_number_starts(start: int, digits: int, longest: int = 10) -> ColumnEle
 
 
 class OrderQueries:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, clock: Clock = utc_now) -> None:
         self._db = db
+        self._clock = clock
 
     def _status_condition(self, view: str, statuses: dict[int, list[StatusInfo]],
                           now: datetime | None = None) -> ColumnElement:
-        now = now or _utc_now()
+        now = now or self._clock()
         if view == ALL:
             return true()
         if view == FLAGGED:
@@ -282,7 +263,7 @@ class OrderQueries:
 
     def _match(self, f: OrderFilter) -> str:
         prefixed, rest = self._prefixed_connection(f.search)
-        return "" if prefixed is not None else fts_query(rest)
+        return "" if prefixed is not None else self._db.dialect.search_query(rest)
 
     def _scope(self, f: OrderFilter) -> list[ColumnElement]:
         """Conditions of a filter other than its view: connection, storefront, tag, search."""
@@ -299,11 +280,9 @@ class OrderQueries:
             if rest:  # the start of an order number: ranges of ids on the order_id index
                 conditions.append(order_number_starts(int(rest), len(rest)))
             rest = ""
-        match = fts_query(rest)
+        match = self._db.dialect.search_query(rest)
         if match:
-            conditions.append(ORDERS.c.id.in_(
-                select(text("rowid")).select_from(text("orders_fts"))
-                .where(text("orders_fts MATCH :match")).params(match=match)))
+            conditions.append(self._db.dialect.search_matches(ORDERS.c.id, match))
         return conditions
 
     def ids(self, order_filter: OrderFilter, statuses: dict[int, list[StatusInfo]],
@@ -312,7 +291,7 @@ class OrderQueries:
         With `limit`, only the first rows: an index on the sort column makes that fast even
         when the whole view is 100,000 orders."""
         f = order_filter
-        now = _utc_now()
+        now = self._clock()
         conditions = [self._status_condition(f.view, statuses, now), *self._scope(f)]
         if f.sort == "state":
             column = local_state_expression(now)
@@ -331,7 +310,7 @@ class OrderQueries:
     def counts(self, views: Sequence[str], order_filter: OrderFilter,
                statuses: dict[int, list[StatusInfo]]) -> dict[str, int]:
         """Orders in each view within the filter's connection, storefront and search."""
-        now = _utc_now()
+        now = self._clock()
         scope = and_(*self._scope(OrderFilter(connection_id=order_filter.connection_id,
                                               store_id=order_filter.store_id,
                                               search=order_filter.search))) \
@@ -419,7 +398,7 @@ class OrderQueries:
                    CONNECTIONS.c.order_prefix, STATUSES.c.name.label("status_name"),
                    STOREFRONTS.c.name.label("storefront_name"), ORDERS.c.store_id,
                    ORDERS.c.hold_until,
-                   local_state_expression(_utc_now()).label("local_state"))
+                   local_state_expression(self._clock()).label("local_state"))
             .join(CONNECTIONS, CONNECTIONS.c.id == ORDERS.c.connection_id)
             .outerjoin(STATUSES, and_(STATUSES.c.connection_id == ORDERS.c.connection_id,
                                       STATUSES.c.status_id == ORDERS.c.order_status_id))

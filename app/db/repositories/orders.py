@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import delete, func, insert, select, text, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
 
+from app.clock import Clock, utc_now
 from app.db.core import (
     ADDRESSES,
     LINES,
@@ -26,6 +26,7 @@ from app.db.core import (
     STORE_SHIPMENTS,
     TAGS,
 )
+from app.db.dialect import dialect_of
 from app.db.engine import Database
 from app.db.repositories.outbox import enqueue
 from app.db.repositories.shipments import bump_past_store_names
@@ -93,10 +94,6 @@ class CachedOrder:
     customer_email: str
     customer_phone: str
     payment_method: str
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _order_values(connection_id: int, snap: OrderSnapshot, now: datetime) -> dict:
@@ -243,8 +240,9 @@ def acknowledge_flag(session: Session, order_pk: int, now: datetime) -> None:
 
 
 class OrderRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, clock: Clock = utc_now) -> None:
         self._db = db
+        self._clock = clock
 
     # --- saving what the store sent ---------------------------------------------------------
 
@@ -292,7 +290,7 @@ class OrderRepository:
         imported order, in the same transaction, so a crash cannot import without claiming."""
         if not snapshots:
             return []
-        now = _now()
+        now = self._clock()
         flags = flags or {}
         with self._db.write() as session:
             known = dict(session.execute(
@@ -301,8 +299,8 @@ class OrderRepository:
                     ORDERS.c.order_id.in_([s.order_id for s in snapshots]))).all())
             snapshots = _with_saved_parts(session, connection_id, snapshots)
             rows = [_order_values(connection_id, s, now) for s in snapshots]
-            session.execute(_upsert(ORDERS, ["connection_id", "order_id"], rows[0],
-                                    keep=_LOCAL_COLUMNS), rows)
+            session.execute(self._db.dialect.upsert(ORDERS, ["connection_id", "order_id"],
+                                                    rows[0], keep=_LOCAL_COLUMNS), rows)
             pks = dict(session.execute(select(ORDERS.c.order_id, ORDERS.c.id).where(
                 ORDERS.c.connection_id == connection_id,
                 ORDERS.c.order_id.in_([s.order_id for s in snapshots]))).all())
@@ -314,7 +312,7 @@ class OrderRepository:
                 flag_order(session, pks[order_id], reason, now)
             new_ids = [s.order_id for s in snapshots if s.order_id not in known]
             if new_order_tag and new_ids:
-                session.execute(sqlite_insert(TAGS).on_conflict_do_nothing(),
+                session.execute(self._db.dialect.insert_ignoring_duplicates(TAGS),
                                 [{"order_pk": pks[i], "tag": new_order_tag} for i in new_ids])
             if claim:
                 by_id = {s.order_id: s for s in snapshots}
@@ -333,7 +331,8 @@ class OrderRepository:
         line_rows = [_line_values(pks[s.order_id], i, line)
                      for s in snapshots for i, line in enumerate(s.lines)]
         if line_rows:
-            session.execute(_upsert(LINES, ["order_pk", "line_id"], line_rows[0]), line_rows)
+            session.execute(dialect_of(session).upsert(LINES, ["order_pk", "line_id"],
+                                                       line_rows[0]), line_rows)
         # Lines the store no longer has go, unless a local shipment still holds them (the sync
         # flags such orders; the packer decides).
         kept = {(pks[s.order_id], line.line_id) for s in snapshots for line in s.lines}
@@ -374,12 +373,8 @@ class OrderRepository:
     @staticmethod
     def _index(session: Session, snapshots: Sequence[OrderSnapshot], pks: dict[int, int],
                display_number) -> None:
-        order_pks = [pks[s.order_id] for s in snapshots]
-        rowids = ",".join(str(int(pk)) for pk in order_pks)  # integers only: safe to inline
-        session.execute(text(f"DELETE FROM orders_fts WHERE rowid IN ({rowids})"))  # noqa: S608
-        session.execute(text("INSERT INTO orders_fts(rowid, body) VALUES (:rowid, :body)"), [
-            {"rowid": pks[s.order_id], "body": search_text(display_number(s.order_id), s)}
-            for s in snapshots])
+        dialect_of(session).replace_search_text(session, {
+            pks[s.order_id]: search_text(display_number(s.order_id), s) for s in snapshots})
 
     def analyze(self) -> None:
         self._db.analyze()
@@ -390,7 +385,7 @@ class OrderRepository:
         if pks:
             with self._db.write() as session:
                 session.execute(update(ORDERS).where(ORDERS.c.id.in_(pks)).values(
-                    last_read_at=_now()))
+                    last_read_at=self._clock()))
 
     # --- reading back -----------------------------------------------------------------------
 
@@ -475,16 +470,6 @@ class OrderRepository:
             customer_phone=row.customer_phone, payment_method=row.payment_method)
 
 
-def _upsert(table, keys: list[str], sample: dict, keep: Iterable[str] = ()):
-    """INSERT ... ON CONFLICT(keys) DO UPDATE every column of `sample` except keys and `keep`;
-    executed with a list of rows (executemany), so no statement outgrows SQLite's limits."""
-    statement = sqlite_insert(table)
-    unchanged = set(keys) | set(keep)
-    return statement.on_conflict_do_update(
-        index_elements=keys,
-        set_={c: statement.excluded[c] for c in sample if c not in unchanged})
-
-
 def _line(row) -> Line:
     return Line(
         line_id=row.line_id, sku=row.sku, name=row.name, quantity=row.quantity,
@@ -501,6 +486,4 @@ def _line(row) -> Line:
 def _changed(cached_updated_at: datetime | None, store_updated_at: datetime | None) -> bool:
     if cached_updated_at is None or store_updated_at is None:
         return True
-    if cached_updated_at.tzinfo is None:
-        cached_updated_at = cached_updated_at.replace(tzinfo=UTC)
     return cached_updated_at != store_updated_at

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlmodel import col, select, update
 
+from app.clock import Clock, utc_now
 from app.db.engine import Database
 from app.db.tables import SyncCheckpoint, SyncRun
 
@@ -42,8 +43,9 @@ def _run(row: SyncRun) -> RunRecord:
 
 
 class SyncStateRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, clock: Clock = utc_now) -> None:
         self._db = db
+        self._clock = clock
 
     def checkpoint(self, connection_id: int, resource: str) -> Checkpoint | None:
         with self._db.read() as session:
@@ -58,9 +60,9 @@ class SyncStateRepository:
                 SyncCheckpoint.connection_id == connection_id,
                 SyncCheckpoint.resource == resource)).first()
             row = row or SyncCheckpoint(connection_id=connection_id, resource=resource,
-                                        refreshed_at=datetime.now(UTC))
+                                        refreshed_at=self._clock())
             row.checkpoint = value
-            row.refreshed_at = datetime.now(UTC)
+            row.refreshed_at = self._clock()
             session.add(row)
 
     # Orders the store sent in a shape that cannot be read, kept until a sync reads them whole:
@@ -88,7 +90,7 @@ class SyncStateRepository:
     def start_run(self, connection_id: int, kind: str) -> int:
         with self._db.write() as session:
             row = SyncRun(connection_id=connection_id, kind=kind,
-                          started_at=datetime.now(UTC))
+                          started_at=self._clock())
             session.add(row)
             session.flush()
             assert row.id is not None
@@ -98,7 +100,7 @@ class SyncStateRepository:
         with self._db.write() as session:
             row = session.get(SyncRun, run_id)
             assert row is not None
-            row.finished_at = datetime.now(UTC)
+            row.finished_at = self._clock()
             row.outcome = outcome
             row.error = error
             for key, value in counts.items():
@@ -114,7 +116,7 @@ class SyncStateRepository:
         with self._db.write() as session:
             return session.execute(
                 update(SyncRun).where(SyncRun.outcome == "running").values(
-                    outcome="interrupted", finished_at=datetime.now(UTC),
+                    outcome="interrupted", finished_at=self._clock(),
                     error="PackDesk stopped before this sync finished")).rowcount
 
     def last_runs(self, connection_id: int | None = None, limit: int = 20) -> list[RunRecord]:
