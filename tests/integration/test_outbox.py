@@ -12,7 +12,7 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from app.bootstrap import build_context
-from app.db.repositories.outbox import entries_for_order
+from app.db.repositories.outbox import OutboxRepository, entries_for_order
 from app.db.repositories.shipments import ShipmentDetails
 from app.db.tables import Order
 from app.domain.connection_settings import ConnectionSettings
@@ -69,9 +69,9 @@ def station(paths, store):
 
 
 def worker(context, clock=None, **kw) -> OutboxService:
-    return OutboxService(context.db, context.repos.orders, context.repos.connections,
-                         context.clients, bulk_refresher(context.sync),
-                         clock=clock or Clock(), **kw)
+    return OutboxService(OutboxRepository(context.db), context.repos.orders,
+                         context.repos.connections, context.clients,
+                         bulk_refresher(context.sync), clock=clock or Clock(), **kw)
 
 
 def packable_orders(context, count: int) -> list[int]:

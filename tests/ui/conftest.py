@@ -69,10 +69,8 @@ STILL_ON_THE_GUI_THREAD = {
     "app.ui.windows.main_window",
     "app.ui.models.order_table",
     "app.ui.dialogs.connections",
-    "app.ui.dialogs.outbox",
     "app.ui.sync_controller",
     "app.ui.widgets.order_detail",
-    "app.ui.outbox_controller",
 }
 
 
