@@ -12,6 +12,7 @@ from app.context import AppContext, Repositories
 from app.db.engine import Database, storage_errors
 from app.db.migrate import SCHEMA_HEAD, current_revision, migrate
 from app.db.repositories.order_marks import OrderMarksRepository
+from app.db.repositories.outbox import OutboxRepository
 from app.db.repositories.station import KEYRING_ADOPTED_KEY, StationRepository
 from app.db.repositories.sync_state import SyncStateRepository
 from app.errors import DatabaseDamagedError, DatabaseError
@@ -81,7 +82,8 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
         lookup=lookup, station=station,
         slips=SlipService(db, repos.orders, repos.connections, repos.catalog, packing, station,
                           data_dir=paths.data_dir, cache_dir=paths.cache_dir, http=image_http),
-        outbox=OutboxService(db, repos.orders, repos.connections, clients, bulk_refresher(sync),
+        outbox=OutboxService(OutboxRepository(db), repos.orders, repos.connections, clients,
+                             bulk_refresher(sync), feed=changes,
                              lock_path=paths.data_dir / "outbox.lock"),
         marks=MarksService(OrderMarksRepository(db, station=station_id), station),
         station_service=station_service, changes=changes,

@@ -9,7 +9,7 @@ from app.commands.common import add_common, emit, open_context
 from app.errors import ConfigurationError
 
 if TYPE_CHECKING:
-    from app.db.repositories.outbox import OutboxListing
+    from app.services.outbox_desk import OutboxListing
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -94,7 +94,7 @@ def run_outbox(args: argparse.Namespace) -> int:
             return EXIT_OK
         if args.action == "retry":
             if args.all_failed:
-                ids = service.retry_failed()
+                ids = sorted(service.retry_failed().outbox)
             elif args.entry is not None:
                 service.retry(args.entry)
                 ids = [args.entry]

@@ -26,258 +26,87 @@ shipments PackDesk made itself (`PD-*`) never stop anything.
 Void: a pushed shipment that is voided is deleted from the store
 (`DELETE /order_shipments/{id}`); a 404 means an earlier try already did it.
 
+Request building and the stop rules are pure (outbox_requests.py, outbox_rules.py); what a run
+came to is outbox_results.py; the SQL is OutboxRepository's. Every write's `Changes` is published
+on the feed the composition root gives (a run publishes once per connection).
+
+The delivery threads are the service's own, made per run: DESIGN's "network work runs in
+parallel" happens here across orders, while the named pools (app/ui/tasks.py) are Qt and the CLI
+has none. The GUI runs the whole run on its "network" pool; the run's few threads end with it.
+
 Test seam: `hook(point, entry)` is called at "before_send", "after_send" (response in hand,
 nothing committed) and "after_commit". It defaults to None and production never sets it; the
 crash tests pass a hook that SIGKILLs the process at one of these points.
 """
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, overload
-from urllib.parse import quote
+from typing import Any
 
-from sqlalchemy import select
-
-from app.db.core import SHIPMENTS
-from app.db.engine import Database
-from app.db.repositories import outbox as rows
+from app.clock import Clock, utc_now
 from app.db.repositories.connections import ConnectionRecord, ConnectionRepository
-from app.db.repositories.orders import CachedOrder, OrderRepository, acknowledge_flag, flag_order
-from app.db.repositories.outbox import OutboxItem, OutboxListing
-from app.db.repositories.shipments import ShipmentRecord, load_shipments
-from app.domain.connection_settings import TRACKING_URL_PRESETS, StatusInfo
-from app.domain.interruptions import OUR_SHIPMENT_PREFIX
-from app.domain.orders import shipped_in_store
+from app.db.repositories.orders import CachedOrder, OrderRepository
+from app.db.repositories.outbox import (
+    DELIVERED,
+    FAILED,
+    PENDING,
+    SUPERSEDED,
+    OutboxItem,
+    OutboxRepository,
+)
+from app.db.repositories.shipments import ShipmentRecord
+from app.domain.changes import NOTHING, Changes
+from app.domain.connection_settings import StatusInfo
 from app.domain.packing import ShipmentState
-from app.domain.tracking import carrier_key, detect_carrier
 from app.errors import PackDeskError, StoreError, StoreNotFoundError, StoreRateLimitedError
 from app.integrations.americommerce.mapping import identifier
+from app.services.changes import ChangeFeed
 from app.services.file_lock import ProcessLock
+from app.services.outbox_desk import OutboxDesk
+from app.services.outbox_requests import (
+    StoreRequest,
+    shipment_request,
+    status_request,
+    store_shipment_id,
+    void_request,
+)
+from app.services.outbox_results import (
+    FAILED_NOW,
+    RETRY,
+    SENT,
+    SKIPPED,
+    STOPPED_NOW,
+    SUPERSEDED_NOW,
+    Delivery,
+    PushResult,
+)
+from app.services.outbox_rules import (
+    BACKOFF_BASE,
+    BACKOFF_CAP,
+    KINDS,
+    REFRESH_AFTER,
+    STATUS_KINDS,
+    aware,
+    due_chains,
+    stop_reason,
+)
 from app.services.store_clients import StoreClients
 
+# What the UI and the CLI take from here (the rest of a run's vocabulary is outbox_results').
+__all__ = ["FAILED_NOW", "SENT", "SKIPPED", "STOPPED_NOW", "OutboxService", "PushResult",
+           "bulk_refresher"]
+
 log = logging.getLogger(__name__)
-
-KINDS = ("shipment", "shipment_void", "status", "claim")
-STATUS_KINDS = ("status", "claim")
-REFRESH_AFTER = timedelta(seconds=60)
-BACKOFF_BASE = timedelta(seconds=15)
-BACKOFF_CAP = timedelta(minutes=15)
-
-# What one entry's delivery came to in a run.
-SENT, SKIPPED, RETRY, FAILED_NOW, STOPPED_NOW, SUPERSEDED_NOW = (
-    "sent", "skipped", "retry", "failed", "stopped", "superseded")
 
 Hook = Callable[[str, OutboxItem], None]
 OrderRefresher = Callable[[int, Sequence[int]], None]  # (connection_id, store order ids)
 
-
-@dataclass(frozen=True)
-class StoreRequest:
-    """One call to the store, exactly as it would be sent (the dry-run preview)."""
-
-    method: str
-    path: str
-    body: dict[str, Any] | None
-
-    def as_dict(self) -> dict:
-        return {"method": self.method, "path": self.path, "body": self.body}
-
-    def as_text(self) -> str:
-        body = json.dumps(self.body, indent=2, ensure_ascii=False) if self.body is not None else ""
-        return f"{self.method} {self.path}\n{body}".rstrip()
-
-
-@dataclass(frozen=True)
-class Preview:
-    entry_id: int
-    kind: str
-    state: str
-    request: StoreRequest | None  # None: nothing would be sent
-    note: str  # why nothing (or something special) would happen
-
-    def as_dict(self) -> dict:
-        return {"entry_id": self.entry_id, "kind": self.kind, "state": self.state,
-                "request": self.request.as_dict() if self.request else None, "note": self.note}
-
-    def as_text(self) -> str:
-        parts = [self.request.as_text() if self.request else "(no call)"]
-        if self.note:
-            parts.append(f"-- {self.note}")
-        return "\n".join(parts)
-
-
-@dataclass(frozen=True)
-class Delivery:
-    entry_id: int
-    connection_id: int
-    order_pk: int | None
-    order_id: int | None
-    kind: str
-    outcome: str  # sent | skipped | retry | failed | stopped | superseded
-    request: StoreRequest | None = None
-    status_code: int | None = None
-    message: str = ""
-
-    def as_dict(self) -> dict:
-        return {"id": self.entry_id, "connection_id": self.connection_id,
-                "order_id": self.order_id, "kind": self.kind, "outcome": self.outcome,
-                "call": f"{self.request.method} {self.request.path}" if self.request and
-                self.outcome in (SENT, RETRY, FAILED_NOW) else None,
-                "status_code": self.status_code, "message": self.message}
-
-
-@dataclass
-class PushResult:
-    deliveries: list[Delivery] = field(default_factory=list)
-    requests: int = 0  # HTTP requests made (re-reads, retries included)
-    busy: bool = False  # another process was pushing; nothing was done
-
-    def count(self, outcome: str) -> int:
-        return sum(1 for d in self.deliveries if d.outcome == outcome)
-
-    @property
-    def ok(self) -> bool:
-        return not any(d.outcome in (FAILED_NOW, STOPPED_NOW, RETRY) for d in self.deliveries)
-
-    def merge(self, other: PushResult) -> None:
-        self.deliveries += other.deliveries
-        self.requests += other.requests
-        self.busy = self.busy or other.busy
-
-    def as_dict(self) -> dict:
-        return {"sent": self.count(SENT), "skipped": self.count(SKIPPED),
-                "superseded": self.count(SUPERSEDED_NOW), "failed": self.count(FAILED_NOW),
-                "stopped": self.count(STOPPED_NOW), "retry_later": self.count(RETRY),
-                "requests": self.requests, "busy": self.busy,
-                "entries": [d.as_dict() for d in self.deliveries]}
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-@overload
-def _aware(moment: datetime) -> datetime: ...
-@overload
-def _aware(moment: datetime | None) -> datetime | None: ...
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _iso(moment: datetime | None) -> str | None:
-    moment = _aware(moment)
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else None
-
-
-# --- building the requests (pure) -------------------------------------------------------------
-
-def tracking_url(carrier: str, tracking_numbers: Sequence[str],
-                 overrides: dict[str, str] | None = None) -> str:
-    """The carrier's tracking link for the first tracking number ("" if unknown)."""
-    if not tracking_numbers or not carrier.strip():
-        return ""
-    key = carrier.strip().lower()
-    chosen, detected = carrier_key(carrier), detect_carrier(tracking_numbers[0])
-    if chosen is not None and detected is not None and detected != chosen:
-        key = detected.lower()  # a UPS "1Z" number saved as USPS is still tracked at UPS
-    templates = {name.lower(): url for name, url in TRACKING_URL_PRESETS.items()}
-    templates.update({name.strip().lower(): url for name, url in (overrides or {}).items()})
-    template = templates.get(key)
-    if template is None:  # "UPS Ground" typed as the carrier still finds UPS
-        template = next((url for name, url in templates.items()
-                         if key.split()[0] == name), None)
-    if not template or "{tracking}" not in template:
-        return ""
-    return template.replace("{tracking}", quote(tracking_numbers[0], safe=""))
-
-
-def shipment_request(order: CachedOrder, record: ShipmentRecord,
-                     templates: dict[str, str] | None = None) -> StoreRequest:
-    """`POST /order_shipments`: the upsert of one local shipment, from its current row."""
-    details = record.details
-    weights = {line.line_id: line.weight for line in order.snapshot.lines}
-    weight = details.weight_override or round(
-        sum(weights.get(i, 0.0) * n for i, n in record.units.items()), 3)
-    body: dict[str, Any] = {
-        "order_id": order.snapshot.order_id,
-        "shipment_name": record.shipment_name,
-        "shipped_at": _iso(record.shipped_at),
-        "tracking_numbers": ",".join(details.tracking_numbers),
-        "tracking_url": tracking_url(details.carrier, details.tracking_numbers, templates),
-        "shipping_provider_name": details.carrier,
-        "shipping_method": details.service,
-    }
-    if details.service_id is not None and details.service_type in ("provider", "custom"):
-        body["shipping_method_id"] = details.service_id
-        body["shipping_method_type"] = details.service_type
-    if details.carrier_fee is not None:
-        body["provider_total_shipping_cost"] = float(details.carrier_fee)
-    body.update({
-        "number_of_packages": details.packages,
-        "total_weight": weight,
-        "shipping_comment": details.buyer_note,
-        "items": [{"id": line_id, "quantity_shipped": n}
-                  for line_id, n in sorted(record.units.items()) if n > 0],
-    })
-    return StoreRequest("POST", "/order_shipments", body)
-
-
-def status_request(order_id: int, status_id: int, notify: bool) -> StoreRequest:
-    """With notify the store's events and customer emails fire; without, a plain update."""
-    path = f"/orders/{order_id}/status" if notify else f"/orders/{order_id}"
-    return StoreRequest("PUT", path, {"order_status_id": status_id})
-
-
-def void_request(store_shipment_id: int) -> StoreRequest:
-    """A voided shipment leaves the store: DELETE (the docs answer 204, the OpenAPI file 200)."""
-    return StoreRequest("DELETE", f"/order_shipments/{store_shipment_id}", None)
-
-
-def stop_reason(kind: str, order: CachedOrder, statuses: dict[int, StatusInfo],
-                records: Sequence[ShipmentRecord] = (),
-                record: ShipmentRecord | None = None) -> str:
-    """Why this entry must not be pushed now ("" = go). Pure.
-
-    The packer's acknowledgement of the order's flag is consent: they saw the change and shipped
-    anyway (or retried the stopped entry)."""
-    consented = bool(order.flag_reason) and order.flag_acknowledged_at is not None
-    if kind in ("shipment", *STATUS_KINDS) and not consented:
-        status = statuses.get(order.snapshot.order_status_id or -1)
-        if status is not None and status.is_cancelled:
-            return f"cancelled in the store ({status.name})"
-        if status is not None and status.is_declined:
-            return f"payment declined in the store ({status.name})"
-    if kind == "shipment" and record is not None and not consented:
-        foreign = [s for s in order.snapshot.shipments
-                   if not s.shipment_name.startswith(OUR_SHIPMENT_PREFIX)]
-        if foreign:
-            elsewhere = shipped_in_store(foreign)
-            ours: dict[int, int] = {}
-            for r in records:
-                if r.state is ShipmentState.SHIPPED:
-                    for line_id, n in r.units.items():
-                        ours[line_id] = ours.get(line_id, 0) + n
-            ordered = {line.line_id: line.quantity for line in order.snapshot.lines}
-            over = [i for i in record.units
-                    if elsewhere.get(i, 0) and elsewhere.get(i, 0) + ours.get(i, 0)
-                    > ordered.get(i, 0)]
-            if over:
-                names = ", ".join(s.shipment_name or f"#{s.shipment_id}" for s in foreign)
-                return (f"shipped by another tool ({names}): its shipments already cover "
-                        f"{len(over)} line(s) of this shipment")
-    return ""
-
-
-# --- the worker -------------------------------------------------------------------------------
 
 @dataclass
 class _Run:
@@ -288,26 +117,31 @@ class _Run:
     statuses: dict[int, StatusInfo]
     offline: threading.Event = field(default_factory=threading.Event)
     deliveries: list[Delivery] = field(default_factory=list)
+    changes: Changes = NOTHING
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, delivery: Delivery) -> Delivery:
+    def add(self, delivery: Delivery, changes: Changes = NOTHING) -> Delivery:
+        """`changes`: what the delivery's write changed besides the entry and its order."""
+        touched = Changes.of(outbox=[delivery.entry_id], orders=[delivery.order_pk]
+                             if delivery.order_pk is not None else None) | changes
         with self.lock:
             self.deliveries.append(delivery)
+            self.changes = self.changes | touched
         return delivery
 
 
-class OutboxService:
-    def __init__(self, db: Database, orders: OrderRepository, connections: ConnectionRepository,
-                 clients: StoreClients, refresh_orders: OrderRefresher, *,
-                 clock: Callable[[], datetime] = utc_now, lock_path: Path | None = None,
+class OutboxService(OutboxDesk):
+    """Delivers the outbox (run_once, run_until_idle); the packer's side is OutboxDesk's."""
+
+    def __init__(self, outbox: OutboxRepository, orders: OrderRepository,
+                 connections: ConnectionRepository, clients: StoreClients,
+                 refresh_orders: OrderRefresher, *, feed: ChangeFeed | None = None,
+                 clock: Clock = utc_now, lock_path: Path | None = None,
                  workers: int = 4, backoff_base: timedelta = BACKOFF_BASE,
                  backoff_cap: timedelta = BACKOFF_CAP, hook: Hook | None = None) -> None:
-        self._db = db
-        self._orders = orders
-        self._connections = connections
+        super().__init__(outbox, orders, connections, feed=feed or ChangeFeed(), clock=clock)
         self._clients = clients
         self._refresh_orders = refresh_orders
-        self._clock = clock
         self._workers = max(1, workers)
         self._backoff_base = backoff_base
         self._backoff_cap = backoff_cap
@@ -343,120 +177,14 @@ class OutboxService:
             total.merge(result)
             if result.busy or not result.deliveries:
                 break
+        total.next_due = self.next_due()  # read here, off the GUI thread, for its timer
         return total
-
-    def next_due(self) -> datetime | None:
-        """When the next pending entry falls due (for the GUI's timer); None when none."""
-        with self._db.read() as session:
-            return _aware(rows.next_due(session, KINDS))
-
-    # --- reading and resolving ----------------------------------------------------------------
-
-    def entries(self, *, include_all: bool = False,
-                delivered_within: timedelta = timedelta(days=1)) -> list[OutboxListing]:
-        """Pending, failed and stopped entries and recent deliveries (or everything)."""
-        with self._db.read() as session:
-            if include_all:
-                return rows.listing(session)
-            return rows.listing(session, states=rows.UNFINISHED,
-                                delivered_since=self._clock() - delivered_within)
-
-    def entry(self, entry_id: int) -> OutboxListing:
-        with self._db.read() as session:
-            found = rows.listing(session, entry_ids=[entry_id])
-        if not found:
-            raise PackDeskError(f"There is no outbox entry {entry_id}.")
-        return found[0]
-
-    def waiting_order_pks(self) -> set[int]:
-        with self._db.read() as session:
-            return rows.waiting_order_pks(session)
-
-    def retry(self, entry_id: int) -> None:
-        """A failed or stopped entry is tried again on the next run. Retrying a stopped one
-        means the packer has looked at the store's change: the order's flag is acknowledged."""
-        listing = self.entry(entry_id)
-        if listing.entry.state not in rows.BLOCKING:
-            raise PackDeskError(f"Outbox entry {entry_id} is {listing.entry.state}; only failed "
-                                "or stopped entries can be retried.")
-        now = self._clock()
-        with self._db.write() as session:
-            rows.retry(session, entry_id, now)
-            if listing.entry.state == rows.STOPPED and listing.entry.order_pk is not None:
-                acknowledge_flag(session, listing.entry.order_pk, now)
-
-    def retry_failed(self) -> list[int]:
-        now = self._clock()
-        with self._db.write() as session:
-            ids = rows.failed_ids(session)
-            for entry_id in ids:
-                rows.retry(session, entry_id, now)
-        return ids
-
-    def dismiss(self, entry_id: int) -> None:
-        """The packer resolved a failed or stopped entry by hand: it will not be sent, and no
-        longer holds back the order's later entries."""
-        listing = self.entry(entry_id)
-        if listing.entry.state not in rows.BLOCKING:
-            raise PackDeskError(f"Outbox entry {entry_id} is {listing.entry.state}; only failed "
-                                "or stopped entries can be dismissed.")
-        note = f"Dismissed by the packer ({listing.entry.last_error})".strip()
-        with self._db.write() as session:
-            rows.finish(session, entry_id, rows.SUPERSEDED, now=self._clock(), note=note[:2000])
-
-    def preview(self, entry_id: int) -> Preview:
-        """Exactly the call the entry would make now, from the cache; nothing is sent."""
-        listing = self.entry(entry_id)
-        entry = listing.entry
-        order = self._orders.get(entry.order_pk) if entry.order_pk is not None else None
-        if entry.kind not in KINDS or order is None:
-            return Preview(entry_id, entry.kind, entry.state, None,
-                           "PackDesk's outbox worker does not send this entry."
-                           if entry.kind not in KINDS else "The order is not in the cache.")
-        connection = self._connections.get(entry.connection_id)
-        statuses = {s.id: s for s in self._connections.statuses(connection.id)}
-        with self._db.read() as session:
-            records = load_shipments(session, order.order_pk)
-        note = "" if entry.state == rows.PENDING else f"This entry is {entry.state}."
-        if entry.kind in STATUS_KINDS:
-            target = int(entry.payload["order_status_id"])
-            request = status_request(order.snapshot.order_id, target,
-                                     bool(entry.payload.get("notify", True)))
-            if order.snapshot.order_status_id == target:
-                note = (note + " The store already has this status (as last read): nothing "
-                        "would be sent.").strip()
-                return Preview(entry_id, entry.kind, entry.state, request, note)
-        else:
-            record = next((r for r in records if r.shipment_pk == entry.shipment_pk), None)
-            if record is None:
-                return Preview(entry_id, entry.kind, entry.state, None,
-                               "The shipment no longer exists.")
-            if entry.kind == "shipment":
-                request = shipment_request(order, record,
-                                           dict(connection.settings.tracking_url_templates))
-                if record.state is not ShipmentState.SHIPPED:
-                    note = (note + f" The shipment is {record.state.value}: nothing would be "
-                            "sent.").strip()
-            else:
-                store_id = self._store_shipment_id(order, record)
-                if store_id is None:
-                    return Preview(entry_id, entry.kind, entry.state, None,
-                                   "The store has no copy of this shipment (as last read): "
-                                   "nothing to void.")
-                request = void_request(store_id)
-        reason = stop_reason(entry.kind, order, statuses, records, next(
-            (r for r in records if r.shipment_pk == entry.shipment_pk), None))
-        if reason:
-            note = (note + f" It would stop: the order was {reason}.").strip()
-        return Preview(entry_id, entry.kind, entry.state, request, note)
 
     # --- one run ------------------------------------------------------------------------------
 
     def _run(self, connection_id: int | None) -> PushResult:
         now = self._clock()
-        with self._db.read() as session:
-            unfinished = rows.unfinished(session, KINDS, connection_id)
-        chains = _due_chains(unfinished, now)
+        chains = due_chains(self._outbox.unfinished(KINDS, connection_id), now)
         result = PushResult()
         by_connection: dict[int, list[list[OutboxItem]]] = {}
         for chain in chains:
@@ -480,6 +208,7 @@ class OutboxService:
             finally:
                 result.deliveries += sorted(run.deliveries, key=lambda d: d.entry_id)
                 result.requests += client.stats.requests - before
+                result.changes = result.changes | self._feed.publish(run.changes)
         return result
 
     def _reread(self, run: _Run, chains: list[list[OutboxItem]]) -> list[list[OutboxItem]]:
@@ -491,7 +220,7 @@ class OutboxService:
         for chain in chains:
             order = cached[chain[0].order_pk]
             if order is None:
-                self._finish(run, chain[0], rows.FAILED, FAILED_NOW,
+                self._finish(run, chain[0], FAILED, FAILED_NOW,
                              "The order is no longer in PackDesk's cache.")
                 continue
             ready.append(chain)
@@ -499,7 +228,7 @@ class OutboxService:
                 need[order.order_pk] = order.snapshot.order_id
         if not need:
             return ready
-        read_before = {pk: _aware(cached[pk].last_read_at) for pk in need}
+        read_before = {pk: aware(cached[pk].last_read_at) for pk in need}
         try:
             self._refresh_orders(run.connection.id, list(need.values()))
         except StoreError as exc:
@@ -514,8 +243,8 @@ class OutboxService:
             pk = chain[0].order_pk
             if pk in need:
                 order = self._orders.get(pk)
-                if order is None or _aware(order.last_read_at) <= read_before[pk]:
-                    self._finish(run, chain[0], rows.FAILED, FAILED_NOW,
+                if order is None or aware(order.last_read_at) <= read_before[pk]:
+                    self._finish(run, chain[0], FAILED, FAILED_NOW,
                                  f"The store did not return order {need[pk]} when it was read "
                                  "again (deleted in the store?).")
                     continue
@@ -523,18 +252,14 @@ class OutboxService:
         return still
 
     def _needs_reread(self, order: CachedOrder, chain: list[OutboxItem], now: datetime) -> bool:
-        if now - _aware(order.last_read_at) >= REFRESH_AFTER:
+        if now - aware(order.last_read_at) >= REFRESH_AFTER:
             return True
         for entry in chain:
             if entry.kind in STATUS_KINDS and entry.attempts > 0:
                 return True  # it may have reached the store: see what the store has now
-            if entry.kind == "shipment_void" and entry.shipment_pk is not None:
-                with self._db.read() as session:
-                    store_id = session.execute(select(SHIPMENTS.c.store_shipment_id)
-                                               .where(SHIPMENTS.c.id
-                                                      == entry.shipment_pk)).scalar()
-                    if store_id is None and rows.ever_attempted(session, entry.shipment_pk):
-                        return True  # pushed, id never recorded: find it by name
+            if entry.kind == "shipment_void" and entry.shipment_pk is not None \
+                    and self._outbox.pushed_without_store_id(entry.shipment_pk):
+                return True  # pushed, id never recorded: find it by name
         return False
 
     def _deliver_chain(self, run: _Run, chain: list[OutboxItem]) -> None:
@@ -545,26 +270,24 @@ class OutboxService:
             try:
                 outcome = self._deliver(run, entry)
             except PackDeskError as exc:
-                outcome = self._finish(run, entry, rows.FAILED, FAILED_NOW, str(exc)).outcome
+                outcome = self._finish(run, entry, FAILED, FAILED_NOW, str(exc)).outcome
             except Exception as exc:  # a bug must not lose the entry or kill the worker
                 log.exception("Outbox entry %s failed unexpectedly", entry.entry_id)
-                outcome = self._finish(run, entry, rows.FAILED, FAILED_NOW,
+                outcome = self._finish(run, entry, FAILED, FAILED_NOW,
                                        f"Unexpected error: {type(exc).__name__}: {exc}").outcome
             if outcome not in (SENT, SKIPPED, SUPERSEDED_NOW):
                 return  # later entries of this order wait behind it
 
     def _deliver(self, run: _Run, entry: OutboxItem) -> str:
-        with self._db.read() as session:
-            current = rows.get(session, entry.entry_id)
-        if current is None or current.state != rows.PENDING:
+        current = self._outbox.get(entry.entry_id)
+        if current is None or current.state != PENDING:
             return SUPERSEDED_NOW  # changed by someone else since the run began
         entry = current
         order = self._orders.get(entry.order_pk) if entry.order_pk is not None else None
         if order is None:
-            return self._finish(run, entry, rows.FAILED, FAILED_NOW,
+            return self._finish(run, entry, FAILED, FAILED_NOW,
                                 "The order is no longer in PackDesk's cache.").outcome
-        with self._db.read() as session:
-            records = load_shipments(session, order.order_pk)
+        records = self._outbox.shipments(order.order_pk)
         if entry.kind in STATUS_KINDS:
             return self._push_status(run, entry, order)
         record = next((r for r in records if r.shipment_pk == entry.shipment_pk), None)
@@ -578,7 +301,7 @@ class OutboxService:
                        records: list[ShipmentRecord], record: ShipmentRecord | None) -> str:
         if record is None or record.state is not ShipmentState.SHIPPED:
             what = "no longer exists" if record is None else f"is {record.state.value}"
-            return self._finish(run, entry, rows.SUPERSEDED, SUPERSEDED_NOW,
+            return self._finish(run, entry, SUPERSEDED, SUPERSEDED_NOW,
                                 f"Not sent: the shipment {what}.").outcome
         reason = stop_reason("shipment", order, run.statuses, records, record)
         if reason:
@@ -589,21 +312,12 @@ class OutboxService:
         if isinstance(sent, str):
             return sent
         status_code, body = sent
-        store_id = identifier(body.get("id"))
-        now = self._clock()
-        with self._db.write() as session:
-            rows.finish(session, entry.entry_id, rows.DELIVERED, now=now,
-                        note=f"HTTP {status_code}",
-                        payload={**entry.payload, "revision": record.revision,
-                                 "store_shipment_id": store_id})
-            if store_id is not None:
-                rows.record_store_shipment_id(session, record.shipment_pk, store_id)
-            revision = session.execute(select(SHIPMENTS.c.revision).where(
-                SHIPMENTS.c.id == record.shipment_pk)).scalar()
-            if revision == record.revision:
-                rows.supersede_later(session, entry, f"Sent with entry {entry.entry_id}.")
+        superseded = self._outbox.shipment_delivered(
+            entry, record, store_id=identifier(body.get("id")), now=self._clock(),
+            note=f"HTTP {status_code}")
         self._after_commit(entry)
-        run.add(self._delivery(entry, order, SENT, request, status_code))
+        run.add(self._delivery(entry, order, SENT, request, status_code),
+                Changes.of(outbox=superseded, shipments=[order.order_pk]))
         return SENT
 
     def _push_status(self, run: _Run, entry: OutboxItem, order: CachedOrder) -> str:
@@ -615,9 +329,8 @@ class OutboxService:
                                  bool(entry.payload.get("notify", True)))
         if order.snapshot.order_status_id == target:
             # No second customer email: the store has it (our earlier attempt, or the merchant).
-            with self._db.write() as session:
-                rows.finish(session, entry.entry_id, rows.DELIVERED, now=self._clock(),
-                            note="The store already had this status; nothing was sent.")
+            self._outbox.finish(entry.entry_id, DELIVERED, now=self._clock(),
+                                note="The store already had this status; nothing was sent.")
             run.add(self._delivery(entry, order, SKIPPED, request,
                                    message="The store already had this status."))
             return SKIPPED
@@ -627,10 +340,8 @@ class OutboxService:
         if isinstance(sent, str):
             return sent
         status_code, _body = sent
-        with self._db.write() as session:
-            rows.finish(session, entry.entry_id, rows.DELIVERED, now=self._clock(),
-                        note=f"HTTP {status_code}")
-            rows.record_status(session, order.order_pk, target)
+        self._outbox.status_delivered(entry.entry_id, order.order_pk, target, now=self._clock(),
+                                      note=f"HTTP {status_code}")
         self._after_commit(entry)
         run.add(self._delivery(entry, order, SENT, request, status_code))
         return SENT
@@ -638,16 +349,15 @@ class OutboxService:
     def _push_void(self, run: _Run, entry: OutboxItem, order: CachedOrder,
                    record: ShipmentRecord | None) -> str:
         if record is None:
-            return self._finish(run, entry, rows.SUPERSEDED, SUPERSEDED_NOW,
+            return self._finish(run, entry, SUPERSEDED, SUPERSEDED_NOW,
                                 "Not sent: the shipment no longer exists.").outcome
         if record.state is not ShipmentState.VOID:
-            return self._finish(run, entry, rows.SUPERSEDED, SUPERSEDED_NOW,
+            return self._finish(run, entry, SUPERSEDED, SUPERSEDED_NOW,
                                 f"Not sent: the shipment is {record.state.value} again.").outcome
-        store_id = self._store_shipment_id(order, record)
+        store_id = store_shipment_id(order, record)
         if store_id is None:
-            with self._db.write() as session:
-                rows.finish(session, entry.entry_id, rows.DELIVERED, now=self._clock(),
-                            note="The store never had this shipment; nothing to void.")
+            self._outbox.finish(entry.entry_id, DELIVERED, now=self._clock(),
+                                note="The store never had this shipment; nothing to void.")
             run.add(self._delivery(entry, order, SKIPPED, None,
                                    message="The store never had this shipment."))
             return SKIPPED
@@ -656,10 +366,9 @@ class OutboxService:
         if isinstance(sent, str):
             return sent
         status_code, _body = sent
-        with self._db.write() as session:
-            rows.finish(session, entry.entry_id, rows.DELIVERED, now=self._clock(),
-                        note=f"HTTP {status_code}" if status_code else
-                        "The store no longer has this shipment.")
+        self._outbox.finish(entry.entry_id, DELIVERED, now=self._clock(),
+                            note=f"HTTP {status_code}" if status_code else
+                            "The store no longer has this shipment.")
         self._after_commit(entry)
         run.add(self._delivery(entry, order, SENT, request, status_code))
         return SENT
@@ -669,9 +378,8 @@ class OutboxService:
     def _send(self, run: _Run, entry: OutboxItem, request: StoreRequest, *, retry_writes: bool,
               gone_is_done: bool = False) -> tuple[int, dict] | str:
         """Count the attempt, send, and return (status, body) or the outcome of a failure."""
-        with self._db.write() as session:
-            if not rows.begin_attempt(session, entry):
-                return SUPERSEDED_NOW
+        if not self._outbox.begin_attempt(entry):
+            return SUPERSEDED_NOW
         if self._hook:
             self._hook("before_send", entry)
         attempted = OutboxItem(**{**vars(entry), "attempts": entry.attempts + 1})
@@ -708,9 +416,7 @@ class OutboxService:
         if exc.details and exc.details not in message:
             message = f"{message} ({exc.details})"
         order = self._orders.get(entry.order_pk) if entry.order_pk else None
-        with self._db.write() as session:
-            rows.finish(session, entry.entry_id, rows.FAILED, now=self._clock(),
-                        note=message[:2000])
+        self._outbox.finish(entry.entry_id, FAILED, now=self._clock(), note=message[:2000])
         run.add(self._delivery(entry, order, FAILED_NOW, request, exc.status_code, message))
         return FAILED_NOW
 
@@ -721,12 +427,8 @@ class OutboxService:
         if isinstance(exc, StoreRateLimitedError) and exc.retry_after:
             delay = max(delay, timedelta(seconds=exc.retry_after + 1))
         message = exc.message if exc else "The store could not be reached; trying again later."
-        with self._db.write() as session:
-            if count_attempt:
-                session.execute(rows.OUTBOX.update().where(
-                    rows.OUTBOX.c.id == entry.entry_id).values(attempts=attempts))
-            rows.reschedule(session, entry.entry_id, next_attempt_at=self._clock() + delay,
-                            error=message[:2000])
+        self._outbox.reschedule(entry.entry_id, next_attempt_at=self._clock() + delay,
+                                error=message[:2000], attempts=attempts if count_attempt else None)
         order = self._orders.get(entry.order_pk) if entry.order_pk else None
         run.add(self._delivery(entry, order, RETRY, request,
                                exc.status_code if exc else None, message))
@@ -734,31 +436,23 @@ class OutboxService:
 
     def _stop(self, run: _Run, entry: OutboxItem, order: CachedOrder, reason: str) -> str:
         text = f"Not pushed: the order was {reason}."
-        now = self._clock()
-        with self._db.write() as session:
-            rows.finish(session, entry.entry_id, rows.STOPPED, now=now, note=text)
-            if order.flag_reason != reason or order.flag_acknowledged_at is not None:
-                flag_order(session, order.order_pk, reason, now)
+        flag = order.flag_reason != reason or order.flag_acknowledged_at is not None
+        self._outbox.stop(entry.entry_id, now=self._clock(), note=text, reason=reason,
+                          flag_order_pk=order.order_pk if flag else None)
         log.info("Outbox entry %s stopped: %s", entry.entry_id, text)
-        run.add(self._delivery(entry, order, STOPPED_NOW, message=text))
+        run.add(self._delivery(entry, order, STOPPED_NOW, message=text),
+                Changes.of(marks=[order.order_pk] if flag else None))
         return STOPPED_NOW
 
     def _finish(self, run: _Run, entry: OutboxItem, state: str, outcome: str,
                 note: str) -> Delivery:
-        with self._db.write() as session:
-            rows.finish(session, entry.entry_id, state, now=self._clock(), note=note[:2000])
+        self._outbox.finish(entry.entry_id, state, now=self._clock(), note=note[:2000])
         order = self._orders.get(entry.order_pk) if entry.order_pk else None
         return run.add(self._delivery(entry, order, outcome, message=note))
 
     def _after_commit(self, entry: OutboxItem) -> None:
         if self._hook:
             self._hook("after_commit", entry)
-
-    def _store_shipment_id(self, order: CachedOrder, record: ShipmentRecord) -> int | None:
-        if record.store_shipment_id is not None:
-            return record.store_shipment_id
-        return next((s.shipment_id for s in order.snapshot.shipments
-                     if s.shipment_name == record.shipment_name), None)
 
     @staticmethod
     def _delivery(entry: OutboxItem, order: CachedOrder | None, outcome: str,
@@ -767,27 +461,6 @@ class OutboxService:
         return Delivery(entry.entry_id, entry.connection_id, entry.order_pk,
                         order.snapshot.order_id if order else None, entry.kind, outcome,
                         request, status_code, message)
-
-
-def _due_chains(unfinished: list[OutboxItem], now: datetime) -> list[list[OutboxItem]]:
-    """Per order, the entries that may go now: from the head of its queue, while pending and
-    due. An order whose head is failed, stopped or waiting for its retry time has none."""
-    by_order: dict[int, list[OutboxItem]] = {}
-    for entry in unfinished:
-        if entry.order_pk is not None:
-            by_order.setdefault(entry.order_pk, []).append(entry)
-    chains = []
-    for entries in by_order.values():
-        chain = []
-        for entry in entries:  # already in id order
-            due = entry.next_attempt_at is None or _aware(entry.next_attempt_at) <= now
-            if entry.state != rows.PENDING or not due:
-                break
-            chain.append(entry)
-        if chain:
-            chains.append(chain)
-    chains.sort(key=lambda c: c[0].entry_id)
-    return chains
 
 
 # --- re-reading orders in bulk ----------------------------------------------------------------

@@ -1,16 +1,18 @@
 """Delivers the outbox in the background: after a sync or a shipment, and when entries fall due.
 
 The work runs on the network pool (OutboxService.run_until_idle); only its summary comes back
-to the GUI thread. One push at a time; a kick while one runs asks for another pass after it.
+to the GUI thread, with when the next entry falls due (read there, not on the GUI thread). One
+push at a time; a kick while one runs asks for another pass after it.
 """
 from __future__ import annotations
 
 import logging
 import threading
-from datetime import UTC, datetime
+from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from app.clock import Clock, utc_now
 from app.services.outbox import OutboxService, PushResult
 from app.ui.tasks import TaskRunner
 
@@ -24,9 +26,10 @@ class OutboxController(QObject):
     pushed = Signal(object)  # PushResult
 
     def __init__(self, outbox: OutboxService, runner: TaskRunner,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *, clock: Clock = utc_now) -> None:
         super().__init__(parent)
         self._outbox = outbox
+        self._clock = clock
         self._runner = runner
         self._running = False
         self._again = False
@@ -66,20 +69,19 @@ class OutboxController(QObject):
             self._again = False
             self.kick()
         else:
-            self._schedule()
+            self._schedule(result.next_due)
 
     @Slot(object)
     def _failed(self, exc: object) -> None:
         self._running = False
         log.error("Pushing the outbox failed: %s", exc)
-        self._schedule()
+        self._schedule(None)
 
-    def _schedule(self) -> None:
+    def _schedule(self, due: datetime | None) -> None:
         if self._stop.is_set():
             return
-        due = self._outbox.next_due()
         wait_ms = IDLE_CHECK_MS
         if due is not None:
-            wait_ms = int(max(0.0, (due - datetime.now(UTC)).total_seconds()) * 1000)
+            wait_ms = int(max(0.0, (due - self._clock()).total_seconds()) * 1000)
             wait_ms = min(max(wait_ms, 500), IDLE_CHECK_MS)
         self._timer.start(wait_ms)

@@ -5,6 +5,8 @@ import threading
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
 import httpx
 import pytest
@@ -12,9 +14,10 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from app.bootstrap import build_context
-from app.db.repositories.outbox import entries_for_order
+from app.db.repositories.outbox import OutboxRepository, entries_for_order
 from app.db.repositories.shipments import ShipmentDetails
 from app.db.tables import Order
+from app.domain.changes import Changes
 from app.domain.connection_settings import ConnectionSettings
 from app.integrations.americommerce.client import AmeriCommerceClient, make_http_client
 from app.integrations.americommerce.throttle import Throttle
@@ -69,9 +72,9 @@ def station(paths, store):
 
 
 def worker(context, clock=None, **kw) -> OutboxService:
-    return OutboxService(context.db, context.repos.orders, context.repos.connections,
-                         context.clients, bulk_refresher(context.sync),
-                         clock=clock or Clock(), **kw)
+    return OutboxService(OutboxRepository(context.db), context.repos.orders,
+                         context.repos.connections, context.clients,
+                         bulk_refresher(context.sync), clock=clock or Clock(), **kw)
 
 
 def packable_orders(context, count: int) -> list[int]:
@@ -245,6 +248,38 @@ def test_cancelled_in_store_is_stopped_and_flagged(station, store):
     assert [d.outcome for d in result.deliveries] == ["sent", "sent"]
 
 
+def test_outbox_writes_return_and_publish_what_they_changed(station, store):
+    """A stop changes the entry and its order's "waiting to push", a retry acknowledges the
+    order's flag, a delivery changes the order's status and its shipment's store id: each write
+    says so, and the feed's listeners hear it."""
+    context, _ = station
+    heard: list[Changes] = []
+    context.changes.subscribe(heard.append)
+    pk = packable_orders(context, 1)[0]
+    context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
+    store.control.cancel_order(order_id(context, pk))
+    make_stale(context, pk)
+    heard.clear()
+    result = context.outbox.run_until_idle(threading.Event())
+    stopped = result.deliveries[0].entry_id
+    # (the re-read already flagged the order with this reason: the stop leaves the flag be)
+    assert result.changes == Changes.of(outbox=[stopped], orders=[pk])
+    assert result.changes in heard
+
+    heard.clear()
+    retried = context.outbox.retry(stopped)
+    assert retried == Changes.of(outbox=[stopped], orders=[pk], marks=[pk])
+    assert heard == [retried]
+
+    heard.clear()
+    result = context.outbox.run_until_idle(threading.Event())
+    sent = {d.entry_id for d in result.deliveries}
+    assert [d.outcome for d in result.deliveries] == ["sent", "sent"]
+    assert result.changes.outbox >= sent and stopped in sent
+    assert result.changes.shipments == {pk} and result.changes.orders == {pk}
+    assert reduce(or_, heard).outbox >= sent
+
+
 def test_shipped_by_another_tool_is_stopped(station, store):
     context, _ = station
     pk = packable_orders(context, 1)[0]
@@ -256,6 +291,7 @@ def test_shipped_by_another_tool_is_stopped(station, store):
     assert [(d.kind, d.outcome) for d in result.deliveries] == [("shipment", "stopped")]
     assert len(store_shipments(store, oid)) == 1
     assert "another tool" in context.repos.orders.get(pk).flag_reason
+    assert result.changes.marks == {pk}  # the stop flagged the order: lists show it
 
 
 def test_permanent_error_fails_and_blocks_the_order(station, store):
@@ -275,7 +311,8 @@ def test_permanent_error_fails_and_blocks_the_order(station, store):
     listing = next(e for e in context.outbox.entries() if e.entry.state == "failed")
     assert "ordered" in listing.entry.last_error and listing.order_number == f"AC-{oid}"
     assert context.outbox.run_until_idle(threading.Event()).deliveries == []  # still blocked
-    context.outbox.dismiss(listing.entry.entry_id)
+    dismissed = context.outbox.dismiss(listing.entry.entry_id)
+    assert dismissed == Changes.of(outbox=[listing.entry.entry_id], orders=[pk])
     result = context.outbox.run_until_idle(threading.Event())
     assert [(d.kind, d.outcome) for d in result.deliveries] == [("status", "sent")]
 

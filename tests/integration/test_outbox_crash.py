@@ -27,6 +27,7 @@ def driver(argv: list[str]) -> int:
     import keyring
 
     from app.bootstrap import build_context
+    from app.db.repositories.outbox import OutboxRepository
     from app.paths import resolve_paths
     from app.services.outbox import OutboxService, bulk_refresher
     from tests.support.memory_keyring import MemoryKeyring
@@ -43,8 +44,9 @@ def driver(argv: list[str]) -> int:
         if where == point and entry.kind == kind:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    service = OutboxService(context.db, context.repos.orders, context.repos.connections,
-                            context.clients, bulk_refresher(context.sync),
+    service = OutboxService(OutboxRepository(context.db), context.repos.orders,
+                            context.repos.connections, context.clients,
+                            bulk_refresher(context.sync),
                             lock_path=paths.data_dir / "outbox.lock",
                             hook=hook if kind != "none" else None)
     try:

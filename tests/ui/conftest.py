@@ -68,10 +68,8 @@ def sync_runner():
 STILL_ON_THE_GUI_THREAD = {
     "app.ui.windows.main_window",
     "app.ui.models.order_table",
-    "app.ui.dialogs.outbox",
     "app.ui.sync_controller",
     "app.ui.widgets.order_detail",
-    "app.ui.outbox_controller",
 }
 
 

@@ -1,15 +1,20 @@
-"""The outbox dialog: entries with their states and errors, Retry, and the dry-run Preview."""
+"""The outbox dialog: entries with their states and errors, Retry, and the dry-run Preview; and
+the background pusher's timer."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 
 from app.db.repositories import outbox as rows
+from app.db.repositories.outbox import OutboxRepository
 from app.db.tables import Order, Shipment
+from app.domain.changes import Changes
 from app.domain.connection_settings import ConnectionSettings
 from app.ui.dialogs.outbox import DELIVERED_AT, RESULT, SHIPMENT, STATE, TRACKING, OutboxDialog
+from app.ui.outbox_controller import IDLE_CHECK_MS, OutboxController
+from app.ui.tasks import DB
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -32,18 +37,18 @@ def _queue(context) -> tuple[int, int]:
     with context.db.write() as session:
         claim = rows.enqueue(session, connection_id=connection_id, kind="claim", now=NOW,
                              order_pk=order_pk, payload={"order_status_id": 2, "notify": False})
-        rows.finish(session, claim, rows.DELIVERED, now=NOW, note="HTTP 200")
         status = rows.enqueue(session, connection_id=connection_id, kind="status", now=NOW,
                               order_pk=order_pk,
                               payload={"order_status_id": 4, "notify": True, "after": "shipped"})
-        rows.finish(session, status, rows.FAILED, now=NOW,
-                    note="<b>Refused</b>: Invalid order_status_id 4.")
+    outbox = OutboxRepository(context.db)
+    outbox.finish(claim, rows.DELIVERED, now=NOW, note="HTTP 200")
+    outbox.finish(status, rows.FAILED, now=NOW, note="<b>Refused</b>: Invalid order_status_id 4.")
     return claim, status
 
 
-def test_entries_retry_and_preview(qtbot, ui_context):
+def test_entries_retry_and_preview(qtbot, ui_context, sync_runner):
     claim, status = _queue(ui_context)
-    dialog = OutboxDialog(ui_context)
+    dialog = OutboxDialog(ui_context, sync_runner)
     qtbot.addWidget(dialog)
     dialog.show_all_check.setChecked(True)
     dialog.show()
@@ -88,7 +93,7 @@ def test_runs_its_database_work_on_the_runner(qtbot, ui_context, runner):
     assert dialog.table.item(0, 0).data(Qt.ItemDataRole.UserRole) == status
 
 
-def test_a_shipment_row_names_the_shipment_and_its_tracking(qtbot, ui_context):
+def test_a_shipment_row_names_the_shipment_and_its_tracking(qtbot, ui_context, sync_runner):
     connection_id, order_pk = _cached_order(ui_context, 100200)
     with ui_context.db.write() as session:
         shipment = Shipment(order_pk=order_pk, number=2, state="shipped",
@@ -99,8 +104,8 @@ def test_a_shipment_row_names_the_shipment_and_its_tracking(qtbot, ui_context):
         session.flush()
         entry = rows.enqueue(session, connection_id=connection_id, kind="shipment", now=NOW,
                              order_pk=order_pk, shipment_pk=shipment.id)
-        rows.finish(session, entry, rows.DELIVERED, now=NOW, note="HTTP 201")
-    dialog = OutboxDialog(ui_context)
+    OutboxRepository(ui_context.db).finish(entry, rows.DELIVERED, now=NOW, note="HTTP 201")
+    dialog = OutboxDialog(ui_context, sync_runner)
     qtbot.addWidget(dialog)
     dialog.show_all_check.setChecked(True)
     table = dialog.table
@@ -108,3 +113,53 @@ def test_a_shipment_row_names_the_shipment_and_its_tracking(qtbot, ui_context):
     assert table.item(0, SHIPMENT).text() == "2 · PD-7F3A2C-15"
     assert table.item(0, TRACKING).text() == "1Z999AA10123456784"
     assert table.item(0, RESULT).text() == "Sent (HTTP 201)"
+
+
+def test_the_table_follows_the_change_feed(qtbot, ui_context, runner):
+    """A write elsewhere (a push, the CLI) reaches the open dialog through the feed; after
+    the dialog closes it no longer listens."""
+    claim, status = _queue(ui_context)
+    dialog = OutboxDialog(ui_context, runner)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
+    returned: list[Changes] = []
+    with qtbot.waitSignal(dialog.entries_loaded):
+        runner.submit(DB, ui_context.outbox.dismiss, status, on_result=returned.append)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 0)
+    assert returned[0].outbox == {status} and returned[0].touches_orders()
+    dialog.reject()
+    loads: list[int] = []
+    dialog.entries_loaded.connect(loads.append)
+    ui_context.changes.publish(Changes.of(outbox=[claim]))
+    qtbot.wait(50)
+    assert loads == []
+
+
+def test_the_pusher_times_its_next_look_from_the_run(qtbot, ui_context, sync_runner):
+    """When the next entry falls due comes back with the run (read on its pool), not from a
+    database read on the GUI thread."""
+    connection_id, order_pk = _cached_order(ui_context, 100300)
+    with ui_context.db.write() as session:
+        entry = rows.enqueue(session, connection_id=connection_id, kind="status", now=NOW,
+                             order_pk=order_pk, payload={"order_status_id": 4})
+    due = datetime.now(UTC) + timedelta(seconds=20)
+    OutboxRepository(ui_context.db).reschedule(entry, next_attempt_at=due, error="")
+    controller = OutboxController(ui_context.outbox, sync_runner)
+    controller.kick()
+    timer = controller.findChild(QTimer)
+    assert controller.last_result is not None and not controller.last_result.deliveries
+    assert controller.last_result.next_due == due
+    assert timer.isActive() and 10_000 < timer.remainingTime() <= 20_000
+    assert OutboxRepository(ui_context.db).get(entry).state == "pending"
+    controller.stop()
+    assert not timer.isActive()
+
+
+def test_an_empty_outbox_is_looked_at_again_after_the_idle_check(qtbot, ui_context,
+                                                                  sync_runner):
+    controller = OutboxController(ui_context.outbox, sync_runner)
+    controller.kick()
+    timer = controller.findChild(QTimer)
+    assert controller.last_result is not None and controller.last_result.next_due is None
+    assert timer.isActive() and timer.interval() == IDLE_CHECK_MS
+    controller.stop()

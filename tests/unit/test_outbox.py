@@ -10,16 +10,14 @@ from app.db.repositories.shipments import ShipmentDetails, ShipmentRecord
 from app.domain.connection_settings import StatusInfo
 from app.domain.orders import Line, OrderSnapshot, StoreShipment, StoreShipmentLine
 from app.domain.packing import ShipmentState
-from app.services.outbox import (
-    Delivery,
-    PushResult,
-    _due_chains,
+from app.services.outbox_requests import (
     shipment_request,
     status_request,
-    stop_reason,
     tracking_url,
     void_request,
 )
+from app.services.outbox_results import Delivery, PushResult
+from app.services.outbox_rules import due_chains, stop_reason
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 STATUSES = {1: StatusInfo(1, "Pending", is_open=True), 4: StatusInfo(4, "Shipped", is_shipped=True),
@@ -128,7 +126,7 @@ def entry(entry_id, order_pk, state="pending", due=NOW, kind="shipment") -> Outb
 
 def test_each_order_goes_in_queue_order_and_blocks_behind_trouble():
     later = NOW + timedelta(minutes=5)
-    chains = _due_chains([
+    chains = due_chains([
         entry(1, 10), entry(4, 10, kind="status"),
         entry(2, 20, state="failed"), entry(5, 20, kind="status"),
         entry(3, 30, due=later), entry(6, 30, kind="status"),

@@ -1,4 +1,9 @@
-"""The outbox: writes to the store, queued in the same transaction as the change behind them."""
+"""The outbox: writes to the store, queued in the same transaction as the change behind them.
+
+`enqueue` and `entries_for_order` work inside the caller's session (packing queues its pushes in
+the transaction that ships); everything else goes through `OutboxRepository`, one transaction
+per method.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,6 +13,8 @@ from sqlalchemy import func, insert, or_, select, update
 from sqlmodel import Session
 
 from app.db.core import CONNECTIONS, ORDERS, OUTBOX, SHIPMENTS
+from app.db.engine import Database
+from app.db.repositories.shipments import ShipmentRecord, load_shipments
 
 PENDING = "pending"
 SUPERSEDED = "superseded"
@@ -83,12 +90,12 @@ class OutboxListing:
     tracking_numbers: str = ""  # the shipment's, comma-separated
 
 
-def get(session: Session, entry_id: int) -> OutboxItem | None:
+def _get(session: Session, entry_id: int) -> OutboxItem | None:
     row = session.execute(select(OUTBOX).where(OUTBOX.c.id == entry_id)).first()
     return item(row) if row is not None else None
 
 
-def unfinished(session: Session, kinds: tuple[str, ...],
+def _unfinished(session: Session, kinds: tuple[str, ...],
                connection_id: int | None = None) -> list[OutboxItem]:
     """Pending, failed and stopped entries of these kinds, per order in queue order."""
     statement = select(OUTBOX).where(OUTBOX.c.state.in_(UNFINISHED), OUTBOX.c.kind.in_(kinds))
@@ -98,7 +105,7 @@ def unfinished(session: Session, kinds: tuple[str, ...],
                                                                 OUTBOX.c.id))]
 
 
-def begin_attempt(session: Session, entry: OutboxItem) -> bool:
+def _begin_attempt(session: Session, entry: OutboxItem) -> bool:
     """Count the attempt before anything is sent, so that after a crash the next run knows the
     store may already have this write. False if someone else changed the entry meanwhile."""
     return session.execute(update(OUTBOX).where(
@@ -106,7 +113,7 @@ def begin_attempt(session: Session, entry: OutboxItem) -> bool:
         OUTBOX.c.attempts == entry.attempts).values(attempts=entry.attempts + 1)).rowcount == 1
 
 
-def finish(session: Session, entry_id: int, state: str, *, now: datetime, note: str = "",
+def _finish(session: Session, entry_id: int, state: str, *, now: datetime, note: str = "",
            payload: dict | None = None) -> None:
     """Delivered, failed, stopped or superseded; `note` says why (or what the store said)."""
     values: dict = {"state": state, "last_error": note, "next_attempt_at": None}
@@ -117,51 +124,52 @@ def finish(session: Session, entry_id: int, state: str, *, now: datetime, note: 
     session.execute(update(OUTBOX).where(OUTBOX.c.id == entry_id).values(**values))
 
 
-def reschedule(session: Session, entry_id: int, *, next_attempt_at: datetime,
+def _reschedule(session: Session, entry_id: int, *, next_attempt_at: datetime,
                error: str) -> None:
     session.execute(update(OUTBOX).where(OUTBOX.c.id == entry_id, OUTBOX.c.state == PENDING)
                     .values(next_attempt_at=next_attempt_at, last_error=error))
 
 
-def supersede_later(session: Session, entry: OutboxItem, note: str) -> int:
+def _supersede_later(session: Session, entry: OutboxItem, note: str) -> list[int]:
     """Later pending pushes of the same shipment: the one just sent already carried their data."""
-    return session.execute(update(OUTBOX).where(
+    return list(session.execute(update(OUTBOX).where(
         OUTBOX.c.shipment_pk == entry.shipment_pk, OUTBOX.c.kind == entry.kind,
         OUTBOX.c.state == PENDING, OUTBOX.c.id > entry.entry_id).values(
-        state=SUPERSEDED, last_error=note, next_attempt_at=None)).rowcount
+        state=SUPERSEDED, last_error=note, next_attempt_at=None)
+        .returning(OUTBOX.c.id)).scalars())
 
 
-def ever_attempted(session: Session, shipment_pk: int, kind: str = "shipment") -> bool:
+def _ever_attempted(session: Session, shipment_pk: int, kind: str = "shipment") -> bool:
     """Has any push of this shipment been tried or delivered (so the store may have it)?"""
     return session.execute(select(OUTBOX.c.id).where(
         OUTBOX.c.shipment_pk == shipment_pk, OUTBOX.c.kind == kind,
         (OUTBOX.c.attempts > 0) | (OUTBOX.c.state == DELIVERED)).limit(1)).first() is not None
 
 
-def retry(session: Session, entry_id: int, now: datetime) -> bool:
+def _retry(session: Session, entry_id: int, now: datetime) -> bool:
     """A failed or stopped entry goes back to pending, due now."""
     return session.execute(update(OUTBOX).where(
         OUTBOX.c.id == entry_id, OUTBOX.c.state.in_(BLOCKING)).values(
         state=PENDING, next_attempt_at=now)).rowcount == 1
 
 
-def failed_ids(session: Session) -> list[int]:
-    return list(session.execute(select(OUTBOX.c.id).where(OUTBOX.c.state == FAILED)
-                                .order_by(OUTBOX.c.id)).scalars())
+def _failed(session: Session) -> list[OutboxItem]:
+    return [item(r) for r in session.execute(select(OUTBOX).where(OUTBOX.c.state == FAILED)
+                                             .order_by(OUTBOX.c.id))]
 
 
-def next_due(session: Session, kinds: tuple[str, ...]) -> datetime | None:
+def _next_due(session: Session, kinds: tuple[str, ...]) -> datetime | None:
     return session.execute(select(func.min(OUTBOX.c.next_attempt_at)).where(
         OUTBOX.c.state == PENDING, OUTBOX.c.kind.in_(kinds))).scalar_one_or_none()
 
 
-def waiting_order_pks(session: Session) -> set[int]:
+def _waiting_order_pks(session: Session) -> set[int]:
     """Orders with writes not yet in the store (pending, failed or stopped entries)."""
     return set(session.execute(select(OUTBOX.c.order_pk).where(
         OUTBOX.c.state.in_(UNFINISHED), OUTBOX.c.order_pk.is_not(None)).distinct()).scalars())
 
 
-def listing(session: Session, *, states: tuple[str, ...] | None = None,
+def _listing(session: Session, *, states: tuple[str, ...] | None = None,
             delivered_since: datetime | None = None,
             entry_ids: list[int] | None = None) -> list[OutboxListing]:
     """Entries newest first with their order numbers. Without filters: everything."""
@@ -191,13 +199,136 @@ def listing(session: Session, *, states: tuple[str, ...] | None = None,
             for r in rows]
 
 
-def record_status(session: Session, order_pk: int, status_id: int) -> None:
+def _record_status(session: Session, order_pk: int, status_id: int) -> None:
     """The store took our status change: keep the cache in step until the next re-read."""
     session.execute(update(ORDERS).where(
         ORDERS.c.id == order_pk, ORDERS.c.order_status_id != status_id).values(
         previous_order_status_id=ORDERS.c.order_status_id, order_status_id=status_id))
 
 
-def record_store_shipment_id(session: Session, shipment_pk: int, store_id: int) -> None:
+def _record_store_shipment_id(session: Session, shipment_pk: int, store_id: int) -> None:
     session.execute(update(SHIPMENTS).where(SHIPMENTS.c.id == shipment_pk)
                     .values(store_shipment_id=store_id))
+
+
+class OutboxRepository:
+    """The outbox's reads, the worker's bookkeeping and the packer's retries. The worker's steps
+    are each their own short transaction, so a crash at any point leaves a state the next run
+    can finish from."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # --- reads --------------------------------------------------------------------------------
+
+    def get(self, entry_id: int) -> OutboxItem | None:
+        with self._db.read() as session:
+            return _get(session, entry_id)
+
+    def unfinished(self, kinds: tuple[str, ...],
+                   connection_id: int | None = None) -> list[OutboxItem]:
+        with self._db.read() as session:
+            return _unfinished(session, kinds, connection_id)
+
+    def next_due(self, kinds: tuple[str, ...]) -> datetime | None:
+        with self._db.read() as session:
+            return _next_due(session, kinds)
+
+    def waiting_order_pks(self) -> set[int]:
+        with self._db.read() as session:
+            return _waiting_order_pks(session)
+
+    def listing(self, *, states: tuple[str, ...] | None = None,
+                delivered_since: datetime | None = None,
+                entry_ids: list[int] | None = None) -> list[OutboxListing]:
+        with self._db.read() as session:
+            return _listing(session, states=states, delivered_since=delivered_since,
+                            entry_ids=entry_ids)
+
+    def shipments(self, order_pk: int) -> list[ShipmentRecord]:
+        """The order's local shipments as they are now (what a push sends)."""
+        with self._db.read() as session:
+            return load_shipments(session, order_pk)
+
+    def pushed_without_store_id(self, shipment_pk: int) -> bool:
+        """Was this shipment pushed (so the store may have it) without its store id recorded?"""
+        with self._db.read() as session:
+            store_id = session.execute(select(SHIPMENTS.c.store_shipment_id)
+                                       .where(SHIPMENTS.c.id == shipment_pk)).scalar()
+            return store_id is None and _ever_attempted(session, shipment_pk)
+
+    # --- the worker's bookkeeping ---------------------------------------------------------------
+
+    def begin_attempt(self, entry: OutboxItem) -> bool:
+        with self._db.write() as session:
+            return _begin_attempt(session, entry)
+
+    def finish(self, entry_id: int, state: str, *, now: datetime, note: str = "",
+               payload: dict | None = None) -> None:
+        with self._db.write() as session:
+            _finish(session, entry_id, state, now=now, note=note, payload=payload)
+
+    def reschedule(self, entry_id: int, *, next_attempt_at: datetime, error: str,
+                   attempts: int | None = None) -> None:
+        """Try again later; `attempts` also counts an attempt nothing was sent for."""
+        with self._db.write() as session:
+            if attempts is not None:
+                session.execute(OUTBOX.update().where(
+                    OUTBOX.c.id == entry_id).values(attempts=attempts))
+            _reschedule(session, entry_id, next_attempt_at=next_attempt_at, error=error)
+
+    def shipment_delivered(self, entry: OutboxItem, record: ShipmentRecord, *,
+                           store_id: int | None, now: datetime, note: str) -> list[int]:
+        """The store took the shipment: the entry is delivered with the revision it carried,
+        the store's id is kept, and later pushes of the same revision are superseded (their
+        ids are returned)."""
+        with self._db.write() as session:
+            _finish(session, entry.entry_id, DELIVERED, now=now, note=note,
+                    payload={**entry.payload, "revision": record.revision,
+                             "store_shipment_id": store_id})
+            if store_id is not None:
+                _record_store_shipment_id(session, record.shipment_pk, store_id)
+            revision = session.execute(select(SHIPMENTS.c.revision).where(
+                SHIPMENTS.c.id == record.shipment_pk)).scalar()
+            if revision == record.revision:
+                return _supersede_later(session, entry, f"Sent with entry {entry.entry_id}.")
+            return []
+
+    def status_delivered(self, entry_id: int, order_pk: int, status_id: int, *,
+                         now: datetime, note: str) -> None:
+        """The store took the status change: the cache shows it until the next re-read."""
+        with self._db.write() as session:
+            _finish(session, entry_id, DELIVERED, now=now, note=note)
+            _record_status(session, order_pk, status_id)
+
+    def stop(self, entry_id: int, *, now: datetime, note: str, flag_order_pk: int | None = None,
+             reason: str = "") -> None:
+        """The entry stops; with `flag_order_pk` its order is flagged with `reason`."""
+        from app.db.repositories.orders import flag_order  # orders imports enqueue from here
+
+        with self._db.write() as session:
+            _finish(session, entry_id, STOPPED, now=now, note=note)
+            if flag_order_pk is not None:
+                flag_order(session, flag_order_pk, reason, now)
+
+    # --- the packer's actions -------------------------------------------------------------------
+
+    def retry(self, entry_id: int, now: datetime, *,
+              acknowledge_order_pk: int | None = None) -> bool:
+        """Back to pending, due now; with `acknowledge_order_pk` that order's flag is
+        acknowledged in the same transaction (retrying a stopped entry is consent)."""
+        from app.db.repositories.orders import acknowledge_flag  # orders imports enqueue
+
+        with self._db.write() as session:
+            done = _retry(session, entry_id, now)
+            if acknowledge_order_pk is not None:
+                acknowledge_flag(session, acknowledge_order_pk, now)
+            return done
+
+    def retry_failed(self, now: datetime) -> list[OutboxItem]:
+        """Every failed entry back to pending; returns them as they were."""
+        with self._db.write() as session:
+            entries = _failed(session)
+            for entry in entries:
+                _retry(session, entry.entry_id, now)
+        return entries

@@ -4,8 +4,8 @@ A table of entries (order, shipment and its tracking, kind, state, attempts, res
 a delivery says "Sent", an error says what went wrong), with Retry for failed
 or stopped entries and Preview showing exactly the call that would be sent. Everything from the
 store (error messages, order data in previews) is shown as plain text. Database work goes
-through the task runner's DB pool when one is given (the main window passes its own), else it
-runs inline — the outbox table is small.
+through the task runner's DB pool; the table reloads when the change feed says outbox entries
+changed (its own retries, a push, the CLI in this process).
 """
 from __future__ import annotations
 
@@ -32,10 +32,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.context import AppContext
-from app.db.repositories.outbox import BLOCKING, OutboxListing
-from app.errors import PackDeskError
-from app.services.outbox import Preview
+from app.domain.changes import Changes
+from app.services.outbox_desk import BLOCKING, OutboxListing, Preview
+from app.ui.change_signal import ChangeSignal
 from app.ui.screen_fit import resize_to_screen
+from app.ui.tasks import DB, TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ class OutboxDialog(QDialog):
     preview_shown = Signal(int)
     action_failed = Signal(str)
 
-    def __init__(self, context: AppContext, runner: Any | None = None,
+    def __init__(self, context: AppContext, runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("outboxDialog")
@@ -105,20 +106,14 @@ class OutboxDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self._selection_changed()
+        self._changes = ChangeSignal(context.changes, self)
+        self._changes.changed.connect(self._changed)
+        self.finished.connect(self._changes.close)  # a closed dialog stops listening
         self.reload()
 
     # --- running work ---------------------------------------------------------------------------
 
     def _run(self, job: Callable[[], Any], on_result: Callable[[Any], None]) -> None:
-        if self._runner is None:
-            try:
-                value = job()
-            except PackDeskError as exc:
-                self._show_error(exc)
-                return
-            on_result(value)
-            return
-        from app.ui.tasks import DB
         self._runner.submit(DB, job, on_result=on_result, on_error=self._show_error)
 
     def _show_error(self, exc: object) -> None:
@@ -127,6 +122,11 @@ class OutboxDialog(QDialog):
         self.action_failed.emit(text)
 
     # --- table ----------------------------------------------------------------------------------
+
+    @Slot(object)
+    def _changed(self, changes: Changes) -> None:
+        if changes.outbox or changes.everything:
+            self.reload()
 
     @Slot()
     def reload(self) -> None:
@@ -200,8 +200,7 @@ class OutboxDialog(QDialog):
         def done(_value: object) -> None:
             self.message_label.setText(self.tr("Entry %1 will be sent on the next push.")
                                        .replace("%1", str(entry_id)))
-            self.entry_retried.emit(entry_id)
-            self.reload()
+            self.entry_retried.emit(entry_id)  # the table reloads from the change feed
 
         self._run(lambda: self._context.outbox.retry(entry_id), done)
 
