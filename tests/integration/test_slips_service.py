@@ -336,3 +336,21 @@ def test_a_slip_without_a_ship_to_needs_an_acknowledgement(connected, sandbox, t
     with context.db.write() as session:  # or the packer acknowledged the order's flag
         acknowledge_flag(session, pk, datetime.now(UTC))
     assert context.slips.build(slip_job([SlipTarget(pk)]), tmp_path / "ok.pdf").pages >= 1
+
+
+def test_pick_list_targets_listed_first_then_the_view_only_of_the_connection(synced):
+    context = synced
+    pk, _ = splittable(context)
+    (record,) = context.repos.connections.all()
+    number = context.slips.prepare_slips([SlipTarget(pk)]).items[0].order_number
+    targets = context.slips.pick_list_targets([f"{number}#1"], view="awaiting_shipment")
+    assert targets[0] == SlipTarget(pk, 1) and len(targets) > 1
+    assert pk not in {t.order_pk for t in targets[1:]}  # listed already: not twice
+    assert context.slips.pick_list_targets([number]) == [SlipTarget(pk)]  # the list alone
+    by_default = context.slips.pick_list_targets([], connection=record)
+    assert by_default and by_default == context.slips.pick_list_targets(
+        [], view="awaiting_shipment")
+    other = replace(record, id=record.id + 99, settings=replace(record.settings, name="other"))
+    with pytest.raises(ConfigurationError, match="is not an order of other"):
+        context.slips.pick_list_targets([number], connection=other)
+    assert context.slips.pick_list_targets([], connection=other) == []
