@@ -10,7 +10,7 @@ import hashlib
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import CancelledError, Executor, ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -96,7 +96,10 @@ class ImageFetcher:
             and not image_cache_path(self._dir, u).exists()))
         if len(missing) < 2 or self._http is None or self._pool is None:
             return
-        list(self._pool.map(self.get, missing))
+        try:
+            list(self._pool.map(self.get, missing))
+        except (RuntimeError, CancelledError):  # the pool is shut down: the app is closing
+            log.info("Pictures not prefetched: the download pool is closed")
 
     def get(self, url: str) -> Path | None:
         if not url:

@@ -52,3 +52,14 @@ def test_without_a_pool_each_picture_is_fetched_when_a_slip_line_asks(tmp_path):
         assert calls == []
         assert fetcher.get("https://cdn.example/a.png") is not None
         assert [path for path, _ in calls] == ["/a.png"]
+
+
+def test_a_closed_pool_prefetches_nothing_and_the_slip_still_gets_its_pictures(tmp_path):
+    calls: list[tuple[str, str]] = []
+    pool = image_pool()
+    pool.shutdown()  # the app is closing while a slip is still being built
+    with _store(calls) as http:
+        fetcher = ImageFetcher(tmp_path, http, pool)
+        fetcher.prefetch(["https://cdn.example/a.png", "https://cdn.example/b.png"])
+        assert calls == []
+        assert fetcher.get("https://cdn.example/b.png") is not None
