@@ -13,6 +13,8 @@ from app.db.engine import Database, storage_errors
 from app.db.migrate import SCHEMA_HEAD, current_revision, migrate
 from app.db.repositories.order_marks import OrderMarksRepository
 from app.db.repositories.outbox import OutboxRepository
+from app.db.repositories.print_log import PrintLogRepository
+from app.db.repositories.shipment_search import ShipmentSearch
 from app.db.repositories.station import KEYRING_ADOPTED_KEY, StationRepository
 from app.db.repositories.sync_state import SyncStateRepository
 from app.errors import DatabaseDamagedError, DatabaseError
@@ -22,12 +24,14 @@ from app.secrets import SecretStore
 from app.services import db_health
 from app.services.changes import ChangeFeed
 from app.services.connections import ConnectionService
+from app.services.images import ImageFetcher, LazyHttpClient, image_pool
 from app.services.marks import MarksService
 from app.services.order_lookup import OrderLookup
 from app.services.outbox import OutboxService, bulk_refresher
 from app.services.packing import PackingService
 from app.services.scanning import ScanService
-from app.services.slips import SlipService, make_image_client
+from app.services.slip_content import SlipSources
+from app.services.slips import SlipService
 from app.services.station import StationService
 from app.services.store_clients import ClientFactory, StoreClients, default_client_factory
 from app.services.sync import SyncService
@@ -72,7 +76,10 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
     station = station_service.current
     packing = PackingService(db, repos.orders, repos.connections, sync.refresh_order, station)
     lookup = OrderLookup(repos.connections, repos.orders)
-    image_http = make_image_client()  # logos and product pictures for slips, fetched once
+    image_http = LazyHttpClient()  # logos and product pictures for slips, fetched once
+    images = image_pool()
+    slip_sources = SlipSources(repos.connections, repos.catalog,
+                               ImageFetcher(paths.cache_dir, image_http, images), paths.data_dir)
     context = AppContext(
         paths=paths, db=db, secrets=secrets, station_id=station_id, repos=repos,
         clients=clients,
@@ -80,8 +87,9 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
         sync=sync, packing=packing,
         scanning=ScanService(db, packing, repos.catalog, lookup.resolve, station),
         lookup=lookup, station=station,
-        slips=SlipService(db, repos.orders, repos.connections, repos.catalog, packing, station,
-                          data_dir=paths.data_dir, cache_dir=paths.cache_dir, http=image_http),
+        slips=SlipService(slip_sources, packing, station, print_log=PrintLogRepository(db),
+                          shipments=ShipmentSearch(db), resolve_order=lookup.resolve,
+                          orders=repos.orders, queries=repos.order_queries, feed=changes),
         outbox=OutboxService(OutboxRepository(db), repos.orders, repos.connections, clients,
                              bulk_refresher(sync), feed=changes,
                              lock_path=paths.data_dir / "outbox.lock"),
@@ -90,6 +98,8 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
         demo=demo)
     context.on_close(session.close)
     context.on_close(image_http.close)
+    # a download still running is not waited for (its slip leaves the picture off)
+    context.on_close(lambda: images.shutdown(wait=False, cancel_futures=True))
     return context
 
 

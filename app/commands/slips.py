@@ -87,14 +87,14 @@ def add_slips(parser: argparse.ArgumentParser) -> None:
 
 
 def run_slips(args: argparse.Namespace) -> int:
-    from app.services.slips import PDF, resolve_target, slip_job
+    from app.services.slips import PDF, slip_job
     from app.slips import PageSize, SlipOptions
 
     path = _output_path(args.output)
     options = SlipOptions(page_size=PageSize(args.size), show_prices=args.prices,
                           gift=args.gift, reverse=args.reverse)
     with open_context(args) as context:
-        targets = [resolve_target(context, t) for t in args.targets]
+        targets = [context.slips.resolve_target(t) for t in args.targets]
         job = slip_job(targets, options, acknowledge_no_ship_to=args.acknowledge)
         document = _write(path, lambda out: context.slips.build(job, out))
         context.slips.record(document, output=PDF, destination=str(path))
@@ -120,30 +120,15 @@ def add_picklist(parser: argparse.ArgumentParser) -> None:
 
 
 def run_picklist(args: argparse.Namespace) -> int:
-    from app.db.repositories.order_queries import OrderFilter
-    from app.services.slips import PDF, SlipTarget, pick_list_job, resolve_target
+    from app.services.slips import PDF, pick_list_job
     from app.slips import PageSize, SlipOptions
 
     path = _output_path(args.output)
     options = SlipOptions(page_size=PageSize(args.size), reverse=args.reverse)
     with open_context(args) as context:
-        connection_id = context.connections.find(args.connection).id if args.connection else None
-        targets: list[SlipTarget] = []
-        for identifier in args.orders or []:
-            target = resolve_target(context, identifier)
-            if connection_id is not None and \
-                    context.repos.orders.get(target.order_pk).connection_id != connection_id:
-                raise ConfigurationError(f"{identifier} is not an order of {args.connection}.")
-            targets.append(target)
-        if args.status or not args.orders:
-            statuses = {r.id: context.repos.connections.statuses(r.id)
-                        for r in context.repos.connections.all()}
-            ids = context.repos.order_queries.ids(
-                OrderFilter(view=args.status or "awaiting_shipment",
-                            connection_id=connection_id, sort="order", descending=False),
-                statuses)
-            known = {t.order_pk for t in targets}
-            targets += [SlipTarget(pk) for pk in ids if pk not in known]
+        connection = context.connections.find(args.connection) if args.connection else None
+        targets = context.slips.pick_list_targets(args.orders or [], view=args.status,
+                                                  connection=connection)
         if not targets:
             raise ConfigurationError("No orders to pick.",
                                      hint="Check --status and --connection, or sync first.")

@@ -7,14 +7,11 @@ with the candidates listed.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from app.db.repositories.connections import ConnectionRecord, ConnectionRepository
 from app.db.repositories.orders import OrderRepository
 from app.errors import ConfigurationError
-
-if TYPE_CHECKING:
-    from app.context import AppContext
 
 _DIGITS = re.compile(r"^\d+$")
 
@@ -60,5 +57,13 @@ class OrderLookup:
         return candidates[0][0]
 
 
-def resolve_order(context: AppContext, identifier: str) -> int:
+class HasLookup(Protocol):
+    """What resolve_order needs of its caller's context (named here, so this module does not
+    import app.context, which imports it)."""
+
+    @property
+    def lookup(self) -> OrderLookup: ...
+
+
+def resolve_order(context: HasLookup, identifier: str) -> int:
     return context.lookup.resolve(identifier)

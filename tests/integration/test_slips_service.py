@@ -14,9 +14,14 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from app.db.repositories.orders import acknowledge_flag
+from app.db.repositories.print_log import PrintLogRepository
+from app.db.repositories.shipment_search import ShipmentSearch
 from app.db.repositories.shipments import ShipmentDetails
 from app.db.tables import Order
+from app.domain.changes import Changes
 from app.errors import ConfigurationError
+from app.services.images import ImageFetcher, image_pool
+from app.services.slip_content import SlipSources
 from app.services.slips import (
     PDF,
     PREVIEW,
@@ -26,7 +31,6 @@ from app.services.slips import (
     SlipService,
     SlipTarget,
     pick_list_job,
-    resolve_target,
     slip_job,
 )
 from app.slips import PageSize, SlipOptions, SlipsCancelled
@@ -107,21 +111,22 @@ def test_scanned_shipment_barcode_resolves_to_that_exact_shipment(synced):
     pk, line_id = splittable(context)
     context.packing.split(pk, {line_id: 1})
     items = context.slips.prepare_slips([SlipTarget(pk)]).items
+    resolve_target = context.slips.resolve_target
     for item in items:
-        assert resolve_target(context, item.shipment_barcode) == SlipTarget(pk, item.number)
-        assert resolve_target(context, item.shipment_name) == SlipTarget(pk, item.number)
-        assert resolve_target(context, item.shipment_barcode.lower()) == SlipTarget(pk, item.number)
-        assert resolve_target(context, f"{item.order_number}#{item.number}") == \
+        assert resolve_target(item.shipment_barcode) == SlipTarget(pk, item.number)
+        assert resolve_target(item.shipment_name) == SlipTarget(pk, item.number)
+        assert resolve_target(item.shipment_barcode.lower()) == SlipTarget(pk, item.number)
+        assert resolve_target(f"{item.order_number}#{item.number}") == \
             SlipTarget(pk, item.number)
         # the slip printed from what the barcode resolves to is that same shipment
-        again = context.slips.prepare_slips([resolve_target(context, item.shipment_barcode)])
+        again = context.slips.prepare_slips([resolve_target(item.shipment_barcode)])
         assert again.items[0].shipment_barcode == item.shipment_barcode
-    assert resolve_target(context, items[0].order_barcode) == SlipTarget(pk)
+    assert resolve_target(items[0].order_barcode) == SlipTarget(pk)
     context.packing.set_details(pk, 2, ShipmentDetails(carrier="UPS", service="UPS Ground",
                                                        tracking_numbers=("1Z999AA10123",)))
-    assert resolve_target(context, "1Z999AA10123") == SlipTarget(pk, 2)
+    assert resolve_target("1Z999AA10123") == SlipTarget(pk, 2)
     with pytest.raises(ConfigurationError):
-        resolve_target(context, "SPD-NOPE-1")
+        resolve_target("SPD-NOPE-1")
 
 
 def test_reprint_says_reprint_and_every_print_is_logged(synced, tmp_path):
@@ -130,24 +135,26 @@ def test_reprint_says_reprint_and_every_print_is_logged(synced, tmp_path):
     job = slip_job([SlipTarget(pk, 1)])
     first = context.slips.build(job, tmp_path / "first.pdf")
     assert [i.reprint for i in first.items] == [False]
-    assert context.slips.record(first, output=PREVIEW) == [0]
+    published: list[Changes] = []
+    context.changes.subscribe(published.append)
+    assert context.slips.record(first, output=PREVIEW) == Changes.of(orders=[pk])
     # a preview is not a print: the slip still is not a reprint
     assert not context.slips.build(job, tmp_path / "again.pdf").items[0].reprint
-    assert context.slips.record(first, output=PRINTER, destination="Zebra ZP450",
-                                copies=2) == [0]
+    context.slips.record(first, output=PRINTER, destination="Zebra ZP450", copies=2)
     second = context.slips.build(job, tmp_path / "second.pdf")
     assert second.items[0].reprint
     assert "REPRINT" in pages_text(tmp_path / "second.pdf")[0]
-    assert context.slips.record(second, output=PDF, destination=str(tmp_path / "s.pdf")) == [1]
+    context.slips.record(second, output=PDF, destination=str(tmp_path / "s.pdf"))
+    assert published == [Changes.of(orders=[pk])] * 3  # lists repaint the orders printed
 
     log = context.slips.prints(order_pk=pk)
     station = context.station()
-    assert [(r["output"], r["reprint"], r["copies"]) for r in log] == [
+    assert [(r.output, r.reprint, r.copies) for r in log] == [
         (PDF, 1, 1), (PRINTER, 0, 2), (PREVIEW, 0, 1)]
-    assert all(r["station"] == station.name and r["packer"] == station.packer for r in log)
-    assert log[1]["destination"] == "Zebra ZP450" and log[1]["kind"] == "slip"
-    assert log[0]["label"] == "Shipment 1 of 1"
-    assert log[0]["order_number"] == first.items[0].order_number
+    assert all(r.station == station.name and r.packer == station.packer for r in log)
+    assert log[1].destination == "Zebra ZP450" and log[1].kind == "slip"
+    assert log[0].label == "Shipment 1 of 1"
+    assert log[0].order_number == first.items[0].order_number
 
 
 def test_order_not_split_yet_prints_its_virtual_shipment_with_the_order_barcode(synced, tmp_path):
@@ -161,7 +168,7 @@ def test_order_not_split_yet_prints_its_virtual_shipment_with_the_order_barcode(
     assert context.packing.view(pk).shipments == ()  # printing saves nothing
     context.slips.record(document, output=PRINTER)
     # its barcode opens the order, whose first open shipment is this one
-    assert resolve_target(context, item.shipment_barcode) == SlipTarget(pk)
+    assert context.slips.resolve_target(item.shipment_barcode) == SlipTarget(pk)
     assert context.slips.prepare_slips([SlipTarget(pk)]).items[0].reprint
     # once packing saved the shipment it is a new document with its own barcode
     context.packing.begin(pk)
@@ -213,13 +220,14 @@ def test_pick_list_for_a_batch_leaves_out_shipped_shipments(synced, tmp_path):
     text = "\n".join(pages_text(tmp_path / "pick.pdf"))
     assert "Pick list" in text and document.items[0].order_number in text
     assert not document.reprint
-    assert context.slips.record(document, output=PRINTER) == [0]
+    assert context.slips.record(document, output=PRINTER) == Changes.of(
+        orders={i.order_pk for i in document.items})
     again = context.slips.build(pick_list_job(targets), tmp_path / "pick2.pdf")
     assert again.reprint and again.document_key == document.document_key
     assert "REPRINT" in "\n".join(pages_text(tmp_path / "pick2.pdf"))
     log = context.slips.prints(limit=1)[0]
-    assert log["kind"] == "pick_list" and log["order_pk"] is None
-    assert len(log["details"]["shipments"]) == len(document.items)
+    assert log.kind == "pick_list" and log.order_pk is None and log.reprint == 0
+    assert len(log.details["shipments"]) == len(document.items)
 
 
 def test_progress_and_cancel_pass_through(synced, tmp_path):
@@ -269,12 +277,16 @@ def test_logo_downloaded_once_and_broken_images_never_fail_a_slip(synced, tmp_pa
         return httpx.Response(500)
 
     def service(http) -> SlipService:
-        return SlipService(context.db, context.repos.orders, context.repos.connections,
-                           context.repos.catalog, context.packing, context.station,
-                           data_dir=context.paths.data_dir, cache_dir=tmp_path / "cache",
-                           http=http)
+        images = ImageFetcher(tmp_path / "cache", http, pool)
+        sources = SlipSources(context.repos.connections, context.repos.catalog, images,
+                              context.paths.data_dir)
+        return SlipService(sources, context.packing, context.station,
+                           print_log=PrintLogRepository(context.db),
+                           shipments=ShipmentSearch(context.db),
+                           resolve_order=context.lookup.resolve, orders=context.repos.orders,
+                           queries=context.repos.order_queries, feed=context.changes)
 
-    with httpx.Client(transport=httpx.MockTransport(handler)) as http:
+    with httpx.Client(transport=httpx.MockTransport(handler)) as http, image_pool() as pool:
         slips = service(http)
         first = slips.slip(pk, 1)
         assert first.storefront.logo is not None and Path(first.storefront.logo).exists()
@@ -324,3 +336,21 @@ def test_a_slip_without_a_ship_to_needs_an_acknowledgement(connected, sandbox, t
     with context.db.write() as session:  # or the packer acknowledged the order's flag
         acknowledge_flag(session, pk, datetime.now(UTC))
     assert context.slips.build(slip_job([SlipTarget(pk)]), tmp_path / "ok.pdf").pages >= 1
+
+
+def test_pick_list_targets_listed_first_then_the_view_only_of_the_connection(synced):
+    context = synced
+    pk, _ = splittable(context)
+    (record,) = context.repos.connections.all()
+    number = context.slips.prepare_slips([SlipTarget(pk)]).items[0].order_number
+    targets = context.slips.pick_list_targets([f"{number}#1"], view="awaiting_shipment")
+    assert targets[0] == SlipTarget(pk, 1) and len(targets) > 1
+    assert pk not in {t.order_pk for t in targets[1:]}  # listed already: not twice
+    assert context.slips.pick_list_targets([number]) == [SlipTarget(pk)]  # the list alone
+    by_default = context.slips.pick_list_targets([], connection=record)
+    assert by_default and by_default == context.slips.pick_list_targets(
+        [], view="awaiting_shipment")
+    other = replace(record, id=record.id + 99, settings=replace(record.settings, name="other"))
+    with pytest.raises(ConfigurationError, match="is not an order of other"):
+        context.slips.pick_list_targets([number], connection=other)
+    assert context.slips.pick_list_targets([], connection=other) == []

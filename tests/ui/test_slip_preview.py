@@ -283,5 +283,5 @@ def test_real_slips_from_the_sandbox(qtbot, runner, qsettings, tmp_path, ui_cont
                          job=slip_job([SlipTarget(pk)], SlipOptions()))
     show_and_wait(qtbot, dialog)
     assert dialog.page_count() >= 1
-    qtbot.waitUntil(lambda: any(r["output"] == PREVIEW
+    qtbot.waitUntil(lambda: any(r.output == PREVIEW
                                 for r in ui_context.slips.prints(order_pk=pk)), timeout=5_000)
