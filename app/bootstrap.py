@@ -12,6 +12,8 @@ from app.context import AppContext, Repositories
 from app.db.engine import Database, storage_errors
 from app.db.migrate import SCHEMA_HEAD, current_revision, migrate
 from app.db.repositories.order_marks import OrderMarksRepository
+from app.db.repositories.packing import PackingRepository
+from app.db.repositories.scans import ScanRepository
 from app.db.repositories.station import KEYRING_ADOPTED_KEY, StationRepository
 from app.db.repositories.sync_state import SyncStateRepository
 from app.errors import DatabaseDamagedError, DatabaseError
@@ -69,14 +71,16 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
     station_service = StationService(station_repo, station_id,
                                      lambda: platform.node() or "Station", getpass.getuser)
     station = station_service.current
-    packing = PackingService(db, repos.orders, repos.connections, sync.refresh_order, station)
+    packing = PackingService(PackingRepository(db), repos.orders, repos.connections,
+                             repos.catalog, station_repo, sync.refresh_order, station, changes)
     lookup = OrderLookup(repos.connections, repos.orders)
     image_http = make_image_client()  # logos and product pictures for slips, fetched once
     context = AppContext(
         paths=paths, db=db, secrets=secrets, station_id=station_id, repos=repos,
         clients=clients, connections=ConnectionService(repos.connections, secrets, clients),
         sync=sync, packing=packing,
-        scanning=ScanService(db, packing, repos.catalog, lookup.resolve, station),
+        scanning=ScanService(ScanRepository(db), packing, repos.catalog, lookup.resolve,
+                             station, changes),
         lookup=lookup, station=station,
         slips=SlipService(db, repos.orders, repos.connections, repos.catalog, packing, station,
                           data_dir=paths.data_dir, cache_dir=paths.cache_dir, http=image_http),
