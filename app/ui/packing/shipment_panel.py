@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db.repositories.shipments import ShipmentDetails, ShipmentRecord
 from app.domain.orders import Line
 from app.domain.packing import MOVABLE, PlannedShipment, ShipmentState
+from app.domain.shipments import ShipmentDetails, ShipmentRecord
 from app.domain.store_info import ShippingServiceInfo
 from app.domain.tracking import carrier_choices, detect_carrier, reduce_scanned
 from app.ui.packing.jobs import PackingSnapshot

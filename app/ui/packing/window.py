@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.context import AppContext
-from app.db.repositories.shipments import ShipmentDetails
 from app.domain.packing import MOVABLE, OrderState, ShipmentState
 from app.domain.scanning import ScanResult, is_slip_barcode, keyboard_layout_mismatch
+from app.domain.shipments import ShipmentDetails
 from app.domain.tracking import check as tracking_check
 from app.domain.tracking import reduce_scanned
 from app.domain.verification import (
