@@ -21,7 +21,7 @@ from app.db.tables import Order, Scan
 from app.domain.packing import ShipmentState
 from app.ui.packing import PackingWindow, ScanSounds
 from app.ui.packing.banner import ERROR, INFO, OK, OVER, PACKED, WRONG
-from app.ui.packing.shipment_panel import units_mime
+from app.ui.packing.lines_table import units_mime
 from app.ui.packing.window import ON_PACKED_KEY, ON_PACKED_PRINT
 from tests.ui.helpers import connect_and_sync
 

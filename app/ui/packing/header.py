@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.packing import MOVABLE, OrderState
 from app.ui.packing.jobs import PackingSnapshot
-from app.ui.packing.shipment_panel import plain_label
+from app.ui.packing.lines_table import plain_label
 from app.ui.packing.style import repolish
 
 ORDER_STATE_TEXT = {OrderState.OPEN: "To pack", OrderState.PARTIALLY_SHIPPED:

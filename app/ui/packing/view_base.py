@@ -28,7 +28,8 @@ from app.ui.images import ImageCache, placeholder
 from app.ui.packing import jobs
 from app.ui.packing.banner import ERROR, INFO, OVER, FeedbackBanner
 from app.ui.packing.header import OrderHeader
-from app.ui.packing.shipment_panel import THUMB, ShipmentPanel, plain_label, units_from_mime
+from app.ui.packing.lines_table import THUMB, plain_label, units_from_mime
+from app.ui.packing.shipment_panel import ShipmentPanel
 from app.ui.packing.sounds import WRONG as SOUND_WRONG
 from app.ui.packing.sounds import ScanSounds
 from app.ui.packing.station_bar import StationBar
