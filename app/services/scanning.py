@@ -6,12 +6,12 @@ shipment whose every unit is verified becomes "packed".
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.clock import Clock, utc_now
 from app.db.repositories.catalog import CatalogRepository
 from app.db.repositories.scans import ScanRepository, ScanRow
-from app.domain.changes import Changes
+from app.domain.changes import NOTHING, Changes
 from app.domain.orders import Line
 from app.domain.packing import MOVABLE, PackingError
 from app.domain.scanning import (
@@ -42,6 +42,7 @@ class ScanOutcome:
     verified: int
     needed: int
     shipment_packed: bool
+    changes: Changes = NOTHING  # what recording the unit changed (nothing for a refused one)
 
     @property
     def accepted(self) -> bool:
@@ -114,7 +115,8 @@ class ScanService:
             if number is not None:
                 outcome = self.scan(order_pk, number, value)
                 if outcome.result is not ScanResult.WRONG_ITEM:
-                    return RoutedScan(value, outcome, self._packing.view(order_pk),
+                    return RoutedScan(value, outcome, replace(self._packing.view(order_pk),
+                                                              changes=outcome.changes),
                                       number=number)
                 try:
                     self.find(value)
@@ -162,10 +164,12 @@ class ScanService:
             packed = all_verified(shipment.units, verified)
             self._scans.record_unit(scan, verified=check.verified, packed=packed,
                                     now=self._clock())
-            self._feed.publish(Changes.of(shipments=[order_pk]))
+            changes = self._feed.publish(Changes.of(shipments=[order_pk]))
         else:
             self._scans.record(scan, now=self._clock())
-        return ScanOutcome(check.result, value, line, check.verified, check.needed, packed)
+            changes = NOTHING
+        return ScanOutcome(check.result, value, line, check.verified, check.needed, packed,
+                           changes)
 
     # --- helpers ------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ re-read the order from the store) and returns plain dataclasses; no Qt (house ru
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.context import AppContext
 from app.domain.catalog import ProductInfo
@@ -69,4 +69,5 @@ def handle_scan(context: AppContext, order_pk: int | None, number: int | None,
 
 def confirm(context: AppContext, order_pk: int, number: int, line_id: int) -> ScanReply:
     outcome = context.scanning.confirm(order_pk, number, line_id)
-    return ScanReply(outcome.value, outcome, context.packing.view(order_pk), number=number)
+    view = replace(context.packing.view(order_pk), changes=outcome.changes)
+    return ScanReply(outcome.value, outcome, view, number=number)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Qt, Signal, Slot
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QApplication,
@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.context import AppContext
+from app.domain.changes import Changes
 from app.domain.packing import MOVABLE, OrderState, ShipmentState
 from app.logs import describe_exception
+from app.ui.change_signal import ChangeSignal
 from app.ui.images import ImageCache, placeholder
 from app.ui.packing import jobs
 from app.ui.packing.banner import ERROR, INFO, OVER, FeedbackBanner
@@ -34,7 +36,7 @@ from app.ui.packing.sounds import WRONG as SOUND_WRONG
 from app.ui.packing.sounds import ScanSounds
 from app.ui.packing.station_bar import StationBar
 from app.ui.packing.unverified_dialog import UnverifiedDialog
-from app.ui.tasks import TaskRunner
+from app.ui.tasks import DB, TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +123,45 @@ class PackingViewBase(QWidget):
         self._ship_reason: str | None = None  # the unverified-units reason of this attempt
         self._voiding: tuple[int, bool] = (0, False)  # number, whether it had shipped
         self.scan_started_at: float | None = None  # perf_counter of the last scan (benchmarks)
+        self._listen_to_changes()
+
+    # --- what other parts of the app change --------------------------------------------------
+
+    def _listen_to_changes(self) -> None:
+        """Writes made elsewhere (the orders window, a sync, the outbox, the CLI's station...)
+        to the order shown refresh it from the change feed. This view's own writes come back
+        with the view they made (and what they changed): they are not read again."""
+        self._own_changes: list[Changes] = []
+        self._published: list[Changes] = []
+        self._change_signal = ChangeSignal(self._context.changes, self)
+        self._change_signal.changed.connect(self._changes_published)
+        self.destroyed.connect(self._change_signal.close)
+
+    @Slot(object)
+    def _changes_published(self, changes: object) -> None:
+        if not isinstance(changes, Changes):
+            return
+        if not self._published:
+            # After the result of the write that published it, queued behind this notice.
+            QTimer.singleShot(0, self._apply_published)
+        self._published.append(changes)
+
+    def _apply_published(self) -> None:
+        published, self._published = self._published, []
+        own, self._own_changes = self._own_changes, []
+        if self.snapshot is None:
+            return
+        order_pk = self.snapshot.order_pk
+        if any((c.everything or order_pk in c.touches_orders())
+               and not any(_within(c, o) for o in own) for c in published):
+            self._runner.submit(DB, jobs.load, self._context, order_pk, begin=False,
+                                on_result=self._refreshed, on_error=self._failed)
+
+    @Slot(object)
+    def _refreshed(self, snapshot: object) -> None:
+        if isinstance(snapshot, jobs.PackingSnapshot) and self.snapshot is not None \
+                and snapshot.order_pk == self.snapshot.order_pk:
+            self._show(snapshot)
 
     def _build_panels_area(self) -> QScrollArea:
         """The shipments side by side (or the empty view's text), scrolling when too wide."""
@@ -156,6 +197,8 @@ class PackingViewBase(QWidget):
               rebuild: bool = False) -> None:
         self.snapshot = snapshot
         view = snapshot.view
+        if view.changes:
+            self._own_changes.append(view.changes)
         numbered = view.numbered()
         structure = tuple((n, s.key, s.state in MOVABLE, s.state is ShipmentState.SHIPPED,
                            tuple(sorted(s.units.items()))) for n, s, _ in numbered)
@@ -326,3 +369,10 @@ class PackingViewBase(QWidget):
             panel.show_error(message)
         self._feedback(ERROR, self.tr("Could not do that"), message, SOUND_WRONG)
         self.error_shown.emit(message)
+
+
+def _within(changes: Changes, own: Changes) -> bool:
+    """True when `changes` says nothing `own` (a write of this view) did not."""
+    return not changes.everything and not changes.station and changes.orders <= own.orders \
+        and changes.marks <= own.marks and changes.shipments <= own.shipments \
+        and changes.outbox <= own.outbox and changes.connections <= own.connections
