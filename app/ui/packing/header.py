@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.packing import MOVABLE, OrderState
 from app.ui.packing.jobs import PackingSnapshot
-from app.ui.packing.lines_table import plain_label
+from app.ui.packing.lines_table import plain_label, title_label
 from app.ui.packing.style import repolish
 
 ORDER_STATE_TEXT = {OrderState.OPEN: "To pack", OrderState.PARTIALLY_SHIPPED:
@@ -21,11 +21,7 @@ class OrderHeader(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.order_label = plain_label(object_name="orderLabel")
-        font = self.order_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.order_label.setFont(font)
+        self.order_label = title_label("orderLabel", 1.5)
         self.order_state_label = plain_label(object_name="orderState")
         self.customer_label = plain_label(object_name="customerLabel")
         self.extras_label = plain_label(object_name="extrasLabel")

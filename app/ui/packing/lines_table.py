@@ -48,6 +48,16 @@ def plain_label(text: str = "", *, object_name: str = "") -> QLabel:
     return label
 
 
+def title_label(object_name: str, scale: float) -> QLabel:
+    """A bold plain label `scale` times the usual size (an order's or a shipment's title)."""
+    label = plain_label(object_name=object_name)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * scale)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
 class LinesTable(QTableWidget):
     """The shipment's lines; a row drags its units (the quantity spin box's value) away."""
 

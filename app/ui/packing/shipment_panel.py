@@ -39,6 +39,7 @@ from app.ui.packing.lines_table import (
     LinesTable,
     item_text,
     plain_label,
+    title_label,
     units_from_mime,
 )
 from app.ui.packing.style import repolish
@@ -114,11 +115,7 @@ class ShipmentPanel(QFrame):
         self._style()
 
     def _build_header(self) -> QHBoxLayout:
-        self.title_label = plain_label(object_name="shipmentTitle")
-        font = self.title_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.title_label.setFont(font)
+        self.title_label = title_label("shipmentTitle", 1.3)
         self.state_label = plain_label(object_name="shipmentState")
         self.progress_label = plain_label(object_name="shipmentProgress")
         self.name_label = plain_label(object_name="shipmentName")
