@@ -40,6 +40,8 @@ from app.ui.tasks import DB, TaskRunner
 
 log = logging.getLogger(__name__)
 
+WAIT_FOR_SHIPPING_MS = 100  # a change notice met a shipment being shipped: look again after
+
 PANEL_MIN_WIDTH = 440  # px: the narrowest a shipment panel gets before the view scrolls
 
 class NewShipmentZone(QFrame):
@@ -142,11 +144,22 @@ class PackingViewBase(QWidget):
         if not isinstance(changes, Changes):
             return
         if not self._published:
-            # After the result of the write that published it, queued behind this notice.
-            QTimer.singleShot(0, self._apply_published)
+            # Decided once the write that published it has answered: the notice can come
+            # while its job still runs (a begin() before the order's reference is read).
+            QTimer.singleShot(0, self._after_database_work)
         self._published.append(changes)
 
-    def _apply_published(self) -> None:
+    def _after_database_work(self) -> None:
+        """The "db" pool is one thread: a job queued now answers after the one running."""
+        self._runner.submit(DB, _nothing, on_result=self._apply_published,
+                            on_error=self._failed)
+
+    @Slot(object)
+    def _apply_published(self, _nothing: object = None) -> None:
+        if self._shipping is not None or self._completing is not None:
+            # Shipping runs on the "network" pool: its answer brings what it changed.
+            QTimer.singleShot(WAIT_FOR_SHIPPING_MS, self._after_database_work)
+            return
         published, self._published = self._published, []
         own, self._own_changes = self._own_changes, []
         if self.snapshot is None:
@@ -369,6 +382,10 @@ class PackingViewBase(QWidget):
             panel.show_error(message)
         self._feedback(ERROR, self.tr("Could not do that"), message, SOUND_WRONG)
         self.error_shown.emit(message)
+
+
+def _nothing() -> None:
+    """A job that only waits its turn on its pool."""
 
 
 def _within(changes: Changes, own: Changes) -> bool:
