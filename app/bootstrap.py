@@ -13,7 +13,9 @@ from app.db.engine import Database, storage_errors
 from app.db.migrate import SCHEMA_HEAD, current_revision, migrate
 from app.db.repositories.order_marks import OrderMarksRepository
 from app.db.repositories.outbox import OutboxRepository
+from app.db.repositories.packing import PackingRepository
 from app.db.repositories.print_log import PrintLogRepository
+from app.db.repositories.scans import ScanRepository
 from app.db.repositories.shipment_search import ShipmentSearch
 from app.db.repositories.station import KEYRING_ADOPTED_KEY, StationRepository
 from app.db.repositories.sync_state import SyncStateRepository
@@ -74,7 +76,8 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
     station_service = StationService(station_repo, station_id,
                                      lambda: platform.node() or "Station", getpass.getuser)
     station = station_service.current
-    packing = PackingService(db, repos.orders, repos.connections, sync.refresh_order, station)
+    packing = PackingService(PackingRepository(db), repos.orders, repos.connections,
+                             repos.catalog, station_repo, sync.refresh_order, station, changes)
     lookup = OrderLookup(repos.connections, repos.orders)
     image_http = LazyHttpClient()  # logos and product pictures for slips, fetched once
     images = image_pool()
@@ -85,7 +88,8 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
         clients=clients,
         connections=ConnectionService(repos.connections, secrets, clients, changes),
         sync=sync, packing=packing,
-        scanning=ScanService(db, packing, repos.catalog, lookup.resolve, station),
+        scanning=ScanService(ScanRepository(db), packing, repos.catalog, lookup.resolve,
+                             station, changes),
         lookup=lookup, station=station,
         slips=SlipService(slip_sources, packing, station, print_log=PrintLogRepository(db),
                           shipments=ShipmentSearch(db), resolve_order=lookup.resolve,

@@ -175,14 +175,13 @@ def add_ship(parser: argparse.ArgumentParser) -> None:
 
 
 def run_ship(args: argparse.Namespace) -> int:
-    from app.db.repositories.shipments import ShipmentDetails
+    from app.domain.shipments import ShipmentDetails
     from app.services.order_lookup import resolve_order
 
     with open_context(args) as context:
         order_pk = resolve_order(context, args.order)
-        order = context.repos.orders.get(order_pk)
-        assert order is not None
-        services = context.repos.connections.shipping_services(order.connection_id)
+        view = context.packing.view(order_pk)
+        services = context.packing.shipping_services(view.order.connection_id)
         match = next((s for s in services if s.name.lower() == args.service.strip().lower()),
                      None)
         details = ShipmentDetails(
@@ -195,7 +194,6 @@ def run_ship(args: argparse.Namespace) -> int:
         # tracking formats warn, not refuse: carriers add formats
         for warning in check_shipment_input(details, shipping=True).warnings:
             print(f"Warning: {warning}", file=sys.stderr)
-        view = context.packing.view(order_pk)
         if view.lines.all_non_shipping():
             context.packing.complete_without_parcel(order_pk, acknowledge=args.acknowledge)
         else:
@@ -240,15 +238,14 @@ def add_station(parser: argparse.ArgumentParser) -> None:
 
 
 def run_station(args: argparse.Namespace) -> int:
-    from app.db.repositories.station import PACKER_KEY, STATION_NAME_KEY, StationRepository
-
     with open_context(args) as context:
-        repo = StationRepository(context.db)
-        for key, value in ((STATION_NAME_KEY, args.name), (PACKER_KEY, args.packer)):
-            if value is not None:
-                if not value.strip():
-                    raise ConfigurationError("A station name or packer cannot be empty.")
-                repo.set(key, value.strip())
+        for value in (args.name, args.packer):
+            if value is not None and not value.strip():
+                raise ConfigurationError("A station name or packer cannot be empty.")
+        if args.name is not None:
+            context.station_service.rename(args.name.strip())
+        if args.packer is not None:
+            context.station_service.switch_packer(args.packer.strip())
         if args.verification is not None:
             context.packing.set_verification_policy(args.verification)
         station = context.station()

@@ -5,7 +5,7 @@ Pure: the caller brings the shipment's units and the codes each line answers to.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -88,6 +88,17 @@ def check_unit(code: str, units: Mapping[int, int], verified: Mapping[int, int],
                              units[line_id])
     line_id = matching[0]
     return UnitCheck(ScanResult.OVER_SCAN, line_id, verified.get(line_id, 0), units[line_id])
+
+
+def unit_shipment(value: str, active: int | None, movable: Sequence[int]) -> int | None:
+    """With an order open, a scan is first a unit of its active shipment (of its first open
+    one when the active one is not open): the shipment to check `value` against. None: the
+    scan opens what it names instead (a slip's barcode, or no open shipment to check)."""
+    if shipment_name_in(value) is not None:
+        return None
+    if active in movable:
+        return active
+    return movable[0] if movable else None
 
 
 def all_verified(units: Mapping[int, int], verified: Mapping[int, int]) -> bool:

@@ -9,21 +9,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
-from sqlalchemy import insert, select, update
-
-from app.db.core import LINES, ORDERS, SCANS
-from app.db.engine import Database
-from app.db.repositories import shipments as shipment_rows
-from app.db.repositories.audit import last_for
-from app.db.repositories.audit import record as audit
+from app.clock import Clock, utc_now
+from app.db.repositories.catalog import CatalogRepository
 from app.db.repositories.connections import ConnectionRecord, ConnectionRepository
-from app.db.repositories.orders import CachedOrder, OrderRepository, acknowledge_flag
-from app.db.repositories.outbox import UNFINISHED, enqueue, entries_for_order
-from app.db.repositories.shipments import ShipmentDetails, ShipmentRecord
+from app.db.repositories.orders import CachedOrder, OrderRepository
+from app.db.repositories.outbox import UNFINISHED, OutboxItem
+from app.db.repositories.packing import PackingRepository, QueuedWrite, UnverifiedShipped, Who
 from app.db.repositories.station import StationRepository
 from app.domain import packing
+from app.domain.catalog import ProductInfo
+from app.domain.changes import NOTHING, Changes
 from app.domain.packing import (
     OrderLines,
     OrderState,
@@ -32,11 +29,18 @@ from app.domain.packing import (
     ShipmentState,
     StatusPolicy,
 )
-from app.domain.scanning import ScanResult
 from app.domain.shipment_input import check_shipment_input
+from app.domain.shipments import (
+    ShipmentDetails,
+    ShipmentRecord,
+    UnverifiedConfirmation,
+    plan_of,
+)
 from app.domain.status_rules import status_before_ours
+from app.domain.store_info import ShippingServiceInfo
 from app.domain.verification import UnverifiedLine, VerificationPolicy, check_ship, unverified_lines
 from app.errors import StoreError
+from app.services.changes import ChangeFeed
 
 log = logging.getLogger(__name__)
 
@@ -69,15 +73,9 @@ class Station:
     def label(self) -> str:
         return station_label(self.name, self.station_id)
 
-
-@dataclass(frozen=True)
-class UnverifiedConfirmation:
-    """A shipment shipped with units not verified: who confirmed it, when, and why."""
-
-    station: str
-    packer: str
-    at: datetime
-    reason: str
+    @property
+    def who(self) -> Who:
+        return Who(self.station_id, self.name, self.packer)
 
 
 @dataclass(frozen=True)
@@ -92,6 +90,7 @@ class PackingView:
     interruption: str  # unacknowledged store change, "" when none
     # shipment pk -> the confirmation it shipped with, for shipments shipped unverified
     confirmations: Mapping[int, UnverifiedConfirmation] = field(default_factory=dict)
+    changes: Changes = NOTHING  # what the write that returned this view changed
 
     def numbered(self) -> list[tuple[int, packing.PlannedShipment, ShipmentRecord | None]]:
         saved = {r.shipment_pk: r for r in self.shipments}
@@ -101,16 +100,28 @@ class PackingView:
         return round(sum(self.lines.lines[i].weight * n for i, n in shipment.units.items()), 3)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+@dataclass(frozen=True)
+class PackingReference:
+    """What the packing screen shows beside an order: its products, the store's shipping
+    services, the order number prefix and this station's verification policy."""
+
+    products: dict[int, ProductInfo]
+    services: tuple[ShippingServiceInfo, ...]
+    order_prefix: str
+    verification_policy: VerificationPolicy
 
 
 class PackingService:
-    def __init__(self, db: Database, orders: OrderRepository,
-                 connections: ConnectionRepository, refresh_order: Callable[[int], None],
-                 station: Callable[[], Station], *, clock: Callable[[], datetime] = _now):
-        self._db = db
+    def __init__(self, repo: PackingRepository, orders: OrderRepository,
+                 connections: ConnectionRepository, catalog: CatalogRepository,
+                 station_settings: StationRepository,
+                 refresh_order: Callable[[int], None], station: Callable[[], Station],
+                 feed: ChangeFeed, *, clock: Clock = utc_now):
+        self._repo = repo
         self._orders = orders
+        self._catalog = catalog
+        self._station_settings = station_settings
+        self._feed = feed
         self._connections = connections
         self._refresh_order = refresh_order  # re-reads one order from the store (the sync's)
         self._station = station
@@ -122,11 +133,10 @@ class PackingService:
         order = self._orders.get(order_pk)
         if order is None:
             raise PackingError("That order is not in the cache any more.")
-        with self._db.read() as session:
-            records = shipment_rows.load_shipments(session, order_pk)
+        records = self._repo.shipments(order_pk)
         names = [r.shipment_name for r in records]
         lines = OrderLines.of(order.snapshot.lines, order.snapshot.shipments, names)
-        plan = (packing.reconcile(shipment_rows.plan_of(records), lines) if records
+        plan = (packing.reconcile(plan_of(records), lines) if records
                 else packing.initial_plan(lines))
         interruption = order.flag_reason if order.flag_acknowledged_at is None else ""
         return PackingView(order, lines, plan, tuple(records), packing.order_state(plan, lines),
@@ -137,12 +147,20 @@ class PackingService:
                          and unverified_lines(r.units, r.verified, {})]
         if not shipped_short:
             return {}
-        with self._db.read() as session:
-            rows = session.execute(select(SCANS).where(
-                SCANS.c.shipment_pk.in_(shipped_short),
-                SCANS.c.result == ScanResult.SHIPPED_UNVERIFIED.value).order_by(SCANS.c.id))
-            return {r.shipment_pk: UnverifiedConfirmation(r.station, r.packer, r.scanned_at,
-                                                          r.value) for r in rows}
+        return self._repo.confirmations(shipped_short)
+
+    def reference(self, view: PackingView) -> PackingReference:
+        connection_id = view.order.connection_id
+        products = self._catalog.products(
+            connection_id, [line.product_id for line in view.lines.lines.values()
+                            if line.product_id])
+        connection = self._connections.get(connection_id)
+        return PackingReference(products, self.shipping_services(connection_id),
+                                connection.settings.order_prefix if connection else "",
+                                self.verification_policy())
+
+    def shipping_services(self, connection_id: int) -> tuple[ShippingServiceInfo, ...]:
+        return tuple(self._connections.shipping_services(connection_id))
 
     def unverified(self, view: PackingView, number: int) -> list[UnverifiedLine]:
         """Shipment `number`'s lines with units neither scanned nor confirmed by hand."""
@@ -154,7 +172,7 @@ class PackingService:
     # --- this station's verification policy -------------------------------------------------
 
     def verification_policy(self) -> VerificationPolicy:
-        return VerificationPolicy.parse(StationRepository(self._db).get(VERIFICATION_POLICY_KEY))
+        return VerificationPolicy.parse(self._station_settings.get(VERIFICATION_POLICY_KEY))
 
     def set_verification_policy(self, policy: VerificationPolicy | str) -> VerificationPolicy:
         try:
@@ -162,17 +180,17 @@ class PackingService:
         except ValueError:
             raise PackingError(f"Unknown verification policy {policy!r}; use one of: "
                                + ", ".join(p.value for p in VerificationPolicy)) from None
-        StationRepository(self._db).set(VERIFICATION_POLICY_KEY, policy.value)
-        with self._db.write() as session:
-            audit(session, "verification_policy", **self._who(), entity="station",
-                  entity_id="", details={"policy": policy.value})
+        self._station_settings.set(VERIFICATION_POLICY_KEY, policy.value)
+        self._repo.audit("verification_policy", who=self._station().who, entity="station",
+                         entity_id="", details={"policy": policy.value})
+        self._feed.publish(Changes.of(station=True))
         return policy
 
     def begin(self, order_pk: int) -> PackingView:
         """Packing starts: the plan is saved (shipments get names), so scans can be recorded.
         A saved plan is brought in line with the store's current lines."""
         view = self.view(order_pk)
-        saved = shipment_rows.plan_of(list(view.shipments))
+        saved = plan_of(list(view.shipments))
         if view.shipments and view.plan == saved:
             return view
         if not view.plan.shipments and not view.shipments:
@@ -200,8 +218,7 @@ class PackingService:
     def undo(self, order_pk: int) -> PackingView:
         """Undo the last split or merge, if nothing was shipped or voided since."""
         view = self.view(order_pk)
-        with self._db.read() as session:
-            last = last_for(session, "order", order_pk, PLAN_ACTIONS)
+        last = self._repo.last_action(order_pk, PLAN_ACTIONS)
         if last is None or last.action not in ("split", "merge") or "before" not in last.details:
             raise PackingError("There is no split or merge to undo.")
         before = _plan_from_json(last.details["before"])
@@ -223,23 +240,26 @@ class PackingService:
     def set_details(self, order_pk: int, number: int, details: ShipmentDetails) -> PackingView:
         """Carrier, service, tracking, fee, notes — before or after shipping. A change to a
         shipped shipment is a correction: the store gets it through the outbox."""
+        return self._set_details(order_pk, number, details)
+
+    def _set_details(self, order_pk: int, number: int, details: ShipmentDetails, *,
+                     publish: bool = True) -> PackingView:
         view = self.view(order_pk)
         shipment = view.plan.by_number(number)
         details = self._normalized(details, shipping=shipment.state is ShipmentState.SHIPPED)
-        view = self._save(view, view.plan, "details", {"shipment": number}) \
+        view = self._save(view, view.plan, "details", {"shipment": number}, publish=False) \
             if not view.shipments else view
         pk = self._pk(view, number)
         connection = self._connections.get(view.order.connection_id)
-        now = self._clock()
-        with self._db.write() as session:
-            shipped = shipment.state is ShipmentState.SHIPPED
-            shipment_rows.save_details(session, pk, details, now=now, bump_revision=shipped)
-            if shipped and connection.settings.sync_tracking:
-                enqueue(session, connection_id=connection.id, kind="shipment", now=now,
-                        order_pk=order_pk, shipment_pk=pk)
-            audit(session, "correct" if shipped else "details", **self._who(),
-                  entity="order", entity_id=order_pk, details={"shipment": number})
-        return self.view(order_pk)
+        shipped = shipment.state is ShipmentState.SHIPPED
+        correction = ([QueuedWrite(connection.id, "shipment", order_pk, pk)]
+                      if shipped and connection.settings.sync_tracking else [])
+        queued = self._repo.save_details(order_pk, pk, details, who=self._station().who,
+                                         now=self._clock(), correction=shipped,
+                                         audit_details={"shipment": number},
+                                         queue=lambda _entries: correction)
+        return self._published(order_pk, view.changes | Changes.of(
+            shipments=[order_pk], outbox=queued), publish=publish)
 
     def ship(self, order_pk: int, number: int, details: ShipmentDetails | None = None, *,
              acknowledge: bool = False, unverified_reason: str | None = None) -> PackingView:
@@ -256,7 +276,7 @@ class PackingService:
             details = self._normalized(details, shipping=True)
         view = self._ready_to_ship(order_pk, acknowledge)
         if details is not None:
-            view = self.set_details(order_pk, number, details)
+            view = self._set_details(order_pk, number, details, publish=False)
         plan = packing.mark_shipped(view.plan, view.lines, number)
         missing = self.unverified(view, number)
         reason = check_ship(self.verification_policy(), number, missing, unverified_reason)
@@ -264,13 +284,13 @@ class PackingService:
         if missing:
             audit_details.update(reason=reason, unverified={
                 str(m.line_id): m.missing for m in missing})
-        key, before = plan.by_number(number).key, view
-        view = self._save(view, plan, "ship", audit_details,
-                          also=lambda session, keys: self._record_unverified(
-                              session, before, keys[key], missing, reason))
+        unverified = UnverifiedShipped(plan.by_number(number).key,
+                                       tuple(m.line_id for m in missing), reason or "") \
+            if missing else None
+        view = self._save(view, plan, "ship", audit_details, unverified=unverified,
+                          publish=False)
         pk = self._pk(view, number)
-        self._after_shipping(view, pk)
-        return self.view(order_pk)
+        return self._published(order_pk, view.changes | self._after_shipping(view, pk))
 
     def complete_without_parcel(self, order_pk: int, *, acknowledge: bool = False) -> PackingView:
         """An order of non-shipping lines only (gift cards...): no parcel, the status policy
@@ -278,8 +298,7 @@ class PackingService:
         view = self._ready_to_ship(order_pk, acknowledge)
         if not view.lines.all_non_shipping():
             raise PackingError("This order has items to ship; pack and ship them instead.")
-        self._after_shipping(view, None)
-        return self.view(order_pk)
+        return self._published(order_pk, view.changes | self._after_shipping(view, None))
 
     def void(self, order_pk: int, number: int) -> PackingView:
         """Void a shipment; its units go back to be packed. A shipped one is deleted from the
@@ -292,43 +311,39 @@ class PackingService:
         plan = packing.void(view.plan, view.lines, number)
         connection = self._connections.get(view.order.connection_id)
 
-        def queue_store_changes(session, _keys: dict[int, int]) -> None:
+        def queue_store_changes(entries: list[OutboxItem]) -> list[QueuedWrite]:
             if not was_shipped:
-                return
-            now = self._clock()
+                return []
+            writes = []
             if pk is not None and connection.settings.sync_tracking:
-                enqueue(session, connection_id=connection.id, kind="shipment_void", now=now,
-                        order_pk=order_pk, shipment_pk=pk)
-            self._queue_status_after_void(session, view.order, connection,
-                                          packing.order_state(plan, view.lines), now)
+                writes.append(QueuedWrite(connection.id, "shipment_void", order_pk, pk))
+            return writes + self._status_after_void(entries, view.order, connection,
+                                                    packing.order_state(plan, view.lines))
 
-        return self._save(view, plan, "void", {"shipment": number}, also=queue_store_changes)
+        return self._save(view, plan, "void", {"shipment": number}, queue=queue_store_changes)
 
-    def _queue_status_after_void(self, session, order: CachedOrder, connection: ConnectionRecord,
-                                 state: OrderState, now: datetime) -> None:
-        entries = [e for e in entries_for_order(session, order.order_pk) if e.kind == "status"]
-        original = status_before_ours([e.payload for e in entries],
+    def _status_after_void(self, entries: list[OutboxItem], order: CachedOrder,
+                           connection: ConnectionRecord, state: OrderState) -> list[QueuedWrite]:
+        original = status_before_ours([e.payload for e in entries if e.kind == "status"],
                                       order.snapshot.previous_order_status_id)
         if original is None:
-            return  # PackDesk never changed the status: the store keeps what it has
+            return []  # PackDesk never changed the status: the store keeps what it has
         settings = connection.settings
         target = packing.status_after_shipment(state, StatusPolicy(
             settings.shipped_status_id, settings.partial_status_id,
             settings.mark_shipped_on_first))
         target = original if target is None else target
-        current = _store_status_when_sent(session, order)
+        current = _store_status_when_sent(entries, order)
         if target == current:
-            return
+            return []
         # A re-opened order is no news to the customer: a plain update, no store email.
-        enqueue(session, connection_id=connection.id, kind="status", now=now,
-                order_pk=order.order_pk,
-                payload={"order_status_id": target, "notify": False, "after": state.value,
-                         "previous_status_id": current, "restore": target == original})
+        return [QueuedWrite(connection.id, "status", order.order_pk, payload={
+            "order_status_id": target, "notify": False, "after": state.value,
+            "previous_status_id": current, "restore": target == original})]
 
-    def acknowledge(self, order_pk: int) -> None:
-        with self._db.write() as session:
-            acknowledge_flag(session, order_pk, self._clock())
-            audit(session, "acknowledge", **self._who(), entity="order", entity_id=order_pk)
+    def acknowledge(self, order_pk: int) -> Changes:
+        self._repo.acknowledge(order_pk, who=self._station().who, now=self._clock())
+        return self._feed.publish(Changes.of(orders=[order_pk]))
 
     # --- internals ----------------------------------------------------------------------------
 
@@ -337,8 +352,8 @@ class PackingService:
         self._reread_if_stale(order_pk)
         view = self.view(order_pk)
         if acknowledge and view.interruption:
-            self.acknowledge(order_pk)
-            view = self.view(order_pk)
+            changes = self.acknowledge(order_pk)
+            view = replace(self.view(order_pk), changes=changes)
         if view.interruption:
             raise PackingInterrupted(view.interruption)
         return view
@@ -358,80 +373,66 @@ class PackingService:
             # Offline: pack on the cache; the outbox checks the order again before pushing.
             log.info("Could not re-read order %s before shipping: %s", order_pk, exc)
 
-    def _after_shipping(self, view: PackingView, shipment_pk: int | None) -> None:
+    def _after_shipping(self, view: PackingView, shipment_pk: int | None) -> Changes:
+        """Queue the shipment and the status the policy sets; returns (unpublished) changes."""
         connection = self._connections.get(view.order.connection_id)
         settings = connection.settings
         state = packing.order_state(view.plan, view.lines)
         status_id = packing.status_after_shipment(state, StatusPolicy(
             settings.shipped_status_id, settings.partial_status_id,
             settings.mark_shipped_on_first))
-        now = self._clock()
-        with self._db.write() as session:
+        order_pk = view.order.order_pk
+
+        def writes(entries: list[OutboxItem]) -> list[QueuedWrite]:
+            queued = []
             if shipment_pk is not None and settings.sync_tracking:
-                enqueue(session, connection_id=connection.id, kind="shipment", now=now,
-                        order_pk=view.order.order_pk, shipment_pk=shipment_pk)
+                queued.append(QueuedWrite(connection.id, "shipment", order_pk, shipment_pk))
             if status_id is not None:
                 # The status it replaces is recorded, so a void can put it back.
-                enqueue(session, connection_id=connection.id, kind="status", now=now,
-                        order_pk=view.order.order_pk,
-                        payload={"order_status_id": status_id,
-                                 "notify": settings.notify_customer, "after": state.value,
-                                 "previous_status_id": _store_status_when_sent(session,
-                                                                               view.order)})
-            if shipment_pk is None:
-                audit(session, "complete_without_parcel", **self._who(), entity="order",
-                      entity_id=view.order.order_pk)
+                queued.append(QueuedWrite(connection.id, "status", order_pk, payload={
+                    "order_status_id": status_id, "notify": settings.notify_customer,
+                    "after": state.value,
+                    "previous_status_id": _store_status_when_sent(entries, view.order)}))
+            return queued
+
+        queued = self._repo.queue(
+            order_pk, writes, now=self._clock(), who=self._station().who,
+            audit_action="complete_without_parcel" if shipment_pk is None else "")
+        return Changes.of(orders=[order_pk], shipments=[order_pk], outbox=queued)
 
     def _save(self, view: PackingView, plan: Plan, action: str, details: dict, *,
-              also: Callable[[object, dict[int, int]], None] | None = None) -> PackingView:
-        """`also(session, keys)` writes more in the same unit of work (plan key -> pk)."""
-        station = self._station()
-        now = self._clock()
-        with self._db.write() as session:
-            keys = shipment_rows.save_plan(session, view.order.order_pk, plan,
-                                           station_id=station.station_id, station=station.name,
-                                           packer=station.packer, now=now)
-            if also is not None:
-                also(session, keys)
-            for shipment in plan.shipments:
-                if shipment.state is ShipmentState.SHIPPED and not any(
-                        r.shipment_pk == keys[shipment.key] and r.state is ShipmentState.SHIPPED
-                        for r in view.shipments):
-                    shipment_rows.mark_state(session, keys[shipment.key], ShipmentState.SHIPPED,
-                                             now=now, station=station.name,
-                                             packer=station.packer)
-            session.execute(update(ORDERS).where(
-                ORDERS.c.id == view.order.order_pk, ORDERS.c.work_started_at.is_(None)).values(
-                work_started_at=now))
-            audit(session, action, station=station.name, packer=station.packer, entity="order",
-                  entity_id=view.order.order_pk,
-                  details={**details, "before": _plan_to_json(view.plan, keys)})
-        return self.view(view.order.order_pk)
+              unverified: UnverifiedShipped | None = None,
+              queue: Callable[[list[OutboxItem]], list[QueuedWrite]] | None = None,
+              publish: bool = True) -> PackingView:
+        """Save the plan with its audit entry; `unverified` scan rows and the entries `queue`
+        decides go in the same unit of work. The view returned carries the changes."""
+        shipped_before = {r.shipment_pk for r in view.shipments
+                          if r.state is ShipmentState.SHIPPED}
+        saved = self._repo.save_plan(
+            view.order.order_pk, plan, who=self._station().who, now=self._clock(),
+            action=action,
+            details=lambda keys: {**details, "before": _plan_to_json(view.plan, keys)},
+            newly_shipped=[s.key for s in plan.shipments if s.state is ShipmentState.SHIPPED
+                           and s.key not in shipped_before],
+            unverified=unverified, queue=queue)
+        order_pk = view.order.order_pk
+        return self._published(order_pk, view.changes | Changes.of(
+            orders=[order_pk], shipments=[order_pk], outbox=saved.outbox), publish=publish)
 
-    def _record_unverified(self, session, view: PackingView, shipment_pk: int,
-                           missing: list[UnverifiedLine], reason: str) -> None:
-        """One scan-log row per unverified line: the packer's confirmation and reason."""
-        if not missing:
-            return
-        station = self._station()
-        line_pks = dict(session.execute(select(LINES.c.line_id, LINES.c.id).where(
-            LINES.c.order_pk == view.order.order_pk)).all())
-        now = self._clock()
-        for line in missing:
-            session.execute(insert(SCANS).values(
-                scanned_at=now, station=station.name, packer=station.packer, value=reason,
-                result=ScanResult.SHIPPED_UNVERIFIED.value, order_pk=view.order.order_pk,
-                shipment_pk=shipment_pk, line_pk=line_pks.get(line.line_id)))
+    def _published(self, order_pk: int, changes: Changes, *,
+                   publish: bool = True) -> PackingView:
+        """The order's view after a write, carrying what it changed (published on the feed
+        unless the caller publishes the whole of a longer write itself)."""
+        view = replace(self.view(order_pk), changes=changes)
+        if publish:
+            self._feed.publish(changes)
+        return view
 
     def _pk(self, view: PackingView, number: int) -> int:
         shipment = view.plan.by_number(number)
         if shipment.key < 0:
             raise PackingError("Save the shipment before changing its details.")
         return shipment.key
-
-    def _who(self) -> dict:
-        station = self._station()
-        return {"station": station.name, "packer": station.packer}
 
     @staticmethod
     def _normalized(details: ShipmentDetails, *, shipping: bool) -> ShipmentDetails:
@@ -442,11 +443,10 @@ class PackingService:
                        carrier=details.carrier.strip(), service=details.service.strip())
 
 
-def _store_status_when_sent(session, order: CachedOrder) -> int | None:
+def _store_status_when_sent(entries: list[OutboxItem], order: CachedOrder) -> int | None:
     """The status the store will have once the order's queued status changes are sent: the
     newest unsent one, else the status as last read."""
-    unsent = [e for e in entries_for_order(session, order.order_pk)
-              if e.kind in ("status", "claim") and e.state in UNFINISHED]
+    unsent = [e for e in entries if e.kind in ("status", "claim") and e.state in UNFINISHED]
     if unsent:
         return int(unsent[-1].payload["order_status_id"])
     return order.snapshot.order_status_id

@@ -6,20 +6,25 @@ shipment whose every unit is verified becomes "packed".
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
 
-from sqlalchemy import func, insert, select, update
-
-from app.db.core import LINES, SCANS, SHIPMENT_LINES, SHIPMENTS, STORE_SHIPMENTS
-from app.db.engine import Database
+from app.clock import Clock, utc_now
 from app.db.repositories.catalog import CatalogRepository
-from app.db.repositories.shipments import mark_state
+from app.db.repositories.scans import ScanRepository, ScanRow
+from app.domain.changes import NOTHING, Changes
 from app.domain.orders import Line
-from app.domain.packing import MOVABLE, PackingError, ShipmentState
-from app.domain.scanning import ScanResult, UnitCheck, all_verified, check_unit, shipment_name_in
+from app.domain.packing import MOVABLE, PackingError
+from app.domain.scanning import (
+    ScanResult,
+    UnitCheck,
+    all_verified,
+    check_unit,
+    shipment_name_in,
+    unit_shipment,
+)
 from app.domain.tracking import reduce_scanned
 from app.errors import ConfigurationError
+from app.services.changes import ChangeFeed
 from app.services.packing import PackingService, PackingView, Station
 
 
@@ -37,21 +42,32 @@ class ScanOutcome:
     verified: int
     needed: int
     shipment_packed: bool
+    changes: Changes = NOTHING  # what recording the unit changed (nothing for a refused one)
 
     @property
     def accepted(self) -> bool:
         return self.result in (ScanResult.VERIFIED, ScanResult.MANUAL)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+@dataclass(frozen=True)
+class RoutedScan:
+    """What one scan did: verified/refused a unit, opened a shipment, or named nothing."""
+
+    value: str
+    outcome: ScanOutcome | None = None  # a unit check (verified, manual, wrong, over-scan)
+    view: PackingView | None = None  # the order after a unit check
+    opened: PackingView | None = None  # the scan opened this order
+    number: int | None = None  # the shipment the scan was for, or opened
+    unmatched: str = ""  # message when the value named nothing
 
 
 class ScanService:
-    def __init__(self, db: Database, packing: PackingService, catalog: CatalogRepository,
-                 resolve_order: Callable[[str], int], station: Callable[[], Station], *,
-                 clock: Callable[[], datetime] = _now) -> None:
-        self._db = db
+    def __init__(self, scans: ScanRepository, packing: PackingService,
+                 catalog: CatalogRepository, resolve_order: Callable[[str], int],
+                 station: Callable[[], Station], feed: ChangeFeed, *,
+                 clock: Clock = utc_now) -> None:
+        self._scans = scans
+        self._feed = feed
         self._packing = packing
         self._catalog = catalog
         self._resolve_order = resolve_order
@@ -63,26 +79,15 @@ class ScanService:
     def find(self, value: str) -> ScanTarget:
         """A slip's shipment or order barcode, or a tracking number, to the shipment it names."""
         name = shipment_name_in(value)
-        with self._db.read() as session:
-            if name:
-                row = session.execute(select(SHIPMENTS.c.order_pk, SHIPMENTS.c.number).where(
-                    func.upper(SHIPMENTS.c.shipment_name) == name)).first()
-                if row:
-                    return ScanTarget(row.order_pk, row.number)
-            # a label's barcode names the tracking number it carries (USPS "420"+ZIP, FedEx
-            # 34 digits), never zero-padded like a product code (a FedEx 12-digit number)
-            tracking = reduce_scanned(value)
-            if len(tracking) >= 8:
-                pattern = f"%{tracking}%"
-                row = session.execute(select(SHIPMENTS.c.order_pk, SHIPMENTS.c.number).where(
-                    SHIPMENTS.c.tracking_numbers.like(pattern))).first()
-                if row:
-                    return ScanTarget(row.order_pk, row.number)
-                row = session.execute(select(STORE_SHIPMENTS.c.order_pk).where(
-                    func.upper(func.replace(STORE_SHIPMENTS.c.tracking_numbers, " ", ""))
-                    .like(pattern))).first()
-                if row:
-                    return ScanTarget(row.order_pk, None)
+        found = self._scans.shipment_named(name) if name else None
+        if found:
+            return ScanTarget(*found)
+        # a label's barcode names the tracking number it carries (USPS "420"+ZIP, FedEx
+        # 34 digits), never zero-padded like a product code (a FedEx 12-digit number)
+        tracking = reduce_scanned(value)
+        tracked = self._scans.shipment_tracked(tracking) if len(tracking) >= 8 else None
+        if tracked:
+            return ScanTarget(*tracked)
         try:
             return ScanTarget(self._resolve_order(value), None)
         except ConfigurationError:
@@ -98,6 +103,31 @@ class ScanService:
             (n for n, s, _ in view.numbered() if s.state in MOVABLE), 1)
         self._record(value, ScanResult.OPENED, target.order_pk, view, number, None)
         return view, number
+
+    def handle(self, order_pk: int | None, number: int | None, value: str) -> RoutedScan:
+        """A scan at the station. With an order open, it is first a unit of its active
+        shipment (`number`); a value that is no unit of it but names another slip, order or
+        tracking number opens that instead, as it does with no order open."""
+        if order_pk is not None:
+            view = self._packing.view(order_pk)
+            number = unit_shipment(value, number,
+                                   [n for n, s, _ in view.numbered() if s.state in MOVABLE])
+            if number is not None:
+                outcome = self.scan(order_pk, number, value)
+                if outcome.result is not ScanResult.WRONG_ITEM:
+                    return RoutedScan(value, outcome, replace(self._packing.view(order_pk),
+                                                              changes=outcome.changes),
+                                      number=number)
+                try:
+                    self.find(value)
+                except ConfigurationError:
+                    return RoutedScan(value, outcome, number=number)
+        try:
+            view, opened_number = self.open(value)
+        except ConfigurationError as exc:
+            self.record_unmatched(value)
+            return RoutedScan(value, unmatched=exc.message)
+        return RoutedScan(value, opened=view, number=opened_number)
 
     # --- verifying ----------------------------------------------------------------------------
 
@@ -125,25 +155,21 @@ class ScanService:
         shipment, record = self._shipment(view, number)
         packed = False
         line = view.lines.lines.get(check.line_id) if check.line_id is not None else None
-        now = self._clock()
-        with self._db.write() as session:
-            if check.result in (ScanResult.VERIFIED, ScanResult.MANUAL):
-                line_pk = session.execute(select(LINES.c.id).where(
-                    LINES.c.order_pk == view.order.order_pk,
-                    LINES.c.line_id == check.line_id)).scalar_one()
-                session.execute(update(SHIPMENT_LINES).where(
-                    SHIPMENT_LINES.c.shipment_pk == record.shipment_pk,
-                    SHIPMENT_LINES.c.line_pk == line_pk).values(verified=check.verified))
-                verified = dict(record.verified)
-                verified[check.line_id] = check.verified
-                if all_verified(shipment.units, verified):
-                    station = self._station()
-                    mark_state(session, record.shipment_pk, ShipmentState.PACKED, now=now,
-                               station=station.name, packer=station.packer)
-                    packed = True
-            self._insert_scan(session, value, check.result, view.order.order_pk,
-                              record.shipment_pk, view, check.line_id, now)
-        return ScanOutcome(check.result, value, line, check.verified, check.needed, packed)
+        order_pk = view.order.order_pk
+        scan = self._row(value, check.result, order_pk, record.shipment_pk, check.line_id)
+        if check.result in (ScanResult.VERIFIED, ScanResult.MANUAL):
+            assert check.line_id is not None
+            verified = dict(record.verified)
+            verified[check.line_id] = check.verified
+            packed = all_verified(shipment.units, verified)
+            self._scans.record_unit(scan, verified=check.verified, packed=packed,
+                                    now=self._clock())
+            changes = self._feed.publish(Changes.of(shipments=[order_pk]))
+        else:
+            self._scans.record(scan, now=self._clock())
+            changes = NOTHING
+        return ScanOutcome(check.result, value, line, check.verified, check.needed, packed,
+                           changes)
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -183,30 +209,18 @@ class ScanService:
         if view is not None and number is not None:
             shipment_pk = next((r.shipment_pk for n, _, r in view.numbered()
                                 if n == number and r is not None), None)
-        with self._db.write() as session:
-            self._insert_scan(session, value, result, order_pk, shipment_pk, view, line_id,
-                              self._clock())
+        self._scans.record(self._row(value, result, order_pk, shipment_pk, line_id),
+                           now=self._clock())
 
     def record_unmatched(self, value: str) -> None:
         """A scan that named nothing is recorded too."""
         self._record(value, ScanResult.UNKNOWN, None, None, None, None)
 
-    def _insert_scan(self, session, value: str, result: ScanResult, order_pk: int | None,
-                     shipment_pk: int | None, view: PackingView | None, line_id: int | None,
-                     now: datetime) -> None:
+    def _row(self, value: str, result: ScanResult, order_pk: int | None,
+             shipment_pk: int | None, line_id: int | None) -> ScanRow:
         station = self._station()
-        line_pk = None
-        if line_id is not None and order_pk is not None:
-            line_pk = session.execute(select(LINES.c.id).where(
-                LINES.c.order_pk == order_pk, LINES.c.line_id == line_id)).scalar_one_or_none()
-        session.execute(insert(SCANS).values(
-            scanned_at=now, station=station.name, packer=station.packer, value=value[:200],
-            result=result.value, order_pk=order_pk, shipment_pk=shipment_pk, line_pk=line_pk))
+        return ScanRow(value, result, station.name, station.packer, order_pk, shipment_pk,
+                       line_id)
 
     def history(self, order_pk: int) -> list[dict]:
-        with self._db.read() as session:
-            rows = session.execute(select(SCANS).where(SCANS.c.order_pk == order_pk)
-                                   .order_by(SCANS.c.id))
-            return [{"at": r.scanned_at, "station": r.station, "packer": r.packer,
-                     "value": r.value, "result": r.result} for r in rows]
-
+        return self._scans.history(order_pk)

@@ -233,3 +233,46 @@ def test_cli_ships_unscanned_units_only_with_a_reason_and_sets_the_policy(synced
     assert main(["station", *data, "--verification", "require", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["verification"] == "require"
     assert context.packing.verification_policy() is VerificationPolicy.REQUIRE
+
+
+def test_every_packing_write_returns_and_publishes_what_it_changed(synced):
+    from app.domain.changes import Changes
+
+    context, _record = synced
+    pk = order_with(context, lambda v: len(v.lines.packable_ids()) >= 2
+                    and not v.lines.covered_elsewhere
+                    and not any(line.bound_to_parent for line in v.lines.lines.values()))
+    published: list[Changes] = []
+    unsubscribe = context.changes.subscribe(published.append)
+    try:
+        view = context.packing.begin(pk)
+        assert view.changes == published[-1] and pk in view.changes.shipments
+        second = view.lines.packable_ids()[1]
+        view = context.packing.split(pk, {second: view.lines.needed(second)})
+        assert published[-1] == view.changes and pk in view.changes.touches_orders()
+
+        count = len(published)
+        view = context.packing.ship(pk, 2, DETAILS, unverified_reason=UNSCANNED)
+        # One notice for the whole of shipping: the details, the plan and the store updates.
+        assert len(published) == count + 1 and published[-1] == view.changes
+        queued = {e.entry_id for e in _entries(context, pk)}
+        assert view.changes.outbox and view.changes.outbox <= queued
+        assert pk in view.changes.shipments and pk in view.changes.orders
+
+        view = context.packing.void(pk, 2)
+        assert published[-1] == view.changes and view.changes.outbox  # the void is queued
+
+        line = view.lines.packable_ids()[0]
+        outcome = context.scanning.confirm(pk, 1, line)
+        assert outcome.accepted and outcome.changes == published[-1]
+        assert outcome.changes.shipments == {pk}
+        count = len(published)
+        refused = context.scanning.scan(pk, 1, "NOT-IN-THIS-ORDER")
+        assert not refused.changes and len(published) == count  # a refused scan changes none
+    finally:
+        unsubscribe()
+
+
+def _entries(context, order_pk):
+    with context.db.read() as session:
+        return entries_for_order(session, order_pk)

@@ -21,7 +21,7 @@ from app.db.tables import Order, Scan
 from app.domain.packing import ShipmentState
 from app.ui.packing import PackingWindow, ScanSounds
 from app.ui.packing.banner import ERROR, INFO, OK, OVER, PACKED, WRONG
-from app.ui.packing.shipment_panel import units_mime
+from app.ui.packing.lines_table import units_mime
 from app.ui.packing.window import ON_PACKED_KEY, ON_PACKED_PRINT
 from tests.ui.helpers import connect_and_sync
 
@@ -564,3 +564,32 @@ def test_another_orders_slip_scanned_into_the_tracking_field_opens_it(qtbot, sta
         scan(window, clock, "S" + name, target=panel.tracking_edit)
     assert opened.args == [other]
     assert context.packing.view(pk).shipments[0].details.tracking_numbers == ()
+
+
+def test_a_write_made_elsewhere_refreshes_the_view_and_its_own_writes_are_not_read_again(
+        qtbot, station, window, monkeypatch):
+    from app.ui.packing import jobs
+
+    context, _ = station
+    pk = open_plain_order(qtbot, window, context)
+    loads = []
+    real_load = jobs.load
+    monkeypatch.setattr(jobs, "load", lambda *a, **k: loads.append(a[1]) or real_load(*a, **k))
+
+    # The view's own split: shown from the split's result, not loaded again from the feed.
+    line_id = window.panel(1).line_ids()[0]
+    window.move_units(1, line_id, 1, None)
+    qtbot.waitUntil(lambda: len(window.panels) == 2)
+    QTest.qWait(50)  # the feed's notice is handled on a later turn of the event loop
+    assert loads == []
+
+    # A merge made elsewhere (the orders window, the CLI): the view shows it from the feed.
+    context.packing.merge(pk, [1, 2])
+    qtbot.waitUntil(lambda: len(window.panels) == 1, timeout=5000)
+    assert loads == [pk]
+
+    # Another order's change is not this view's business.
+    other = plain_order(context, exclude=(pk,))
+    context.packing.begin(other)
+    QTest.qWait(50)
+    assert loads == [pk]

@@ -6,7 +6,6 @@ local pk. This module translates between the two inside the caller's unit of wor
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -16,42 +15,8 @@ from sqlmodel import Session
 from app.db.core import LINES, SCANS, SHIPMENT_LINES, SHIPMENTS
 from app.db.repositories.station import STATION_ID_KEY
 from app.db.tables import Meta
-from app.domain.packing import Plan, PlannedShipment, ShipmentState
-
-
-@dataclass(frozen=True)
-class ShipmentDetails:
-    """What the packer fills in per shipment."""
-
-    carrier: str = ""
-    service: str = ""
-    service_id: int | None = None
-    service_type: str = ""  # provider | custom | "" (typed)
-    tracking_numbers: tuple[str, ...] = ()
-    carrier_fee: Decimal | None = None
-    packages: int = 1
-    weight_override: float | None = None
-    buyer_note: str = ""
-    internal_note: str = ""
-
-
-@dataclass(frozen=True)
-class ShipmentRecord:
-    shipment_pk: int
-    number: int
-    state: ShipmentState
-    shipment_name: str
-    details: ShipmentDetails
-    units: dict[int, int]  # line_id -> units
-    verified: dict[int, int]  # line_id -> units confirmed by scan or by hand
-    station: str
-    packer: str
-    revision: int
-    store_shipment_id: int | None
-    created_at: datetime
-    packed_at: datetime | None
-    shipped_at: datetime | None
-    voided_at: datetime | None
+from app.domain.packing import Plan, ShipmentState
+from app.domain.shipments import ShipmentDetails, ShipmentRecord
 
 
 def shipment_name(station_id: str, shipment_pk: int) -> str:
@@ -118,11 +83,6 @@ def load_shipments(session: Session, order_pk: int) -> list[ShipmentRecord]:
         verified=verified[r.id], station=r.station, packer=r.packer, revision=r.revision,
         store_shipment_id=r.store_shipment_id, created_at=r.created_at, packed_at=r.packed_at,
         shipped_at=r.shipped_at, voided_at=r.voided_at) for r in rows]
-
-
-def plan_of(records: list[ShipmentRecord]) -> Plan:
-    return Plan(tuple(PlannedShipment(key=r.shipment_pk, state=r.state, units=dict(r.units),
-                                      shipment_name=r.shipment_name) for r in records))
 
 
 def save_plan(session: Session, order_pk: int, plan: Plan, *, station_id: str, station: str,

@@ -5,15 +5,12 @@ re-read the order from the store) and returns plain dataclasses; no Qt (house ru
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.context import AppContext
 from app.domain.catalog import ProductInfo
-from app.domain.packing import MOVABLE
-from app.domain.scanning import ScanResult, shipment_name_in
 from app.domain.store_info import ShippingServiceInfo
 from app.domain.verification import DEFAULT_POLICY, VerificationPolicy
-from app.errors import ConfigurationError
 from app.services.packing import PackingView
 from app.services.scanning import ScanOutcome
 
@@ -44,15 +41,9 @@ def load(context: AppContext, order_pk: int, *, begin: bool = True) -> PackingSn
 
 
 def with_reference(context: AppContext, view: PackingView) -> PackingSnapshot:
-    connection_id = view.order.connection_id
-    products = context.repos.catalog.products(
-        connection_id, [line.product_id for line in view.lines.lines.values()
-                        if line.product_id])
-    connection = context.repos.connections.get(connection_id)
-    return PackingSnapshot(view, products,
-                           tuple(context.repos.connections.shipping_services(connection_id)),
-                           connection.settings.order_prefix if connection else "",
-                           context.packing.verification_policy())
+    reference = context.packing.reference(view)
+    return PackingSnapshot(view, reference.products, reference.services,
+                           reference.order_prefix, reference.verification_policy)
 
 
 @dataclass(frozen=True)
@@ -69,29 +60,14 @@ class ScanReply:
 
 def handle_scan(context: AppContext, order_pk: int | None, number: int | None,
                 value: str) -> ScanReply:
-    """With an order open, a scan is first a unit of its active shipment; a value that is no
-    unit of it but names another slip, order or tracking number opens that instead."""
-    if order_pk is not None and shipment_name_in(value) is None:
-        view = context.packing.view(order_pk)
-        movable = [n for n, s, _ in view.numbered() if s.state in MOVABLE]
-        if number not in movable:
-            number = movable[0] if movable else None
-        if number is not None:
-            outcome = context.scanning.scan(order_pk, number, value)
-            if outcome.result is not ScanResult.WRONG_ITEM:
-                return ScanReply(value, outcome, context.packing.view(order_pk), number=number)
-            try:
-                context.scanning.find(value)
-            except ConfigurationError:
-                return ScanReply(value, outcome, number=number)
-    try:
-        view, opened_number = context.scanning.open(value)
-    except ConfigurationError as exc:
-        context.scanning.record_unmatched(value)
-        return ScanReply(value, unmatched=exc.message)
-    return ScanReply(value, opened=with_reference(context, view), number=opened_number)
+    """A scan, routed by the scan service (a unit of the open order, or what it opens)."""
+    routed = context.scanning.handle(order_pk, number, value)
+    opened = with_reference(context, routed.opened) if routed.opened is not None else None
+    return ScanReply(routed.value, routed.outcome, routed.view, opened, routed.number,
+                     routed.unmatched)
 
 
 def confirm(context: AppContext, order_pk: int, number: int, line_id: int) -> ScanReply:
     outcome = context.scanning.confirm(order_pk, number, line_id)
-    return ScanReply(outcome.value, outcome, context.packing.view(order_pk), number=number)
+    view = replace(context.packing.view(order_pk), changes=outcome.changes)
+    return ScanReply(outcome.value, outcome, view, number=number)

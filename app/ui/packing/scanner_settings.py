@@ -4,6 +4,8 @@ The verification policy is the station's database setting: the dialog only shows
 (`verification_choice`); the packing window saves it through the packing service."""
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,7 +20,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.packing.scanner import settings_number
+from app.ui.packing.scanner import (
+    DEFAULT_MAX_GAP_MS,
+    MAX_GAP_KEY,
+    PREFIX_KEY,
+    SUFFIX_KEY,
+    settings_number,
+)
+
+# QSettings keys (sounds, what happens when the last unit is verified; the scanner's are in
+# scanner.py)
+SOUNDS_KEY = "scanner/sounds"
+ON_PACKED_KEY = "packing/on_packed"
+ON_PACKED_NOTHING, ON_PACKED_PRINT, ON_PACKED_SHIP = "nothing", "print_slip", "mark_shipped"
+
+
+def scanner_settings_dialog(settings: QSettings, parent: QWidget,
+                            **options: Any) -> ScannerSettingsDialog:
+    """The scanner settings dialog on this view's keys (also a page of Preferences); `options`
+    go to the dialog as they are."""
+    tr = parent.tr
+    return ScannerSettingsDialog(
+        settings,
+        {"prefix": PREFIX_KEY, "suffix": SUFFIX_KEY, "max_gap_ms": MAX_GAP_KEY,
+         "sounds": SOUNDS_KEY, "on_packed": ON_PACKED_KEY},
+        {"max_gap_ms": DEFAULT_MAX_GAP_MS, "on_packed": ON_PACKED_NOTHING},
+        [(ON_PACKED_NOTHING, tr("Nothing: I decide")),
+         (ON_PACKED_PRINT, tr("Print the packing slip")),
+         (ON_PACKED_SHIP, tr("Mark the shipment shipped"))], parent, **options)
 
 
 class ScannerSettingsDialog(QDialog):

@@ -5,111 +5,44 @@ Store text (names, SKUs, options, notes) is data: table items and PlainText labe
 """
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import QMimeData, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QDrag, QFont, QPixmap
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QColor, QFont, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDoubleSpinBox,
-    QFormLayout,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QMenu,
     QPushButton,
     QSizePolicy,
     QSpinBox,
-    QTableWidget,
     QTableWidgetItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.db.repositories.shipments import ShipmentDetails, ShipmentRecord
-from app.domain.orders import Line
 from app.domain.packing import MOVABLE, PlannedShipment, ShipmentState
-from app.domain.store_info import ShippingServiceInfo
-from app.domain.tracking import carrier_choices, detect_carrier, reduce_scanned
+from app.domain.shipments import ShipmentDetails, ShipmentRecord
+from app.ui.packing.details_form import DetailsForm
 from app.ui.packing.jobs import PackingSnapshot
-from app.ui.packing.scanner import SCAN_FIELD
+from app.ui.packing.lines_table import (
+    COL_BIN,
+    COL_CONFIRM,
+    COL_HERE,
+    COL_ITEM,
+    COL_ORDERED,
+    COL_THUMB,
+    COL_VERIFIED,
+    LINE_ROLE,
+    LinesTable,
+    item_text,
+    plain_label,
+    title_label,
+    units_from_mime,
+)
 from app.ui.packing.style import repolish
-
-UNITS_MIME = "application/x-packdesk-units"
-THUMB = 40
-COL_THUMB, COL_ITEM, COL_BIN, COL_HERE, COL_VERIFIED, COL_ORDERED, COL_CONFIRM = range(7)
-LINE_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-
-def units_mime(order_pk: int, number: int, line_id: int, quantity: int) -> QMimeData:
-    mime = QMimeData()
-    mime.setData(UNITS_MIME, json.dumps({"order_pk": order_pk, "number": number,
-                                         "line_id": line_id, "quantity": quantity}).encode())
-    return mime
-
-
-def units_from_mime(mime: QMimeData) -> dict | None:
-    if not mime.hasFormat(UNITS_MIME):
-        return None
-    try:
-        return json.loads(bytes(mime.data(UNITS_MIME)).decode())
-    except ValueError:
-        return None
-
-
-def plain_label(text: str = "", *, object_name: str = "") -> QLabel:
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setText(text)
-    if object_name:
-        label.setObjectName(object_name)
-    return label
-
-
-class LinesTable(QTableWidget):
-    """The shipment's lines; a row drags its units (the quantity spin box's value) away."""
-
-    def __init__(self, panel: ShipmentPanel) -> None:
-        super().__init__(0, 7)
-        self._panel = panel
-        self.setHorizontalHeaderLabels(["", self.tr("Item"), self.tr("Bin"), self.tr("Here"),
-                                        self.tr("Verified"), self.tr("Ordered"), ""])
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setDragEnabled(True)
-        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
-        self.setShowGrid(False)
-        self.setWordWrap(True)
-        self.setTabKeyNavigation(False)
-        self.setIconSize(QSize(THUMB, THUMB))
-        self.verticalHeader().hide()
-        self.verticalHeader().setDefaultSectionSize(THUMB + 12)
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = self.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(COL_ITEM, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((COL_THUMB, THUMB + 12), (COL_BIN, 70), (COL_HERE, 48),
-                              (COL_VERIFIED, 64), (COL_ORDERED, 60), (COL_CONFIRM, 78)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            self.setColumnWidth(column, width)
-        self.setObjectName("linesTable")
-
-    def startDrag(self, _actions) -> None:  # noqa: N802 - Qt's name
-        line_id = self._panel.selected_line()
-        if line_id is None or not self._panel.movable:
-            return
-        drag = QDrag(self)
-        drag.setMimeData(units_mime(self._panel.order_pk, self._panel.number, line_id,
-                                    self._panel.move_quantity()))
-        drag.exec(Qt.DropAction.MoveAction)
 
 
 class ShipmentPanel(QFrame):
@@ -135,7 +68,6 @@ class ShipmentPanel(QFrame):
         self._snapshot = snapshot
         self._thumbnail = thumbnail  # url -> QPixmap (cached, placeholder while downloading)
         self._rows: dict[int, int] = {}  # line_id -> row
-        self._computed_weight = snapshot.view.weight(shipment)
         self.active = False
         self.busy = False
         self.setObjectName("shipmentPanel")
@@ -144,7 +76,7 @@ class ShipmentPanel(QFrame):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._build()
         self.update_from(shipment, record, snapshot)
-        self._fill_details(record.details if record else ShipmentDetails(), snapshot)
+        self.form.fill(record.details if record else ShipmentDetails(), snapshot)
 
     @property
     def movable(self) -> bool:
@@ -153,11 +85,37 @@ class ShipmentPanel(QFrame):
     # --- layout -------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.title_label = plain_label(object_name="shipmentTitle")
-        font = self.title_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.title_label.setFont(font)
+        header = self._build_header()
+        self.table = LinesTable(self)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        moves = self._build_moves()
+        self.form = DetailsForm()
+        self.form.edited.connect(lambda: self.details_edited.emit(self.number))
+        # The form's fields, by the names the panel has always had (the window, tests).
+        self.tracking_edit, self.carrier_combo = self.form.tracking_edit, self.form.carrier_combo
+        self.fee_edit = self.form.fee_edit
+        self.buyer_note_edit = self.form.buyer_note_edit
+        self.internal_note_edit = self.form.internal_note_edit
+        self.error_label = plain_label(object_name="panelError")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        buttons = self._build_buttons()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(6)
+        layout.addLayout(header)
+        layout.addWidget(self.name_label)
+        layout.addWidget(self.unverified_label)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(moves)
+        layout.addWidget(self.form)
+        layout.addWidget(self.error_label)
+        layout.addLayout(buttons)
+        self._style()
+
+    def _build_header(self) -> QHBoxLayout:
+        self.title_label = title_label("shipmentTitle", 1.3)
         self.state_label = plain_label(object_name="shipmentState")
         self.progress_label = plain_label(object_name="shipmentProgress")
         self.name_label = plain_label(object_name="shipmentName")
@@ -169,10 +127,9 @@ class ShipmentPanel(QFrame):
         header.addWidget(self.state_label)
         header.addStretch(1)
         header.addWidget(self.progress_label)
+        return header
 
-        self.table = LinesTable(self)
-        self.table.itemSelectionChanged.connect(self._selection_changed)
-
+    def _build_moves(self) -> QHBoxLayout:
         self.quantity_spin = QSpinBox()
         self.quantity_spin.setObjectName("moveQuantity")
         self.quantity_spin.setMinimum(1)
@@ -193,74 +150,10 @@ class ShipmentPanel(QFrame):
         moves.addWidget(self.move_button)
         moves.addWidget(self.new_button)
         moves.addStretch(1)
+        return moves
 
-        self.carrier_combo = QComboBox()
-        self.carrier_combo.setObjectName("carrierCombo")
-        self.carrier_combo.setEditable(True)
-        self.carrier_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.carrier_combo.lineEdit().setPlaceholderText(self.tr("Carrier"))
-        self.service_combo = QComboBox()
-        self.service_combo.setObjectName("serviceCombo")
-        self.service_combo.setEditable(True)
-        self.service_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.service_combo.lineEdit().setPlaceholderText(self.tr("Service"))
-        self.service_combo.setSizePolicy(QSizePolicy.Policy.Expanding,
-                                         QSizePolicy.Policy.Fixed)
-        self.tracking_edit = QLineEdit()
-        self.tracking_edit.setObjectName("trackingEdit")
-        self.tracking_edit.setProperty(SCAN_FIELD, True)
-        self.tracking_edit.setPlaceholderText(self.tr("Scan the label's barcode, or type "
-                                                      "(several: comma-separated)"))
-        self.fee_edit = QLineEdit()
-        self.fee_edit.setObjectName("feeEdit")
-        self.fee_edit.setPlaceholderText("0.00")
-        self.fee_edit.setMaximumWidth(90)
-        self.packages_spin = QSpinBox()
-        self.packages_spin.setObjectName("packagesSpin")
-        self.packages_spin.setRange(1, 999)
-        self.weight_spin = QDoubleSpinBox()
-        self.weight_spin.setObjectName("weightSpin")
-        self.weight_spin.setRange(0, 100_000)
-        self.weight_spin.setDecimals(2)
-        self.weight_reset = QToolButton()
-        self.weight_reset.setText("↺")
-        self.weight_reset.setToolTip(self.tr("Use the computed weight"))
-        self.weight_reset.clicked.connect(self._reset_weight)
-        self.weight_hint = plain_label(object_name="weightHint")
-        self.buyer_note_edit = QLineEdit()
-        self.buyer_note_edit.setObjectName("buyerNoteEdit")
-        self.buyer_note_edit.setPlaceholderText(self.tr("Shown to the buyer with the shipment"))
-        self.internal_note_edit = QLineEdit()
-        self.internal_note_edit.setObjectName("internalNoteEdit")
-        self.internal_note_edit.setPlaceholderText(self.tr("For the team only"))
-
-        carrier_row = QHBoxLayout()
-        carrier_row.addWidget(self.carrier_combo, 2)
-        carrier_row.addWidget(self.service_combo, 3)
-        parcel_row = QHBoxLayout()
-        parcel_row.addWidget(QLabel(self.tr("Fee")))
-        parcel_row.addWidget(self.fee_edit)
-        parcel_row.addSpacing(8)
-        parcel_row.addWidget(QLabel(self.tr("Packages")))
-        parcel_row.addWidget(self.packages_spin)
-        parcel_row.addSpacing(8)
-        parcel_row.addWidget(QLabel(self.tr("Weight")))
-        parcel_row.addWidget(self.weight_spin)
-        parcel_row.addWidget(self.weight_reset)
-        parcel_row.addWidget(self.weight_hint)
-        parcel_row.addStretch(1)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        form.addRow(self.tr("Ship with"), carrier_row)
-        form.addRow(self.tr("Tracking"), self.tracking_edit)
-        form.addRow(self.tr("Parcel"), parcel_row)
-        form.addRow(self.tr("Note to buyer"), self.buyer_note_edit)
-        form.addRow(self.tr("Internal note"), self.internal_note_edit)
-
-        self.error_label = plain_label(object_name="panelError")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
+    def _build_buttons(self) -> QHBoxLayout:
+        """Mark shipped, Print slip, Void, and the busy note."""
         self.busy_label = plain_label(object_name="panelBusy")
         self.busy_label.hide()
 
@@ -279,28 +172,7 @@ class ShipmentPanel(QFrame):
         buttons.addWidget(self.void_button)
         buttons.addWidget(self.slip_button)
         buttons.addWidget(self.ship_button)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 10)
-        layout.setSpacing(6)
-        layout.addLayout(header)
-        layout.addWidget(self.name_label)
-        layout.addWidget(self.unverified_label)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(moves)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addLayout(buttons)
-
-        for edit in (self.tracking_edit, self.fee_edit, self.buyer_note_edit,
-                     self.internal_note_edit, self.carrier_combo.lineEdit(),
-                     self.service_combo.lineEdit()):
-            edit.editingFinished.connect(lambda: self.details_edited.emit(self.number))
-        self.packages_spin.editingFinished.connect(lambda: self.details_edited.emit(self.number))
-        self.weight_spin.editingFinished.connect(lambda: self.details_edited.emit(self.number))
-        self.carrier_combo.activated.connect(self._carrier_picked)
-        self.service_combo.activated.connect(lambda _i: self.details_edited.emit(self.number))
-        self._style()
+        return buttons
 
     def _style(self) -> None:
         self.setProperty("active", self.active)
@@ -362,10 +234,8 @@ class ShipmentPanel(QFrame):
         self.unverified_label.setVisible(confirmation is not None)
         self.name_label.setText(shipment.shipment_name or (record.shipment_name if record
                                                            else ""))
-        self._computed_weight = snapshot.view.weight(shipment)
         unit = next((lines[i].weight_unit for i in self._rows if lines[i].weight_unit), "")
-        self.weight_spin.setSuffix(f" {unit}" if unit else "")
-        self.weight_hint.setText(self.tr("computed %s") % _weight_text(self._computed_weight))
+        self.form.show_weight(snapshot.view.weight(shipment), unit)
         self._update_buttons()
 
     def _fill_rows(self, line_ids: list[int]) -> None:
@@ -385,9 +255,9 @@ class ShipmentPanel(QFrame):
                           self._thumbnail(product.image_url if product else ""))
             thumb.setData(LINE_ROLE, line_id)
             self.table.setItem(row, COL_THUMB, thumb)
-            item = QTableWidgetItem(_item_text(line))
+            item = QTableWidgetItem(item_text(line))
             item.setData(LINE_ROLE, line_id)
-            item.setToolTip(_item_text(line))
+            item.setToolTip(item_text(line))
             self.table.setItem(row, COL_ITEM, item)
             bin_item = QTableWidgetItem(product.bin if product else "")
             bin_item.setFont(bold)
@@ -496,94 +366,12 @@ class ShipmentPanel(QFrame):
 
     # --- details ------------------------------------------------------------------------------
 
-    def _fill_details(self, details: ShipmentDetails, snapshot: PackingSnapshot) -> None:
-        order = snapshot.view.order.snapshot
-        self._services = list(snapshot.services)
-        # the store's own providers: its shipping services, and carriers seen on the order
-        carriers = carrier_choices({s.carrier for s in self._services}
-                                   | {s.carrier for s in order.shipments}
-                                   | {order.shipping_carrier})
-        self.carrier_combo.clear()
-        self.carrier_combo.addItems(carriers)
-        carrier = details.carrier or (order.shipping_carrier if not details.service else "")
-        self.carrier_combo.setCurrentText(carrier)
-        self._fill_services(carrier)
-        service = details.service or (order.shipping_method if not details.carrier else "")
-        self.service_combo.setCurrentText(service)
-        self.tracking_edit.setText(", ".join(details.tracking_numbers))
-        self.fee_edit.setText(str(details.carrier_fee) if details.carrier_fee is not None
-                              else "")
-        self.packages_spin.setValue(max(1, details.packages))
-        self.weight_spin.setValue(details.weight_override if details.weight_override
-                                  is not None else self._computed_weight)
-        self.buyer_note_edit.setText(details.buyer_note)
-        self.internal_note_edit.setText(details.internal_note)
-
-    def _fill_services(self, carrier: str) -> None:
-        text = self.service_combo.currentText()
-        self.service_combo.clear()
-        for service in self._services:
-            if service.kind == "custom" or not carrier \
-                    or service.carrier.casefold() == carrier.casefold():
-                label = service.name if service.kind != "custom" \
-                    else self.tr("%s (custom)") % service.name
-                self.service_combo.addItem(label, service)
-        self.service_combo.setCurrentText(text)
-
-    @Slot(int)
-    def _carrier_picked(self, _index: int) -> None:
-        self._fill_services(self.carrier_combo.currentText())
-        self.details_edited.emit(self.number)
-
-    @Slot()
-    def _reset_weight(self) -> None:
-        self.weight_spin.setValue(self._computed_weight)
-        self.details_edited.emit(self.number)
-
     def accept_tracking_scan(self, value: str) -> str:
-        """A label barcode scanned into the focused tracking field: added, not typed over.
-        The barcode is reduced to its tracking number, and an empty carrier is filled in
-        from the number's format. Returns the tracking number."""
-        value = reduce_scanned(value)
-        known = [t.strip() for t in self.tracking_edit.text().split(",") if t.strip()]
-        if value.upper() not in {t.upper() for t in known}:
-            known.append(value)
-        self.tracking_edit.setText(", ".join(known))
-        carrier = detect_carrier(value)
-        if carrier and not self.carrier_combo.currentText().strip():
-            self.carrier_combo.setCurrentText(carrier)
-            self._fill_services(carrier)
-        self.details_edited.emit(self.number)
-        return value
+        return self.form.accept_tracking_scan(value)
 
     def details(self) -> ShipmentDetails:
         """What the packer filled in; raises ValueError with a message for a bad fee."""
-        service_text = self.service_combo.currentText().strip()
-        picked: ShippingServiceInfo | None = None
-        index = self.service_combo.findText(service_text, Qt.MatchFlag.MatchFixedString)
-        if index >= 0:
-            picked = self.service_combo.itemData(index)
-        carrier = self.carrier_combo.currentText().strip()
-        if picked is not None:
-            service_text = picked.name
-            carrier = carrier or picked.carrier
-        fee_text = self.fee_edit.text().strip().replace(",", ".").lstrip("$")
-        try:
-            fee = Decimal(fee_text) if fee_text else None
-        except InvalidOperation:
-            raise ValueError(self.tr("The carrier fee is not a number: %s") % fee_text) from None
-        weight = round(self.weight_spin.value(), 3)
-        return ShipmentDetails(
-            carrier=carrier, service=service_text,
-            service_id=picked.service_id if picked else None,
-            service_type=picked.kind if picked else "",
-            tracking_numbers=tuple(t.strip() for t in self.tracking_edit.text().split(",")
-                                   if t.strip()),
-            carrier_fee=fee, packages=self.packages_spin.value(),
-            weight_override=None if abs(weight - round(self._computed_weight, 3)) < 0.005
-            else weight,
-            buyer_note=self.buyer_note_edit.text().strip(),
-            internal_note=self.internal_note_edit.text().strip())
+        return self.form.details()
 
     # --- messages and busy state --------------------------------------------------------------
 
@@ -595,26 +383,14 @@ class ShipmentPanel(QFrame):
         self.busy = bool(text)
         self.busy_label.setText(text)
         self.busy_label.setVisible(self.busy)
-        for widget in (self.table, self.carrier_combo, self.service_combo, self.tracking_edit,
-                       self.fee_edit, self.packages_spin, self.weight_spin,
-                       self.buyer_note_edit, self.internal_note_edit):
-            widget.setEnabled(not self.busy)
+        self.table.setEnabled(not self.busy)
+        self.form.set_editable(not self.busy)
         self._update_buttons()
         if self.busy:
             self.ship_button.setEnabled(False)
-
-
-def _item_text(line: Line) -> str:
-    first = f"{line.sku}  ·  {line.name}" if line.sku else line.name
-    options = line.options_text
-    return f"{first}\n{options}" if options else first
 
 
 def _local_time(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def _weight_text(weight: float) -> str:
-    return f"{weight:g}"

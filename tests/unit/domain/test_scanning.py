@@ -104,3 +104,13 @@ def test_slip_barcodes_are_told_from_carrier_labels():
     for label in ("1Z999AA10123456784", "9101026837331000039521", "794612345678",
                   "JJD0099999999", "KNF-1047X"):
         assert not is_slip_barcode(label), label
+
+
+def test_a_scan_with_an_order_open_is_a_unit_of_its_active_or_first_open_shipment():
+    from app.domain.scanning import unit_shipment
+
+    assert unit_shipment("SKU-1", 2, [1, 2]) == 2
+    assert unit_shipment("SKU-1", 3, [1, 2]) == 1  # shipment 3 shipped: the first open one
+    assert unit_shipment("SKU-1", None, [2]) == 2
+    assert unit_shipment("SKU-1", 1, []) is None  # nothing open: the scan opens what it names
+    assert unit_shipment("SPD-7F3A2C-12", 1, [1]) is None  # a slip's barcode opens its slip
