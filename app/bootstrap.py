@@ -64,7 +64,8 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
         station_repo.set(KEYRING_ADOPTED_KEY, "1")
     changes = ChangeFeed()  # services publish what their writes changed; windows listen
     clients = StoreClients(secrets, client_factory)
-    sync = SyncService(repos.connections, repos.orders, repos.catalog, repos.sync_state, clients)
+    sync = SyncService(repos.connections, repos.orders, repos.catalog, repos.sync_state, clients,
+                       feed=changes)
 
     station_service = StationService(station_repo, station_id,
                                      lambda: platform.node() or "Station", getpass.getuser)
