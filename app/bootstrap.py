@@ -68,7 +68,8 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
                        feed=changes)
 
     station_service = StationService(station_repo, station_id,
-                                     lambda: platform.node() or "Station", getpass.getuser)
+                                     lambda: platform.node() or "Station", getpass.getuser,
+                                     feed=changes)
     station = station_service.current
     packing = PackingService(db, repos.orders, repos.connections, sync.refresh_order, station)
     lookup = OrderLookup(repos.connections, repos.orders)

@@ -240,15 +240,14 @@ def add_station(parser: argparse.ArgumentParser) -> None:
 
 
 def run_station(args: argparse.Namespace) -> int:
-    from app.db.repositories.station import PACKER_KEY, STATION_NAME_KEY, StationRepository
-
     with open_context(args) as context:
-        repo = StationRepository(context.db)
-        for key, value in ((STATION_NAME_KEY, args.name), (PACKER_KEY, args.packer)):
-            if value is not None:
-                if not value.strip():
-                    raise ConfigurationError("A station name or packer cannot be empty.")
-                repo.set(key, value.strip())
+        for value in (args.name, args.packer):
+            if value is not None and not value.strip():
+                raise ConfigurationError("A station name or packer cannot be empty.")
+        if args.name is not None:
+            context.station_service.rename(args.name.strip())
+        if args.packer is not None:  # and first among the recent packers, as in the app
+            context.station_service.switch_packer(args.packer.strip())
         if args.verification is not None:
             context.packing.set_verification_policy(args.verification)
         station = context.station()

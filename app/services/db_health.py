@@ -247,8 +247,9 @@ def restore_command(paths: AppPaths, backup: Path) -> str:
 def backup_if_due(paths: AppPaths, *, every: timedelta = BACKUP_EVERY,
                   now: datetime | None = None) -> Path | None:
     """An "auto" backup when the newest backup is older than `every` (or there is none).
-    The database is checked in full first: a damaged copy would push good ones out."""
-    if not paths.database.exists():
+    The database is checked in full first: a damaged copy would push good ones out.
+    A read-only data folder (the database opened for reading) gets none: nothing changes."""
+    if not paths.database.exists() or not os.access(paths.data_dir, os.W_OK):
         return None
     now = now or datetime.now(UTC)
     newest = newest_backup(paths.backups_dir)
