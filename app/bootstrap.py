@@ -71,10 +71,12 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
         station_repo.set(KEYRING_ADOPTED_KEY, "1")
     changes = ChangeFeed()  # services publish what their writes changed; windows listen
     clients = StoreClients(secrets, client_factory)
-    sync = SyncService(repos.connections, repos.orders, repos.catalog, repos.sync_state, clients)
+    sync = SyncService(repos.connections, repos.orders, repos.catalog, repos.sync_state, clients,
+                       feed=changes)
 
     station_service = StationService(station_repo, station_id,
-                                     lambda: platform.node() or "Station", getpass.getuser)
+                                     lambda: platform.node() or "Station", getpass.getuser,
+                                     feed=changes)
     station = station_service.current
     packing = PackingService(PackingRepository(db), repos.orders, repos.connections,
                              repos.catalog, station_repo, sync.refresh_order, station, changes)

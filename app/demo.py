@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from app.context import AppContext
 from app.domain.connection_settings import ConnectionSettings
+from app.errors import ConfigurationError
 from app.sandbox import Sandbox, SandboxConfig
 
 log = logging.getLogger(__name__)
@@ -28,9 +29,10 @@ def start_demo(context: AppContext, *, orders: int = 250, seed: int = 1) -> Demo
     sandbox = Sandbox(SandboxConfig(orders=orders, seed=seed))
     sandbox.start()
     context.on_close(sandbox.stop)
-    existing = context.repos.connections.by_name(DEMO_CONNECTION)
-    if existing is not None:  # a kept --data-dir: point the old demo connection at this run
-        context.connections.remove(existing.id)
+    try:  # a kept --data-dir: point the old demo connection at this run
+        context.connections.remove(context.connections.find(DEMO_CONNECTION).id)
+    except ConfigurationError:
+        pass  # the first demo in this data folder
     record = context.connections.add(
         ConnectionSettings(name=DEMO_CONNECTION, address=sandbox.domain, order_prefix="SB-",
                            new_order_tag="new"),

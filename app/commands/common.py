@@ -41,8 +41,6 @@ def _backup_if_due(context: AppContext) -> None:
     """Stations run from cron (`packdesk sync`) get their periodic backups here."""
     from app.services.db_health import backup_if_due
 
-    if context.db.read_only:
-        return
     try:
         backup_if_due(context.paths)
     except Exception:  # the command itself succeeded; the next one tries again

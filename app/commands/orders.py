@@ -180,8 +180,8 @@ def add_connections(parser: argparse.ArgumentParser) -> None:
 def run_connections(args: argparse.Namespace) -> int:
     with open_context(args) as context:
         items = []
-        for record in context.connections.all():
-            last = context.repos.sync_state.last_success(record.id)
+        for status in context.sync.status():
+            record, last_sync = status.connection, status.last_success
             s = record.settings
             items.append({
                 "id": record.id, "name": record.name, "address": s.address,
@@ -191,8 +191,8 @@ def run_connections(args: argparse.Namespace) -> int:
                 "import_statuses": list(s.import_statuses) if s.import_statuses else "default",
                 "created_within_days": s.created_within_days,
                 "poll_interval_min": s.poll_interval_min, "order_prefix": s.order_prefix,
-                "orders_cached": context.repos.orders.count(record.id),
-                "last_sync": last.finished_at.isoformat() if last and last.finished_at else None,
+                "orders_cached": status.orders_cached,
+                "last_sync": last_sync.isoformat() if last_sync else None,
             })
         lines = [f"{i['name']:<16} {i['address']:<40} {i['orders_cached']:>7} orders  "
                  f"last sync {i['last_sync'] or 'never'}" for i in items] or ["No connections."]
@@ -211,12 +211,12 @@ def add_sync(parser: argparse.ArgumentParser) -> None:
 
 def run_sync(args: argparse.Namespace) -> int:
     with open_context(args) as context:
-        records = ([context.connections.find(args.name)] if args.name
-                   else context.repos.connections.all())
-        if not records:
+        results = ([context.sync.sync(context.connections.find(args.name).id,
+                                      since=args.since)] if args.name
+                   else context.sync.sync_all(since=args.since))
+        if not results:
             raise ConfigurationError("There are no connections yet: add one with "
                                      "`packdesk connect`.")
-        results = [context.sync.sync(r.id, since=args.since) for r in records]
         lines = []
         for r in results:
             lines.append(f"{r.connection_name}: {r.outcome} — {r.orders_new} new, "

@@ -244,7 +244,7 @@ def run_station(args: argparse.Namespace) -> int:
                 raise ConfigurationError("A station name or packer cannot be empty.")
         if args.name is not None:
             context.station_service.rename(args.name.strip())
-        if args.packer is not None:
+        if args.packer is not None:  # and first among the recent packers, as in the app
             context.station_service.switch_packer(args.packer.strip())
         if args.verification is not None:
             context.packing.set_verification_policy(args.verification)

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from app.clock import utc_now
 from app.db.engine import read_only_uri, storage_problem
 from app.db.migrate import BACKUP_GLOB, backup_database
 from app.db.repositories.shipments import bump_shipment_sequence
@@ -247,10 +248,11 @@ def restore_command(paths: AppPaths, backup: Path) -> str:
 def backup_if_due(paths: AppPaths, *, every: timedelta = BACKUP_EVERY,
                   now: datetime | None = None) -> Path | None:
     """An "auto" backup when the newest backup is older than `every` (or there is none).
-    The database is checked in full first: a damaged copy would push good ones out."""
-    if not paths.database.exists():
+    The database is checked in full first: a damaged copy would push good ones out.
+    A read-only data folder (the database opened for reading) gets none: nothing changes."""
+    if not paths.database.exists() or not os.access(paths.data_dir, os.W_OK):
         return None
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     newest = newest_backup(paths.backups_dir)
     if newest is not None and now - _modified(newest) < every:
         return None
@@ -278,7 +280,7 @@ def restore(paths: AppPaths, backup: Path) -> RestoreResult:
     if others_running(paths.data_dir):
         raise DatabaseError("PackDesk is still running on this data folder; close it (and any "
                             "packdesk command) before restoring. Nothing was changed.")
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
     kept_aside = None
     if paths.database.exists():
         aside_dir = paths.data_dir / DAMAGED_DIR / stamp
@@ -317,7 +319,7 @@ def _note_restore(database: Path, backup: Path, kept_aside: Path | None) -> None
     with closing(sqlite3.connect(database)) as raw:
         raw.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('restored_from', ?)",
                     (json.dumps({"backup": backup.name,
-                                 "at": datetime.now(UTC).isoformat()}),))
+                                 "at": utc_now().isoformat()}),))
         bump_shipment_sequence(raw, seq)
         raw.commit()
 

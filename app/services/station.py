@@ -1,7 +1,8 @@
 """This station's name and who is packing at it (with the recent packers to switch back to).
 
 Both live in the database's meta table, where every scan, shipment and print reads them.
-Calls are database work: the UI runs them on its database pool.
+Calls are database work: the UI runs them on its database pool. A rename or a packer switch
+is published on the change feed (station=True); they return what the station bar shows.
 """
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from app.db.repositories.station import PACKER_KEY, STATION_NAME_KEY, StationRepository
+from app.domain.changes import Changes
+from app.services.changes import ChangeFeed
 from app.services.packing import Station
 
 RECENT_PACKERS_KEY = "recent_packers"
@@ -25,11 +28,12 @@ class StationSettings(NamedTuple):  # a tuple: preferences' page reads (name, pa
 
 class StationService:
     def __init__(self, repo: StationRepository, station_id: str, default_name: Callable[[], str],
-                 default_packer: Callable[[], str]) -> None:
+                 default_packer: Callable[[], str], *, feed: ChangeFeed | None = None) -> None:
         self._repo = repo
         self.station_id = station_id
         self._default_name = default_name
         self._default_packer = default_packer
+        self._feed = feed or ChangeFeed()  # none given (a test): nobody listens
 
     def current(self) -> Station:
         return Station(station_id=self.station_id,
@@ -46,10 +50,12 @@ class StationService:
         self._repo.set(PACKER_KEY, packer)
         recent = [packer] + [n for n in self._recent() if n.casefold() != packer.casefold()]
         self._repo.set(RECENT_PACKERS_KEY, json.dumps(recent[:MAX_RECENT]))
+        self._feed.publish(Changes(station=True))
         return packer, recent[:MAX_RECENT]
 
     def rename(self, name: str) -> str:
         self._repo.set(STATION_NAME_KEY, name)
+        self._feed.publish(Changes(station=True))
         return name
 
     def save(self, name: str, packer: str) -> None:

@@ -198,6 +198,15 @@ def test_a_read_only_data_folder_still_reads_and_refuses_writes_plainly(paths, m
         context.close()
 
 
+def test_a_read_only_data_folder_gets_no_periodic_backup(paths, monkeypatch):
+    _filled_database(paths)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if mode & os.W_OK
+                        and str(p) == str(paths.data_dir) else real_access(p, mode, **kw))
+    assert db_health.backup_if_due(paths) is None  # due (none yet), but nothing may be written
+    assert db_health.backups(paths.backups_dir) == []
+
+
 @pytest.mark.new_install
 def test_a_folder_in_place_of_the_database_and_a_foreign_file_say_so(paths):
     paths.database.mkdir()

@@ -36,3 +36,31 @@ def test_a_damaged_recent_packers_list_reads_as_empty(context):
         repo.set(RECENT_PACKERS_KEY, damaged)
         assert context.station_service.settings().recent == []
     assert context.station_service.switch_packer("Ana") == ("Ana", ["Ana"])
+
+
+def test_a_rename_and_a_packer_switch_are_published_on_the_change_feed(context):
+    from app.domain.changes import Changes
+
+    heard: list[Changes] = []
+    context.changes.subscribe(heard.append)
+    context.station_service.rename("Bench 4")
+    context.station_service.switch_packer("Ana")
+    assert heard == [Changes(station=True)] * 2
+
+
+def test_the_cli_sets_the_name_and_packer_through_the_service(context, paths, capsys):
+    import json
+
+    from app.__main__ import main
+
+    data = ["--data-dir", str(paths.data_dir)]
+    assert main(["station", *data, "--name", " Bench 5 ", "--packer", "Ana", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert (shown["name"], shown["packer"]) == ("Bench 5", "Ana")
+    assert main(["station", *data, "--packer", "Bo"]) == 0
+    # One empty value refuses the whole command: the name is not half-saved.
+    assert main(["station", *data, "--name", "Bench 6", "--packer", " "]) == 1
+    assert "cannot be empty" in capsys.readouterr().err
+    settings = context.station_service.settings()
+    assert (settings.name, settings.packer) == ("Bench 5", "Bo")
+    assert settings.recent == ["Bo", "Ana"]  # the CLI's packers are recent ones, as the app's
