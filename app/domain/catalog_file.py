@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.errors import ConfigurationError
 
@@ -58,11 +59,11 @@ class ColumnMapping:
     columns: Mapping[str, str] = field(default_factory=dict)  # field -> header
     options: Mapping[str, str] = field(default_factory=dict)  # option name -> header
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"columns": dict(self.columns), "options": dict(self.options)}
 
     @classmethod
-    def from_dict(cls, data: Mapping | None) -> ColumnMapping:
+    def from_dict(cls, data: Mapping[str, Any] | None) -> ColumnMapping:
         data = data or {}
         columns = {k: str(v) for k, v in (data.get("columns") or {}).items() if k in FIELDS}
         return cls(columns, {str(k): str(v) for k, v in (data.get("options") or {}).items()})
@@ -82,7 +83,7 @@ def guess_mapping(headers: list[str]) -> ColumnMapping:
     options: dict[str, str] = {}
     for header in headers:
         option = _OPTION_HEADER.match(header)
-        if option and _key(option["name"]) not in ("sku",):
+        if option and _key(option["name"]) != "sku":
             options.setdefault(option["name"].strip(), header)
             continue
         for name, synonyms in _SYNONYMS.items():

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from app.domain.catalog import normalize_code
 from app.domain.catalog_file import CatalogText, ColumnMapping
@@ -62,7 +63,7 @@ class RowIssue:
     skipped: bool  # True: the row was not imported; False: one value was left out
     sku: str = ""
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "sku": self.sku, "reason": self.reason,
                 "skipped": self.skipped}
 
@@ -210,7 +211,7 @@ def _row(reader: _RowReader) -> CatalogRow:
         raise _Skip("no SKU")
     if reader.record.get(""):
         raise _Skip("more cells than columns (a delimiter inside an unquoted value?)")
-    values: dict = {}
+    values: dict[str, Any] = {}
     for name, parse in (("price", parse_money), ("quantity", parse_quantity)):
         if reader.present(name):
             try:

@@ -113,7 +113,7 @@ class FieldChange:
     before: Any
     after: Any
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"field": self.field, "before": _plain(self.before), "after": _plain(self.after)}
 
 

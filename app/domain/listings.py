@@ -8,7 +8,7 @@ over both rules; an unlink by hand keeps the row unlinked until it is linked by 
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -78,7 +78,8 @@ class LinkReport:
         return counts
 
 
-def _index(items: Sequence[StoreItem], code_of) -> dict[str, list[StoreItem]]:
+def _index(items: Sequence[StoreItem],
+           code_of: Callable[[StoreItem], str]) -> dict[str, list[StoreItem]]:
     index: dict[str, list[StoreItem]] = {}
     for item in items:
         code = normalize_code(code_of(item))

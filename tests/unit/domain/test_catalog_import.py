@@ -19,8 +19,8 @@ from app.domain.catalog_import import (
     validate_text,
 )
 
-HEADER = "SKU,UPC,MPN,Title,Description,Price,Qty,Weight,Length,Width,Height,Category,Images," \
-         "Option: Color,Option: Size,Parent SKU"
+HEADER = ("SKU,UPC,MPN,Title,Description,Price,Qty,Weight,Length,Width,Height,Category,Images,"
+          "Option: Color,Option: Size,Parent SKU")
 
 
 def _import(text: str, encoding: str = "utf-8"):
@@ -61,11 +61,11 @@ def test_a_full_row_maps_every_field() -> None:
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
 def test_utf8_with_or_without_bom_and_windows_1252_read_the_same(encoding) -> None:
-    text = "SKU;Title;Price\nCAF-1;Café crème – 500 g;4,50\n"
+    text = "SKU;Title;Price\nCAF-1;Café crème \u2013 500 g;4,50\n"
     catalog, result = _import(text, encoding)
     assert catalog.encoding == encoding and catalog.delimiter == ";"
     assert catalog.headers == ["SKU", "Title", "Price"]  # no BOM glued to the first header
-    assert result.rows[0].title == "Café crème – 500 g"
+    assert result.rows[0].title == "Café crème \u2013 500 g"
     assert result.rows[0].price == Decimal("4.50")
 
 

@@ -8,8 +8,8 @@ import pytest
 from app.domain.catalog import ProductInfo, VariantInfo
 from app.domain.listing_prices import (
     FieldChange,
-    PriceMappingError,
     PricedVariant,
+    PriceMappingError,
     diff,
     price_plan,
 )
@@ -102,7 +102,8 @@ def test_a_run_that_zeroes_many_items_stops_and_asks() -> None:
 
 @pytest.mark.parametrize("changes", [
     [("S", 10, 0), ("T", 10, 0)],  # fewer than min_items
-    [(f"S{n}", 10, 4) for n in range(3)] + [(f"T{n}", 10, 12) for n in range(10)],  # 3 of 13 cut: under a quarter
+    # 3 of 13 cut: under a quarter
+    [(f"S{n}", 10, 4) for n in range(3)] + [(f"T{n}", 10, 12) for n in range(10)],
 ])
 def test_a_run_with_few_cuts_goes_ahead(changes) -> None:
     guard = QuantityGuard(cut_share=0.5, items_share=0.25, min_items=3)
@@ -124,13 +125,13 @@ def _v(sku, price, **options):
 def test_one_option_group_maps_to_adjustments_over_the_cheapest() -> None:
     plan = price_plan([_v("S", "10", Size="S"), _v("M", "12", Size="M"),
                        _v("L", "15.50", Size="L")])
-    assert plan.base_price == D("10")
+    assert plan.base_price == D(10)
     assert plan.adjustments == {("Size", "S"): 0, ("Size", "M"): 2, ("Size", "L"): D("5.50")}
 
 
 def test_the_products_own_price_is_the_base_when_the_catalog_has_it() -> None:
     variants = [_v("S", "10", Size="S"), _v("L", "12", Size="L")]
-    plan = price_plan(variants, product_price=D("11"))
+    plan = price_plan(variants, product_price=D(11))
     assert plan.base_price == 11
     assert [plan.price_of(v.options) for v in variants] == [10, 12]
 
@@ -172,4 +173,4 @@ def test_only_values_that_differ_from_the_store_are_changes() -> None:
     assert [c.as_dict() for c in changes] == [
         {"field": "quantity", "before": 3, "after": 0},
         {"field": "price", "before": "9.99", "after": "10.00"}]
-    assert diff({"price": D("1")}, {"price": "not a number"})[0].after == D("1")
+    assert diff({"price": D(1)}, {"price": "not a number"})[0].after == D(1)
