@@ -7,7 +7,10 @@ from sqlmodel import SQLModel
 
 from app.db.tables import (
     AuditEntry,
+    CatalogItem,
+    CatalogSource,
     Connection,
+    ListingLink,
     Order,
     OrderAddress,
     OrderLine,
@@ -51,3 +54,6 @@ PRODUCTS = _table(Product)
 CODES = _table(ProductCode)
 PRINTS = _table(Print)
 AUDIT = _table(AuditEntry)
+CATALOG_SOURCES = _table(CatalogSource)
+CATALOG_ROWS = _table(CatalogItem)
+LISTING_LINKS = _table(ListingLink)
