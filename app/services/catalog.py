@@ -221,7 +221,8 @@ class CatalogService:
                     self._listings.store_items(connection.id),
                     self._listings.manual_links(connection.id, source.source_id))
 
-    def link(self, connection: str | None = None, source: str | None = None) -> ListingReport:
+    def link(self, connection: str | None = None, source: str | None = None,
+             filter_name: str | None = None) -> ListingReport:
         """Link every catalog row the rules link (SKU, then UPC/GTIN), saving the automatic
         links in one transaction (links made by hand stay); returns the report."""
         conn, src = self.connection(connection), self.source(source)
@@ -231,7 +232,7 @@ class CatalogService:
             for r in report.rows if r.item is not None and r.how in ("sku", "gtin")
             and r.state is LinkState.LINKED])
         self._publish(Changes.of(catalog=True))
-        return self._report(conn, src, report, None)
+        return self._report(conn, src, report, filter_name)
 
     def link_by_hand(self, sku: str, product_id: int, variant_inventory_id: int | None = None,
                      *, connection: str | None = None, source: str | None = None) -> RowLink:
@@ -269,13 +270,13 @@ class CatalogService:
     def report(self, connection: str | None = None, source: str | None = None,
                filter_name: str | None = None) -> ListingReport:
         """What each row is in the store right now (nothing saved)."""
-        if filter_name is not None and filter_name not in FILTERS:
-            raise UsageError(f"Unknown filter '{filter_name}': {', '.join(FILTERS)}.")
         conn, src = self.connection(connection), self.source(source)
         return self._report(conn, src, self._link_report(conn, src), filter_name)
 
     def _report(self, connection: ConnectionRecord, source: CatalogSourceInfo,
                 report: LinkReport, filter_name: str | None) -> ListingReport:
+        if filter_name is not None and filter_name not in FILTERS:
+            raise UsageError(f"Unknown filter '{filter_name}': {', '.join(FILTERS)}.")
         wanted = FILTERS.get(filter_name or "", tuple(LinkState))
         rows = {normalize_code(sku): (sku, title)
                 for sku, _, title in self._sources.codes(source.source_id)}
