@@ -215,24 +215,26 @@ class CatalogService:
         raise UsageError("Say which connection (--connection NAME): "
                          f"{', '.join(c.name for c in connections)}.")
 
-    def _link_report(self, connection: ConnectionRecord,
-                     source: CatalogSourceInfo) -> LinkReport:
-        return link([(sku, gtin) for sku, gtin, _ in self._sources.codes(source.source_id)],
-                    self._listings.store_items(connection.id),
-                    self._listings.manual_links(connection.id, source.source_id))
+    def _link_report(self, connection: ConnectionRecord, source: CatalogSourceInfo
+                     ) -> tuple[list[tuple[str, str, str]], LinkReport]:
+        """The rows' (sku, gtin, title) and their links, in file order."""
+        codes = self._sources.codes(source.source_id)
+        return codes, link([(sku, gtin) for sku, gtin, _ in codes],
+                           self._listings.store_items(connection.id),
+                           self._listings.manual_links(connection.id, source.source_id))
 
     def link(self, connection: str | None = None, source: str | None = None,
              filter_name: str | None = None) -> ListingReport:
         """Link every catalog row the rules link (SKU, then UPC/GTIN), saving the automatic
         links in one transaction (links made by hand stay); returns the report."""
         conn, src = self.connection(connection), self.source(source)
-        report = self._link_report(conn, src)
+        codes, report = self._link_report(conn, src)
         self._listings.save_automatic(conn.id, src.source_id, [
             (r.key, r.item.product_id, r.item.variant_inventory_id, r.how)
             for r in report.rows if r.item is not None and r.how in ("sku", "gtin")
             and r.state is LinkState.LINKED])
         self._publish(Changes.of(catalog=True))
-        return self._report(conn, src, report, filter_name)
+        return self._report(conn, src, codes, report, filter_name)
 
     def link_by_hand(self, sku: str, product_id: int, variant_inventory_id: int | None = None,
                      *, connection: str | None = None, source: str | None = None) -> RowLink:
@@ -271,18 +273,17 @@ class CatalogService:
                filter_name: str | None = None) -> ListingReport:
         """What each row is in the store right now (nothing saved)."""
         conn, src = self.connection(connection), self.source(source)
-        return self._report(conn, src, self._link_report(conn, src), filter_name)
+        return self._report(conn, src, *self._link_report(conn, src), filter_name)
 
     def _report(self, connection: ConnectionRecord, source: CatalogSourceInfo,
-                report: LinkReport, filter_name: str | None) -> ListingReport:
+                codes: list[tuple[str, str, str]], report: LinkReport,
+                filter_name: str | None) -> ListingReport:
         if filter_name is not None and filter_name not in FILTERS:
             raise UsageError(f"Unknown filter '{filter_name}': {', '.join(FILTERS)}.")
         wanted = FILTERS.get(filter_name or "", tuple(LinkState))
-        rows = {normalize_code(sku): (sku, title)
-                for sku, _, title in self._sources.codes(source.source_id)}
-        entries = [ListingEntry(r.state, *rows.get(r.key, (r.key, "")), r.how, r.item,
-                                r.candidates, r.reason)
-                   for r in report.rows if r.state in wanted]
+        entries = [ListingEntry(r.state, sku, title, r.how, r.item, r.candidates, r.reason)
+                   for (sku, _, title), r in zip(codes, report.rows, strict=True)
+                   if r.state in wanted]
         if LinkState.ONLY_IN_STORE in wanted:
             entries += [ListingEntry(LinkState.ONLY_IN_STORE, item.sku, item.title, item=item)
                         for item in report.only_in_store]
