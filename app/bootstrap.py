@@ -88,7 +88,7 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
         marks=MarksService(OrderMarksRepository(db, station=station_id), station),
         station_service=station_service, changes=changes,
         catalog=CatalogService(CatalogSourceRepository(db), ListingRepository(db),
-                               repos.connections, changes.publish),
+                               repos.connections, changes),
         demo=demo)
     context.on_close(session.close)
     context.on_close(image_http.close)

@@ -75,9 +75,9 @@ def run_catalog(args: argparse.Namespace) -> int:
         if args.action == "link" and args.target:
             if args.product is None:
                 raise UsageError("Say which store product to link to (--product ID).")
-            row = service.link_by_hand(args.target, args.product, args.variant,
-                                       connection=args.connection, source=args.source)
-            emit(args, {"sku": args.target, "state": row.state.value, "how": row.how,
+            service.link_by_hand(args.target, args.product, args.variant,
+                                 connection=args.connection, source=args.source)
+            emit(args, {"sku": args.target, "state": "linked", "how": "hand",
                         "product_id": args.product, "variant_inventory_id": args.variant},
                  f"{args.target} linked by hand to product {args.product}"
                  + (f" variant {args.variant}." if args.variant is not None else "."))

@@ -8,8 +8,7 @@ Sync, publish and overwrite of listings go through the outbox and come with it (
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -25,9 +24,10 @@ from app.domain.catalog_file import (
     read_catalog_text,
 )
 from app.domain.catalog_import import DEFAULT_STOP_SHARE, CatalogImport, CatalogRow, validate_text
-from app.domain.changes import Changes
-from app.domain.listings import LinkReport, LinkState, RowLink, StoreItem, link
+from app.domain.changes import NOTHING, Changes
+from app.domain.listings import LinkReport, LinkState, StoreItem, link
 from app.errors import ConfigurationError, UsageError
+from app.services.changes import ChangeFeed
 
 MAX_FILE_BYTES = 512 * 1024 * 1024  # a catalog file is read whole; bigger is surely no CSV
 
@@ -58,6 +58,7 @@ class ImportOutcome:
     preview: ImportPreview
     source: CatalogSourceInfo | None = None  # after a real import
     previous_rows: int = 0
+    changes: Changes = NOTHING  # what the import changed (published on the feed)
 
     @property
     def message(self) -> str:
@@ -112,6 +113,7 @@ class ListingReport:
     source: str
     counts: dict[str, int]
     entries: list[ListingEntry]
+    changes: Changes = NOTHING  # what `link` saved (published on the feed)
 
     def as_dict(self) -> dict[str, Any]:
         return {"connection": self.connection, "source": self.source, "counts": self.counts,
@@ -127,12 +129,11 @@ FILTERS: dict[str, tuple[LinkState, ...]] = {
 
 class CatalogService:
     def __init__(self, sources: CatalogSourceRepository, listings: ListingRepository,
-                 connections: ConnectionRepository,
-                 publish: Callable[[Changes], Changes]) -> None:
+                 connections: ConnectionRepository, feed: ChangeFeed) -> None:
         self._sources = sources
         self._listings = listings
         self._connections = connections
-        self._publish = publish  # the ChangeFeed's publish, from the composition root
+        self._feed = feed  # from the composition root: every write is published on it
 
     # --- sources and import ------------------------------------------------------------------
 
@@ -193,8 +194,9 @@ class CatalogService:
         saved = self._sources.replace_rows(
             preview.source, preview.mapping, preview.result.rows, delimiter=preview.delimiter,
             encoding=preview.encoding, file_name=path.name)
-        self._publish(Changes.of(catalog=True))
-        return ImportOutcome(ImportState.IMPORTED, preview, saved.source, saved.previous_rows)
+        changes = self._feed.publish(Changes.of(catalog=True))
+        return ImportOutcome(ImportState.IMPORTED, preview, saved.source, saved.previous_rows,
+                             changes)
 
     def rows(self, source: str | None = None) -> list[CatalogRow]:
         return self._sources.rows(self.source(source).source_id)
@@ -233,11 +235,11 @@ class CatalogService:
             (r.key, r.item.product_id, r.item.variant_inventory_id, r.how)
             for r in report.rows if r.item is not None and r.how in ("sku", "gtin")
             and r.state is LinkState.LINKED])
-        self._publish(Changes.of(catalog=True))
-        return self._report(conn, src, codes, report, filter_name)
+        listing = self._report(conn, src, codes, report, filter_name)
+        return replace(listing, changes=self._feed.publish(Changes.of(catalog=True)))
 
     def link_by_hand(self, sku: str, product_id: int, variant_inventory_id: int | None = None,
-                     *, connection: str | None = None, source: str | None = None) -> RowLink:
+                     *, connection: str | None = None, source: str | None = None) -> Changes:
         conn, src = self.connection(connection), self.source(source)
         key = self._row_key(src, sku)
         items = {i.target: i for i in self._listings.store_items(conn.id)}
@@ -248,11 +250,10 @@ class CatalogService:
             raise UsageError(f"The store's {what} is not in this station's catalog cache "
                              f"of '{conn.name}'.")
         self._listings.set_by_hand(conn.id, src.source_id, key, item.target)
-        self._publish(Changes.of(catalog=True))
-        return RowLink(key, LinkState.LINKED, "hand", item)
+        return self._feed.publish(Changes.of(catalog=True))
 
     def unlink(self, sku: str, *, connection: str | None = None, source: str | None = None,
-               automatic_again: bool = False) -> None:
+               automatic_again: bool = False) -> Changes:
         """Unlink a row by hand (it stays unlinked), or with `automatic_again` forget what was
         done by hand so the rules link it again."""
         conn, src = self.connection(connection), self.source(source)
@@ -261,7 +262,7 @@ class CatalogService:
             self._listings.forget_by_hand(conn.id, src.source_id, key)
         else:
             self._listings.set_by_hand(conn.id, src.source_id, key, None)
-        self._publish(Changes.of(catalog=True))
+        return self._feed.publish(Changes.of(catalog=True))
 
     def _row_key(self, source: CatalogSourceInfo, sku: str) -> str:
         key = normalize_code(sku)

@@ -61,7 +61,7 @@ def test_import_saves_good_rows_and_the_mapping_in_one_go(context, tmp_path, hea
                                "left out.")
     assert outcome.as_dict()["issues"] == [
         {"row": 5, "sku": "NEW-1", "reason": "price -1 is negative", "skipped": True}]
-    assert heard == [Changes.of(catalog=True)]
+    assert heard == [Changes.of(catalog=True)] == [outcome.changes]
     rows = context.catalog.rows()
     assert [(r.sku, r.price, r.quantity) for r in rows][:2] == [
         ("MUG-1", Decimal("9.99"), 5), ("TEE-S", Decimal("12.00"), 3)]
@@ -82,7 +82,8 @@ def test_a_new_import_replaces_the_sources_rows(context, tmp_path) -> None:
 def test_a_dry_run_and_a_stopped_import_save_nothing(context, tmp_path, heard) -> None:
     path = tmp_path / "feed.csv"
     path.write_text(GOOD)
-    assert context.catalog.import_file(path, dry_run=True).state is ImportState.DRY_RUN
+    dry = context.catalog.import_file(path, dry_run=True)
+    assert dry.state is ImportState.DRY_RUN and not dry.changes
     bad = tmp_path / "bad.csv"
     bad.write_text("SKU,Qty\nA,1\nB,-1\nC,x\n")
     stopped = context.catalog.import_file(bad)
@@ -123,7 +124,8 @@ def test_link_saves_automatic_links_and_reports_every_state(context, tmp_path, s
             (LinkState.AMBIGUOUS, "DUP"), (LinkState.ONLY_IN_STORE, "LONE")} <= states
     assert {(link.sku_key, link.how) for link in _links(context)} == {
         ("MUG-1", "sku"), ("TEE-S", "sku"), ("X-9", "gtin")}
-    assert heard[-1] == Changes.of(catalog=True)
+    assert heard[-1] == Changes.of(catalog=True) == report.changes
+    assert not context.catalog.report().changes  # a report writes nothing
     ambiguous = context.catalog.report(filter_name="ambiguous")
     assert [e.as_dict()["candidates"][0]["product_id"] for e in ambiguous.entries] == [3]
     # a product with variants counts by its variants, both of which are linked
@@ -144,7 +146,7 @@ def test_links_and_unlinks_by_hand(context, tmp_path, store) -> None:
     path.write_text(GOOD)
     context.catalog.import_file(path)
     context.catalog.link_by_hand("dup", 4)
-    context.catalog.unlink("MUG-1")
+    assert context.catalog.unlink("MUG-1") == Changes.of(catalog=True)
     report = context.catalog.link()  # automatic linking respects both
     by_sku = {e.sku: e for e in report.entries if e.state is not LinkState.ONLY_IN_STORE}
     assert by_sku["DUP"].state is LinkState.LINKED and by_sku["DUP"].how == "hand"
