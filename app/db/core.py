@@ -5,12 +5,10 @@ One place for these handles, so every repository and service names a table the s
 from sqlalchemy import Table
 from sqlmodel import SQLModel
 
+from app.db.catalog_tables import CatalogItem, CatalogSource, ListingLink
 from app.db.tables import (
     AuditEntry,
-    CatalogItem,
-    CatalogSource,
     Connection,
-    ListingLink,
     Order,
     OrderAddress,
     OrderLine,

@@ -218,6 +218,7 @@ def schema_differences(db_path: Path) -> list:
     from alembic.runtime.migration import MigrationContext
     from sqlalchemy import create_engine
 
+    import app.db.catalog_tables  # noqa: F401  (its tables into metadata)
     from app.db.tables import metadata
 
     engine = create_engine(f"sqlite:///{db_path}")
