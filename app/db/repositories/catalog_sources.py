@@ -13,6 +13,7 @@ from sqlalchemy import CursorResult, delete, func, insert, select, update
 from app.clock import Clock, utc_now
 from app.db.core import CATALOG_ROWS, CATALOG_SOURCES
 from app.db.engine import Database
+from app.db.repositories._bulk import bulk_insert
 from app.domain.catalog_file import ColumnMapping
 from app.domain.catalog_import import CatalogRow
 
@@ -111,7 +112,7 @@ class CatalogSourceRepository:
             previous = cast(CursorResult, session.execute(delete(CATALOG_ROWS).where(
                 CATALOG_ROWS.c.source_id == source_id))).rowcount
             if rows:
-                session.execute(insert(CATALOG_ROWS), [_row_values(source_id, r) for r in rows])
+                bulk_insert(session, CATALOG_ROWS, [_row_values(source_id, r) for r in rows])
             saved = session.execute(select(CATALOG_SOURCES).where(
                 CATALOG_SOURCES.c.id == source_id)).one()
             return SavedImport(self._info(session, saved), previous or 0)

@@ -12,6 +12,7 @@ from sqlalchemy import CursorResult, delete, insert, select
 from app.clock import Clock, utc_now
 from app.db.core import LISTING_LINKS, PRODUCTS
 from app.db.engine import Database
+from app.db.repositories._bulk import bulk_insert
 from app.domain.catalog import normalize_code
 from app.domain.listings import ManualLink, StoreItem
 
@@ -77,7 +78,7 @@ class ListingRepository:
                 LISTING_LINKS.c.connection_id == connection_id,
                 LISTING_LINKS.c.source_id == source_id, LISTING_LINKS.c.how.in_(AUTOMATIC)))
             if values:
-                session.execute(insert(LISTING_LINKS), values)
+                bulk_insert(session, LISTING_LINKS, values)
         return len(values)
 
     def set_by_hand(self, connection_id: int, source_id: int, sku: str,

@@ -1,0 +1,30 @@
+"""Many rows into one table inside a repository's transaction, without SQLAlchemy's per-row
+parameter handling (about half the cost of a 100,000-row catalog import)."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Table, insert
+from sqlalchemy.orm import Session
+
+
+def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """INSERT every row (each a mapping with the same keys) with the driver's executemany;
+    each value goes through its column type's bind processor (JSON, UTC datetimes) as
+    SQLAlchemy would, and the SQL is compiled for the session's own dialect."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    names = list(rows[0])
+    compiled = insert(table).values(dict.fromkeys(names)).compile(dialect=dialect)
+    order = list(compiled.positiontup or compiled.params)
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+                  for name in order]
+    values = [[value if process is None or value is None else process(value)
+               for value, process in zip([row[n] for n in order], processors, strict=True)]
+              for row in rows]
+    parameters: list[Any] = ([tuple(v) for v in values] if compiled.positional
+                             else [dict(zip(order, v, strict=True)) for v in values])
+    connection.exec_driver_sql(str(compiled), parameters)
