@@ -22,9 +22,22 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     order = list(compiled.positiontup or compiled.params)
     processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
                   for name in order]
-    values = [[value if process is None or value is None else process(value)
-               for value, process in zip([row[n] for n in order], processors, strict=True)]
-              for row in rows]
+    last: dict[int, tuple[Any, Any]] = {}  # a column's last value: `now` on every row
+
+    def processed(column: int, value: Any) -> Any:
+        process = processors[column]
+        if process is None or value is None:
+            return value
+        seen = last.get(column)
+        if seen is not None and seen[0] is value:
+            return seen[1]
+        result = process(value)
+        last[column] = (value, result)
+        return result
+
+    plain = [process is None for process in processors]
+    values = [[row[name] if plain[column] else processed(column, row[name])
+               for column, name in enumerate(order)] for row in rows]
     parameters: list[Any] = ([tuple(v) for v in values] if compiled.positional
                              else [dict(zip(order, v, strict=True)) for v in values])
     connection.exec_driver_sql(str(compiled), parameters)
