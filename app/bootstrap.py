@@ -11,6 +11,8 @@ from app import __version__
 from app.context import AppContext, Repositories
 from app.db.engine import Database, storage_errors
 from app.db.migrate import SCHEMA_HEAD, current_revision, migrate
+from app.db.repositories.catalog_sources import CatalogSourceRepository
+from app.db.repositories.listings import ListingRepository
 from app.db.repositories.order_marks import OrderMarksRepository
 from app.db.repositories.outbox import OutboxRepository
 from app.db.repositories.packing import PackingRepository
@@ -24,6 +26,7 @@ from app.logs import setup_logging
 from app.paths import AppPaths
 from app.secrets import SecretStore
 from app.services import db_health
+from app.services.catalog import CatalogService
 from app.services.changes import ChangeFeed
 from app.services.connections import ConnectionService
 from app.services.images import ImageFetcher, LazyHttpClient, image_pool
@@ -101,6 +104,8 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
                              lock_path=paths.data_dir / "outbox.lock"),
         marks=MarksService(OrderMarksRepository(db, station=station_id), station),
         station_service=station_service, changes=changes,
+        catalog=CatalogService(CatalogSourceRepository(db), ListingRepository(db),
+                               repos.connections, changes),
         demo=demo)
     context.on_close(session.close)
     context.on_close(image_http.close)

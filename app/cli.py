@@ -58,6 +58,7 @@ COMMANDS: dict[str, Callable[[], Command]] = {
     "slips": _command("slips", "slips", "packing slips of orders or shipments as one PDF"),
     "picklist": _command("slips", "picklist", "a pick list of orders by status, or listed, as PDF"),
     "db": _command("db", "db", "check the station's database, or restore it from a backup"),
+    "catalog": _command("catalog", "catalog", "import a catalog file; link and list listings"),
     "sandbox": _sandbox_command,
 }
 

@@ -15,6 +15,7 @@ from app.db.repositories.orders import OrderRepository
 from app.db.repositories.sync_state import SyncStateRepository
 from app.paths import AppPaths
 from app.secrets import SecretStore
+from app.services.catalog import CatalogService
 from app.services.changes import ChangeFeed
 from app.services.connections import ConnectionService
 from app.services.marks import MarksService
@@ -60,6 +61,7 @@ class AppContext:
     outbox: OutboxService
     marks: MarksService  # tags and holds on a selection
     station_service: StationService  # name, packer, recent packers
+    catalog: CatalogService  # the merchant's catalog and its listings
     changes: ChangeFeed = field(default_factory=ChangeFeed)  # what writes changed, for the UI
     demo: bool = False
     # Callbacks run at shutdown, newest first (stop the demo sandbox, close HTTP clients...).

@@ -5,6 +5,7 @@ One place for these handles, so every repository and service names a table the s
 from sqlalchemy import Table
 from sqlmodel import SQLModel
 
+from app.db.catalog_tables import CatalogItem, CatalogSource, ListingLink
 from app.db.tables import (
     AuditEntry,
     Connection,
@@ -51,3 +52,6 @@ PRODUCTS = _table(Product)
 CODES = _table(ProductCode)
 PRINTS = _table(Print)
 AUDIT = _table(AuditEntry)
+CATALOG_SOURCES = _table(CatalogSource)
+CATALOG_ROWS = _table(CatalogItem)
+LISTING_LINKS = _table(ListingLink)

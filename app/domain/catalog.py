@@ -40,4 +40,6 @@ class ProductInfo:
 
 def normalize_code(code: str) -> str:
     """Scanners and stores disagree on case and stray spaces; codes compare without them."""
+    if " " not in code and code.isprintable():
+        return code.upper()  # no whitespace at all (the rest is not printable): the usual case
     return "".join(code.split()).upper()

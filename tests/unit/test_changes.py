@@ -14,6 +14,7 @@ def test_changes_combine_and_name_the_orders_a_list_must_repaint():
     assert both.touches_orders() == {1, 2, 3}
     assert both.outbox == {9} and both.connections == {4}
     assert not NOTHING and both and Changes.of(station=True) and Changes.of(everything=True)
+    assert Changes.of(catalog=True) and (a | Changes.of(catalog=True)).catalog
 
 
 def test_listeners_hear_each_write_and_stop_after_unsubscribing():

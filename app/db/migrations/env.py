@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import app.db.catalog_tables  # noqa: F401  (its tables into metadata)
 from app.db.migrate import include_object
 from app.db.tables import metadata
 
