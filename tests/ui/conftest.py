@@ -66,12 +66,8 @@ def sync_runner():
 # Modules that still read on the GUI thread, each to be emptied by issue 15's work (the set
 # must be empty when it closes).
 STILL_ON_THE_GUI_THREAD = {
-    "app.ui.windows.main_window",
-    "app.ui.models.order_table",
     "app.ui.dialogs.connections",
     "app.ui.dialogs.outbox",
-    "app.ui.sync_controller",
-    "app.ui.widgets.order_detail",
     "app.ui.outbox_controller",
 }
 

@@ -48,14 +48,25 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME
 from app.context import AppContext
-from app.db.repositories.order_queries import ALL, ATTENTION, PARTIALLY_SHIPPED, OrderFilter
+from app.domain.changes import Changes
 from app.domain.connection_settings import StatusInfo
 from app.domain.status_rules import StatusView
+from app.domain.store_info import StorefrontInfo
 from app.errors import PackDeskError
+from app.services.order_list import (
+    ALL,
+    ATTENTION,
+    PARTIALLY_SHIPPED,
+    ConnectionRecord,
+    OrderDetail,
+    OrderFilter,
+    Reference,
+)
 from app.services.outbox import FAILED_NOW, SENT, SKIPPED, STOPPED_NOW, PushResult
 from app.services.sync import SyncProgress, SyncResult
+from app.ui.change_signal import ChangeSignal
 from app.ui.images import ImageCache
-from app.ui.models.order_table import ORDER_PK_ROLE, OrderTableModel, format_date
+from app.ui.models.order_table import BLOCK, ORDER_PK_ROLE, OrderTableModel, format_date
 from app.ui.outbox_controller import OutboxController
 from app.ui.packing.scanner import ScanListener
 from app.ui.screen_fit import resize_to_screen
@@ -63,7 +74,7 @@ from app.ui.shortcuts import ShortcutRow, shortcut_rows, show_keys_in_tooltip
 from app.ui.sync_controller import SyncController
 from app.ui.tasks import DB, PDF, TaskRunner
 from app.ui.widgets.data_problems import DataProblemsButton
-from app.ui.widgets.order_detail import OrderDetailPane, load_order_detail
+from app.ui.widgets.order_detail import OrderDetailPane
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +115,13 @@ class MainWindow(QMainWindow):
         self._runner = runner
         self._settings = settings if settings is not None else QSettings()
         self._marks = context.marks
+        # Reference data, read on the db pool (_reload_reference): empty until it is back.
+        self._connections: dict[int, ConnectionRecord] = {}
         self._statuses: dict[int, list[StatusInfo]] = {}
+        self._storefronts: dict[int, list[StorefrontInfo]] = {}
+        self._restore_after: tuple[list[int], int | None, int | None] | None = None
+        self._detail_wanted: int | None = None  # the order whose detail is being read
+        self._reference_pending = 0
         self._first_paint_reported = False
         self._counts_pending = False
         self._counts_stale = False
@@ -114,11 +131,13 @@ class MainWindow(QMainWindow):
         self._show_station_title()
 
         self.images = image_cache or ImageCache(context.paths.cache_dir, runner, parent=self)
-        self.sync = SyncController(context, runner, self)
+        self.sync = SyncController(context.sync_schedule, context.sync, runner, self)
         self.model = OrderTableModel(
-            context.repos.order_queries, lambda: self._statuses, self,
-            background=lambda job, done: runner.submit(DB, job, on_result=done))
+            context.order_list, lambda: self._statuses, self,
+            background=lambda job, done: runner.submit(DB, job, on_result=done),
+            prefetch=BLOCK)  # the first rows come with the ids: one trip to the first paint
         self._pending_restore: tuple | None = None
+        self.model.requeried.connect(self._requeried)
         self.model.rows_completed.connect(self._rows_completed)
 
         self._build_widgets()
@@ -135,11 +154,13 @@ class MainWindow(QMainWindow):
         self.sync.sync_finished.connect(self._sync_finished)
         self.sync.offline_changed.connect(self._offline_changed)
 
-        self._reload_reference()
-        self.data_problems.refresh({c: r.name for c, r in self._connections.items()})
+        # Writes (this window's tags and holds among them) show through the change feed.
+        self.change_signal = ChangeSignal(context.changes, self)
+        self.change_signal.changed.connect(self._changed)
+        self._fill_view_list({}, {})
         self.reload_station()
         self._restore_state()
-        self.apply_filter()
+        self._reload_reference(self._first_reference)
         self.sync.start(sync_due_now=auto_sync)
         # Shipments and status changes go to the stores in the background, as they fall due.
         self.outbox = OutboxController(context.outbox, runner, self)
@@ -402,11 +423,35 @@ class MainWindow(QMainWindow):
 
     # --- reference data (connections, storefronts, statuses) --------------------------------
 
-    def _reload_reference(self) -> None:
-        repo = self._context.repos.connections
-        records = repo.all()
-        self._connections = {r.id: r for r in records}
-        self._statuses = {r.id: repo.statuses(r.id) for r in records}
+    def _reload_reference(self, then: Callable[[], None] | None = None) -> None:
+        """Connections, statuses and storefronts, read on the db pool; `then` runs after."""
+        def loaded(reference: object) -> None:
+            self._reference_pending -= 1
+            self._reference_loaded(cast(Reference, reference))
+            if then is not None:
+                then()
+
+        def failed(exc: object) -> None:
+            self._reference_pending -= 1
+            log.warning("Connections not read: %s", exc)
+        self._reference_pending += 1
+        self._runner.submit(DB, self._context.order_list.reference, on_result=loaded,
+                            on_error=failed)
+
+    def is_loading(self) -> bool:
+        """True while the connections or the view's first rows are being read."""
+        return bool(self._reference_pending) or self.model.is_querying()
+
+    def _first_reference(self) -> None:
+        self.data_problems.refresh({c: r.name for c, r in self._connections.items()})
+        self.apply_filter()
+        self._update_sync_labels()
+
+    def _reference_loaded(self, reference: Reference) -> None:
+        records = list(reference.connections.values())
+        self._connections = dict(reference.connections)
+        self._statuses = dict(reference.statuses)
+        self._storefronts = dict(reference.storefronts)
         current = self.connection_combo.currentData()
         self.connection_combo.blockSignals(True)
         self.connection_combo.clear()
@@ -418,15 +463,12 @@ class MainWindow(QMainWindow):
         self.connection_combo.setVisible(len(records) > 1)
         self.connection_combo.blockSignals(False)
         self._reload_storefronts()
-        if self.view_list.count() == 0:
-            self._fill_view_list({}, {})
 
     def _reload_storefronts(self) -> None:
-        repo = self._context.repos.connections
         current = self.storefront_combo.currentData()
         cid = self.connection_combo.currentData()
         ids = [cid] if cid is not None else list(self._connections)
-        fronts = [(c, s) for c in ids for s in repo.storefronts(c)]
+        fronts = [(c, s) for c in ids for s in self._storefronts.get(c, [])]
         self.storefront_combo.blockSignals(True)
         self.storefront_combo.clear()
         self.storefront_combo.addItem(self.tr("All storefronts"), None)
@@ -519,12 +561,8 @@ class MainWindow(QMainWindow):
         self._counts_stale = False
         base = self.current_filter()
         views = [key for key, _ in side_views(self.tr)]
-        queries = self._context.repos.order_queries
-        statuses = dict(self._statuses)
-
-        def count():
-            return queries.counts(views, base, statuses), queries.tag_counts(base)
-        self._runner.submit(DB, count, on_result=self._counts_ready,
+        self._runner.submit(DB, self._context.order_list.counts, views, base,
+                            dict(self._statuses), on_result=self._counts_ready,
                             on_error=self._counts_failed)
 
     @Slot(object)
@@ -576,7 +614,15 @@ class MainWindow(QMainWindow):
         if keep_scroll:
             top = self.table.rowAt(0)
             top_pk = self.model.order_pk(top) if top >= 0 else None
-        run()
+        self._restore_after = (selected, current, top_pk)
+        run()  # the rows change when the first ids are back: _requeried
+
+    @Slot(int)
+    def _requeried(self, _rows: int) -> None:
+        state, self._restore_after = self._restore_after, None
+        if state is None:  # a header click: the selection stayed on its orders
+            return
+        selected, current, top_pk = state
         self._restore_view(selected, current, top_pk)
         wanted = [pk for pk in (*selected, current, top_pk) if pk is not None]
         # Orders beyond the first rows come back when the whole view has loaded.
@@ -617,7 +663,8 @@ class MainWindow(QMainWindow):
         self._update_empty_label()
         self.count_label.setText(self.tr("%n order(s)", "", self.model.rowCount()))
         shown = self.detail.detail.order.order_pk if self.detail.detail else None
-        if current_row is None and shown is not None:
+        if current_row is None and (shown is not None or self._detail_wanted is not None):
+            self._detail_wanted = None
             self.detail.show_order(None)
         elif current is not None and current_row is not None:
             self.show_order(current)
@@ -710,13 +757,24 @@ class MainWindow(QMainWindow):
     def _current_row_changed(self, current, _previous) -> None:
         pk = current.data(ORDER_PK_ROLE) if current.isValid() else None
         if pk is None:
+            self._detail_wanted = None
             self.detail.show_order(None)
         else:
             self.show_order(pk)
 
     def show_order(self, order_pk: int) -> None:
-        detail = load_order_detail(self._context, order_pk)
-        self.detail.show_order(detail)
+        """Read the order's detail on the db pool and show it (unless another order was
+        chosen meanwhile)."""
+        self._detail_wanted = order_pk
+        self._runner.submit(
+            DB, self._context.order_list.detail, order_pk,
+            on_result=lambda detail: self._detail_loaded(order_pk, detail),
+            on_error=lambda exc: log.warning("Order %s not read: %s", order_pk, exc))
+
+    def _detail_loaded(self, order_pk: int, detail: object) -> None:
+        if order_pk != self._detail_wanted:
+            return  # an older click's answer
+        self.detail.show_order(cast(OrderDetail | None, detail))
         if detail is not None:
             self.order_shown.emit(order_pk)
 
@@ -880,9 +938,20 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _marks_written(self, _value: object) -> None:
-        self._requery(self.model.requery)
-        self.refresh_counts()
-        self.marks_saved.emit()
+        self.marks_saved.emit()  # the rows were refreshed from the change feed already
+
+    @Slot(object)
+    def _changed(self, value: object) -> None:
+        """A write somewhere (this window's tags and holds, another window's...): the rows,
+        counts and detail it names again; everything after a change of connections."""
+        changes = cast(Changes, value)
+        if changes.everything or changes.connections:
+            self._connections_changed()
+        elif changes.touches_orders():
+            # A view's membership follows tags, holds and states: its ids are read again
+            # (the current order's detail with them, in _restore_view).
+            self._requery(self.model.requery)
+            self.refresh_counts()
 
     @Slot(object)
     def _show_error(self, exc: object) -> None:
@@ -939,9 +1008,7 @@ class MainWindow(QMainWindow):
         if result.outcome == "ok":
             if self._auto_push and (result.orders_new or result.orders_updated):
                 self.outbox.kick()  # claim statuses of new orders, re-checks of waiting ones
-            self._reload_reference()
-            self._requery(self.model.requery)
-            self.refresh_counts()
+            self._reload_reference(self._reload_orders)
             if result.orders_new or result.orders_updated:
                 self.statusBar().showMessage(
                     self.tr("%1: %2 new, %3 updated orders").replace("%1", result.connection_name)
@@ -964,19 +1031,15 @@ class MainWindow(QMainWindow):
             "The store cannot be reached. You can keep working on the cached orders; "
             "PackDesk tries again at the next sync."))
         self.offline_label.setVisible(bool(offline))
-        records = list(self._connections.values())
-        sync_state = self._context.repos.sync_state
-
-        def last_successes() -> list[tuple[str, object]]:  # on the db pool, not the GUI thread
-            return [(r.name, sync_state.last_success(r.id)) for r in records]
-
-        self._runner.submit(DB, last_successes, on_result=self._show_last_syncs,
+        names = {r.id: r.name for r in self._connections.values()}
+        self._runner.submit(DB, self._context.order_list.last_successes, list(names),
+                            on_result=lambda found: self._show_last_syncs(names, found),
                             on_error=lambda exc: log.warning("Last syncs not read: %s", exc))
 
-    @Slot(object)
-    def _show_last_syncs(self, found: object) -> None:
+    def _show_last_syncs(self, names: dict[int, str], found: object) -> None:
         parts = []
-        for name, last in cast(list[tuple[str, Any]], found):
+        for cid, last in cast(dict[int, Any], found).items():
+            name = names[cid]
             when = format_date(last.finished_at) if last and last.finished_at else \
                 self.tr("never")
             parts.append(self.tr("%1 synced %2").replace("%1", name).replace("%2", when))
@@ -996,10 +1059,16 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _connections_changed(self) -> None:
-        self._reload_reference()
         self.sync.reload()
+        self._reload_reference(self._reload_orders_and_syncs)
+
+    def _reload_orders(self) -> None:
+        """After new reference data: the view's ids and the counts again."""
         self._requery(self.model.requery)
         self.refresh_counts()
+
+    def _reload_orders_and_syncs(self) -> None:
+        self._reload_orders()
         self._update_sync_labels()
 
     # --- station, preferences and help ------------------------------------------------------
@@ -1206,6 +1275,7 @@ class MainWindow(QMainWindow):
             self._packing.close()
         self.outbox.stop()
         self.sync.shutdown()
+        self.change_signal.close()
         if self._owns_runner:
             self._runner.shutdown(wait=True)
         super().closeEvent(event)
