@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QLineEdit
 
 from app.db.repositories.order_queries import ALL, ATTENTION
 from app.domain.status_rules import StatusView
-from app.ui.windows.main_window import MainWindow, row_runs
+from app.ui.windows.main_window import MainWindow
+from app.ui.windows.order_list_area import row_runs
 from tests.integration.test_marks import _orders
 from tests.ui.helpers import connect_and_sync, first_pk
 
