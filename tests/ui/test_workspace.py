@@ -184,6 +184,27 @@ def test_the_list_and_detail_follow_writes_published_on_the_change_feed(
     assert pk not in window.model.order_pks()
 
 
+def test_what_is_asked_before_the_connections_are_read_waits_for_them(
+        qtbot, ui_context, runner, qsettings, sandbox):
+    from app.services.order_list import OrderFilter
+
+    connection_id = connect_and_sync(ui_context, sandbox)
+    window = MainWindow(ui_context, runner, settings=qsettings, auto_sync=False)
+    qtbot.addWidget(window)
+    started: list[int] = []
+    window.sync.sync_started.connect(started.append)
+    # Both before any answer from the db pool (no event has been processed yet).
+    window.select_view("view", StatusView.AWAITING_SHIPMENT.value)
+    window.sync_now()
+    qtbot.waitUntil(lambda: bool(started) and not window.is_loading(), timeout=10_000)
+    assert started == [connection_id]
+    statuses = ui_context.order_list.reference().statuses
+    expected = ui_context.order_list.ids(
+        OrderFilter(view=StatusView.AWAITING_SHIPMENT.value), statuses)
+    assert expected and list(window.model.order_pks()) == expected
+    qtbot.waitUntil(lambda: not window.sync.running, timeout=30_000)
+
+
 def test_remove_tag_and_hold_toggle_read_the_selection_off_the_gui_thread(
         qtbot, ui_context, runner, qsettings, sandbox, monkeypatch):
     connect_and_sync(ui_context, sandbox)

@@ -176,7 +176,10 @@ class MainWindow(OrderListArea, ViewSidebar, MarksActions, SyncStatus, Menus, QM
 
     def _first_reference(self) -> None:
         self.data_problems.refresh({c: r.name for c, r in self._connections.items()})
-        self.apply_filter()
+        # Queried even when a view was chosen meanwhile: that query ran without the statuses.
+        order_filter = self.current_filter()
+        self._requery(lambda: self.model.set_filter(order_filter), keep_scroll=False)
+        self.refresh_counts()
         self._update_sync_labels()
 
     def _reference_loaded(self, reference: Reference) -> None:

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         _restore_after: tuple[list[int], int | None, int | None] | None
         _pending_restore: tuple | None
         _detail_wanted: int | None
+        _reference_pending: int
         _search_timer: QTimer
         _first_paint_reported: bool
         _counts_pending: bool

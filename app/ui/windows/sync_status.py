@@ -58,6 +58,9 @@ class SyncStatus(_Base):
 
     @Slot()
     def sync_now(self) -> None:
+        if not self._connections and self._reference_pending:
+            self._reload_reference(self.sync_now)  # asked before the connections were read
+            return
         if not self._connections:
             self.statusBar().showMessage(self.tr("Add a store connection first (%1).")
                                          .replace("%1", CONNECTIONS_KEYS),
