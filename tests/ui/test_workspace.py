@@ -205,6 +205,19 @@ def test_what_is_asked_before_the_connections_are_read_waits_for_them(
     qtbot.waitUntil(lambda: not window.sync.running, timeout=30_000)
 
 
+def test_view_counts_follow_a_search_once_the_typing_pauses(qtbot, ui_context, sync_runner,
+                                                           qsettings, sandbox):
+    connect_and_sync(ui_context, sandbox)
+    window = _window(qtbot, ui_context, sync_runner, qsettings)
+    everything = window.view_counts()[("view", ALL)]
+    number = window.model.index(0, 0).data()
+    window.search_edit.setText(number)
+    window.apply_filter()  # what the search box's debounce calls
+    assert list(window.model.order_pks()) == [window.model.order_pk(0)]  # the list at once
+    assert window.view_counts()[("view", ALL)] == everything  # the counts after a pause
+    qtbot.waitUntil(lambda: window.view_counts()[("view", ALL)].endswith("(1)"))
+
+
 def test_remove_tag_and_hold_toggle_read_the_selection_off_the_gui_thread(
         qtbot, ui_context, runner, qsettings, sandbox, monkeypatch):
     connect_and_sync(ui_context, sandbox)

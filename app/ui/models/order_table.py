@@ -122,8 +122,12 @@ class OrderTableModel(QAbstractTableModel):
 
     def __init__(self, source: OrderSource,
                  statuses: Callable[[], dict[int, list[StatusInfo]]], parent=None, *,
-                 background: Background, prefetch: int = 0) -> None:
+                 background: Background, prefetch: int = 0,
+                 bulk: Background | None = None) -> None:
         super().__init__(parent)
+        # A view's complete id list may take a while on 100,000 orders: with `bulk` it is read
+        # beside `background`, so the next keystroke's first ids do not wait for it.
+        self._bulk = bulk or background
         self._prefetch = min(prefetch, FIRST_ROWS)  # rows read with a query's first ids
         self._source = source
         self._statuses = statuses
@@ -215,8 +219,8 @@ class OrderTableModel(QAbstractTableModel):
             return
         generation, order_filter, statuses = self._pending_full
         self._pending_full = None
-        self._background(lambda: self._full_ids(generation, order_filter, statuses),
-                         lambda ids: self._completed(generation, ids))
+        self._bulk(lambda: self._full_ids(generation, order_filter, statuses),
+                   lambda ids: self._completed(generation, ids))
 
     def _full_ids(self, generation: int, order_filter: OrderFilter,
                   statuses: dict[int, list[StatusInfo]]) -> list[int] | None:

@@ -135,9 +135,14 @@ class OrderListArea(_Base):
     def apply_filter(self) -> None:
         self._search_timer.stop()
         order_filter = self.current_filter()
+        text = self.search_edit.text().strip()
+        typed, self._applied_text = text != self._applied_text, text
         if order_filter != self.model.order_filter or not self.model.rowCount():
             self._requery(lambda: self.model.set_filter(order_filter), keep_scroll=False)
-        self.refresh_counts()
+        if typed:  # counted when the typing pauses: the db pool answers the keystrokes first
+            self._counts_timer.start()
+        else:
+            self.refresh_counts()
 
     def _requery(self, run: Callable[[], None], *, keep_scroll: bool = True) -> None:
         """Re-run the view's query keeping the selected orders (and the scroll position)."""

@@ -42,6 +42,8 @@ if TYPE_CHECKING:
         _detail_wanted: int | None
         _reference_pending: int
         _search_timer: QTimer
+        _counts_timer: QTimer
+        _applied_text: str
         _first_paint_reported: bool
         _counts_pending: bool
         _counts_stale: bool

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from app.domain.status_rules import StatusView
 from app.services.order_list import ALL, ATTENTION, PARTIALLY_SHIPPED
-from app.ui.tasks import DB
+from app.ui.tasks import BULK_READ
 
 if TYPE_CHECKING:
     from app.ui.windows.parts import WorkspaceParts as _Base
@@ -123,7 +123,8 @@ class ViewSidebar(_Base):
         self.apply_filter()
 
     def refresh_counts(self) -> None:
-        """Counts of every view and tag, on the db pool (after pending writes)."""
+        """Counts of every view and tag, read in the background (after pending writes)."""
+        self._counts_timer.stop()
         if self._counts_pending:
             self._counts_stale = True  # count again when the running count is back
             return
@@ -131,7 +132,9 @@ class ViewSidebar(_Base):
         self._counts_stale = False
         base = self.current_filter()
         views = [key for key, _ in side_views(self.tr)]
-        self._runner.submit(DB, self._context.order_list.counts, views, base,
+        # Beside the db pool (the counts are committed writes' too: they are asked for after
+        # them): a count of 100,000 orders must not hold up the next keystroke's rows.
+        self._runner.submit(BULK_READ, self._context.order_list.counts, views, base,
                             dict(self._statuses), on_result=self._counts_ready,
                             on_error=self._counts_failed)
 
