@@ -31,6 +31,7 @@ from app.services.changes import ChangeFeed
 from app.services.connections import ConnectionService
 from app.services.images import ImageFetcher, LazyHttpClient, image_pool
 from app.services.marks import MarksService
+from app.services.order_list import OrderListService
 from app.services.order_lookup import OrderLookup
 from app.services.outbox import OutboxService, bulk_refresher
 from app.services.packing import PackingService
@@ -40,6 +41,7 @@ from app.services.slips import SlipService
 from app.services.station import StationService
 from app.services.store_clients import ClientFactory, StoreClients, default_client_factory
 from app.services.sync import SyncService
+from app.services.sync_schedule import SyncSchedule
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +104,13 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
         outbox=OutboxService(OutboxRepository(db), repos.orders, repos.connections, clients,
                              bulk_refresher(sync), feed=changes,
                              lock_path=paths.data_dir / "outbox.lock"),
-        marks=MarksService(OrderMarksRepository(db, station=station_id), station),
+        marks=MarksService(OrderMarksRepository(db, station=station_id), station, changes),
         station_service=station_service, changes=changes,
         catalog=CatalogService(CatalogSourceRepository(db), ListingRepository(db),
                                repos.connections, changes),
+        order_list=OrderListService(repos.order_queries, repos.orders, repos.connections,
+                                    repos.catalog, repos.sync_state),
+        sync_schedule=SyncSchedule(repos.connections, repos.sync_state),
         demo=demo)
     context.on_close(session.close)
     context.on_close(image_http.close)

@@ -19,6 +19,7 @@ from app.services.catalog import CatalogService
 from app.services.changes import ChangeFeed
 from app.services.connections import ConnectionService
 from app.services.marks import MarksService
+from app.services.order_list import OrderListService
 from app.services.order_lookup import OrderLookup
 from app.services.outbox import OutboxService
 from app.services.packing import PackingService, Station
@@ -27,6 +28,7 @@ from app.services.slips import SlipService
 from app.services.station import StationService
 from app.services.store_clients import StoreClients
 from app.services.sync import SyncService
+from app.services.sync_schedule import SyncSchedule
 
 
 @dataclass
@@ -62,6 +64,8 @@ class AppContext:
     marks: MarksService  # tags and holds on a selection
     station_service: StationService  # name, packer, recent packers
     catalog: CatalogService  # the merchant's catalog and its listings
+    order_list: OrderListService  # what the orders workspace reads
+    sync_schedule: SyncSchedule  # poll intervals and the syncs due
     changes: ChangeFeed = field(default_factory=ChangeFeed)  # what writes changed, for the UI
     demo: bool = False
     # Callbacks run at shutdown, newest first (stop the demo sandbox, close HTTP clients...).

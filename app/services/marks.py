@@ -3,15 +3,18 @@
 
 Every call works on the whole selection at once (one query per few hundred orders, never one
 per order), so select-all on 100,000 orders stays a handful of statements; callers run it on
-the database pool. Every write returns what it changed, so the window refreshes from that.
+the database pool. Every write returns what it changed and publishes it on the change feed
+(the orders it was asked for, as marks), so the window refreshes from that.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.db.repositories.order_marks import OrderMarksRepository
+from app.domain.changes import Changes
+from app.services.changes import ChangeFeed
 from app.services.packing import Station
 
 
@@ -20,12 +23,15 @@ class MarksChange:
     """The outcome of one tag or hold change."""
     order_pks: tuple[int, ...]  # the selection it was asked for, sorted, no duplicates
     changed: int  # orders newly tagged / untagged / held / released
+    changes: Changes = field(default_factory=Changes)  # what was published on the feed
 
 
 class MarksService:
-    def __init__(self, repo: OrderMarksRepository, station: Callable[[], Station]) -> None:
+    def __init__(self, repo: OrderMarksRepository, station: Callable[[], Station],
+                 feed: ChangeFeed | None = None) -> None:
         self._repo = repo
         self._station = station  # the packer is read per change: the audit says who
+        self._feed = feed or ChangeFeed()
 
     # --- what the selection carries ----------------------------------------------------------
 
@@ -45,20 +51,26 @@ class MarksService:
 
     def add_tag(self, order_pks: Iterable[int], tag: str) -> MarksChange:
         pks = _selection(order_pks)
-        return MarksChange(pks, self._repo.add_tags(pks, tag, packer=self._packer()))
+        return self._published(pks, self._repo.add_tags(pks, tag, packer=self._packer()))
 
     def remove_tag(self, order_pks: Iterable[int], tag: str) -> MarksChange:
         pks = _selection(order_pks)
-        return MarksChange(pks, self._repo.remove_tags(pks, tag, packer=self._packer()))
+        return self._published(pks, self._repo.remove_tags(pks, tag, packer=self._packer()))
 
     def hold(self, order_pks: Iterable[int], reason: str,
              until: datetime | None = None) -> MarksChange:
         pks = _selection(order_pks)
-        return MarksChange(pks, self._repo.hold(pks, reason, until, packer=self._packer()))
+        return self._published(pks, self._repo.hold(pks, reason, until, packer=self._packer()))
 
     def release(self, order_pks: Iterable[int]) -> MarksChange:
         pks = _selection(order_pks)
-        return MarksChange(pks, self._repo.release(pks, packer=self._packer()))
+        return self._published(pks, self._repo.release(pks, packer=self._packer()))
+
+    def _published(self, pks: tuple[int, ...], changed: int) -> MarksChange:
+        # The whole selection, even when `changed` counts none new: a hold's new reason or
+        # date on orders already held changes how they show.
+        changes = self._feed.publish(Changes.of(marks=pks))
+        return MarksChange(pks, changed, changes)
 
     def _packer(self) -> str:
         return self._station().packer

@@ -2,19 +2,21 @@
 
 Syncs run on the network pool; progress and results come back on the GUI thread as signals.
 A run that could not reach the store at all marks the connection "offline" (the window keeps
-working on the cache); other failures (a bad token, a store error) are shown as such.
+working on the cache); other failures (a bad token, a store error) are shown as such. Which
+connections poll, and which are due, is read on the db pool (app/services/sync_schedule.py).
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import cast
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from app.context import AppContext
-from app.services.sync import SyncProgress, SyncResult
-from app.ui.tasks import NETWORK, Task, TaskRunner
+from app.services.sync import SyncProgress, SyncResult, SyncService
+from app.services.sync_schedule import SyncPlan, SyncSchedule
+from app.ui.tasks import DB, NETWORK, Task, TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +33,11 @@ class SyncController(QObject):
     sync_finished = Signal(object)  # SyncResult
     offline_changed = Signal(int, bool)  # connection id, offline now?
 
-    def __init__(self, context: AppContext, runner: TaskRunner,
+    def __init__(self, schedule: SyncSchedule, sync: SyncService, runner: TaskRunner,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._context = context
+        self._schedule = schedule
+        self._sync = sync
         self._runner = runner
         self._timers: dict[int, QTimer] = {}
         self._running: dict[int, Task] = {}
@@ -45,36 +48,43 @@ class SyncController(QObject):
 
     def start(self, *, sync_due_now: bool = True) -> None:
         """Poll timers for every connection; those not synced within their interval sync now."""
-        self.reload()
         if not sync_due_now:
+            self.reload()
             return
-        now = datetime.now(UTC)
-        for record in self._context.repos.connections.all():
-            if not record.enabled:
-                continue
-            last = self._context.repos.sync_state.last_success(record.id)
-            finished = last.finished_at if last else None
-            if finished is not None and finished.tzinfo is None:
-                finished = finished.replace(tzinfo=UTC)
-            if finished is None or \
-                    (now - finished).total_seconds() >= record.settings.poll_interval_min * 60:
-                self.sync(record.id)
+        self._runner.submit(DB, self._schedule.plan, on_result=self._planned,
+                            on_error=self._not_read)
+
+    @Slot(object)
+    def _planned(self, plan: object) -> None:
+        assert isinstance(plan, SyncPlan)
+        self._set_timers(plan.interval_min)
+        for cid in plan.due:
+            self.sync(cid)
 
     def reload(self) -> None:
         """Connections were added, edited or removed: one timer each, at its interval."""
-        records = {r.id: r for r in self._context.repos.connections.all() if r.enabled}
+        self._runner.submit(DB, self._schedule.enabled, on_result=self._set_timers,
+                            on_error=self._not_read)
+
+    @Slot(object)
+    def _not_read(self, exc: object) -> None:
+        log.warning("The connections to sync were not read: %s", exc)
+
+    @Slot(object)
+    def _set_timers(self, enabled: object) -> None:
+        intervals = cast(dict[int, int], enabled)
         for cid in list(self._timers):
-            if cid not in records:
+            if cid not in intervals:
                 self._timers.pop(cid).stop()
                 self.offline.discard(cid)
-        for cid, record in records.items():
+        for cid, minutes in intervals.items():
             timer = self._timers.get(cid)
             if timer is None:
                 timer = QTimer(self)
                 timer.setObjectName(f"poll-{cid}")
                 timer.timeout.connect(self._poll)
                 self._timers[cid] = timer
-            interval = record.settings.poll_interval_min * 60_000
+            interval = minutes * 60_000
             if timer.interval() != interval or not timer.isActive():
                 timer.start(interval)
 
@@ -96,9 +106,14 @@ class SyncController(QObject):
         return set(self._running)
 
     def sync_all(self) -> None:
-        for record in self._context.repos.connections.all():
-            if record.enabled:
-                self.sync(record.id)
+        """Sync every enabled connection (read on the db pool first)."""
+        self._runner.submit(DB, self._schedule.enabled, on_result=self._sync_these,
+                            on_error=self._not_read)
+
+    @Slot(object)
+    def _sync_these(self, enabled: object) -> None:
+        for cid in cast(dict[int, int], enabled):
+            self.sync(cid)
 
     def sync(self, connection_id: int, since: datetime | None = None) -> bool:
         """Start a sync unless one of this connection is running; True when started. With
@@ -117,8 +132,7 @@ class SyncController(QObject):
     def _run(self, connection_id: int, since: datetime | None, *, progress,
              cancel) -> SyncOutcome:
         """On a network worker."""
-        result = self._context.sync.sync(connection_id, since=since, progress=progress,
-                                         cancel=cancel)
+        result = self._sync.sync(connection_id, since=since, progress=progress, cancel=cancel)
         return SyncOutcome(result, result.offline)
 
     @Slot(object)

@@ -6,7 +6,9 @@
     task.cancel()                                             # sets the job's threading.Event
 
 Pools: "db" (one thread: database writes stay in submission order), "pdf" (one thread:
-reportlab is not thread-safe), "network" (a few threads in parallel).
+reportlab is not thread-safe), "network" (a few threads in parallel), "bulk-read" (one thread:
+long reads, such as a view's complete id list, that must not hold up the db pool's short ones;
+SQLite in WAL mode reads beside the writer).
 
 Results, errors and progress come back on the GUI thread: the worker emits a signal of the
 TaskRunner (a QObject living in the GUI thread) with the task's key; its bound slot finds the
@@ -29,8 +31,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 log = logging.getLogger(__name__)
 
-DB, PDF, NETWORK = "db", "pdf", "network"
-POOL_SIZES = {DB: 1, PDF: 1, NETWORK: 4}
+DB, PDF, NETWORK, BULK_READ = "db", "pdf", "network", "bulk-read"
+POOL_SIZES = {DB: 1, PDF: 1, NETWORK: 4, BULK_READ: 1}
 
 Callback = Callable[[Any], None]
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Collection
 from types import FrameType
 
 from app.ui.tasks import running_inline_job
@@ -18,9 +17,8 @@ class GuiThreadDatabaseCall(RuntimeError):
     """UI code called the database on the GUI thread; submit the work to the "db" pool."""
 
 
-def refuse_database_on_gui_thread(exempt: Collection[str] = ()) -> None:
-    """Raise GuiThreadDatabaseCall when UI code (other than the modules in `exempt`) reached
-    the database on the GUI thread."""
+def refuse_database_on_gui_thread() -> None:
+    """Raise GuiThreadDatabaseCall when UI code reached the database on the GUI thread."""
     if threading.current_thread() is not threading.main_thread() or running_inline_job():
         return
     frame: FrameType | None = sys._getframe(1)
@@ -32,7 +30,7 @@ def refuse_database_on_gui_thread(exempt: Collection[str] = ()) -> None:
         if module.startswith("app.ui.") and module != __name__ and not caller:
             caller, line = module, frame.f_lineno
         frame = frame.f_back
-    if caller and caller not in exempt:
+    if caller:
         raise GuiThreadDatabaseCall(
             f"Database call on the GUI thread from {caller} (line {line}); "
             "run it on the task runner's db pool")

@@ -99,3 +99,18 @@ def test_holds_say_who_and_where_and_bad_input_changes_nothing(context):
         rows = session.execute(text("SELECT station, packer FROM audit_log")).all()
     assert rows == [(context.station_id, "Ana")] * 3
     assert context.marks.release([]).changed == 0
+
+
+def test_every_tag_and_hold_change_is_published_on_the_change_feed(context):
+    pks = _orders(context, 4)
+    published = []
+    context.changes.subscribe(published.append)
+    change = context.marks.add_tag(pks[:2], "rush")
+    assert published == [change.changes] and change.changes.marks == frozenset(pks[:2])
+    context.marks.hold(pks, "Stock check")
+    context.marks.release(pks[3:])
+    context.marks.remove_tag(pks, "rush")
+    assert [sorted(c.marks) for c in published] == [pks[:2], pks, pks[3:], pks]
+    assert not any(c.orders or c.shipments or c.everything for c in published)
+    context.marks.release([])  # no orders: nothing to tell
+    assert len(published) == 4

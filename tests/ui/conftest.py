@@ -63,24 +63,12 @@ def sync_runner():
     task_runner.shutdown(wait=True)
 
 
-# Modules that still read on the GUI thread, each to be emptied by issue 15's work (the set
-# must be empty when it closes).
-STILL_ON_THE_GUI_THREAD = {
-    "app.ui.windows.main_window",
-    "app.ui.models.order_table",
-    "app.ui.sync_controller",
-    "app.ui.widgets.order_detail",
-}
-
-
 @pytest.fixture(autouse=True)
 def no_database_on_the_gui_thread():
     """Every UI test fails if UI code reads or writes the database on the GUI thread."""
-    from functools import partial
-
     from app.db.engine import Database
     from app.ui.thread_guard import refuse_database_on_gui_thread
 
-    Database.call_guard = partial(refuse_database_on_gui_thread, STILL_ON_THE_GUI_THREAD)
+    Database.call_guard = refuse_database_on_gui_thread
     yield
     Database.call_guard = None

@@ -8,7 +8,8 @@ from sqlalchemy import text
 
 from app.db.repositories.order_queries import ALL
 from app.ui.packing.window import PANEL_MIN_WIDTH
-from app.ui.windows.main_window import NARROW_HIDDEN_COLUMNS, MainWindow, default_splitter_sizes
+from app.ui.windows.main_window import MainWindow, default_splitter_sizes
+from app.ui.windows.order_list_area import NARROW_HIDDEN_COLUMNS
 from tests.ui.helpers import connect_and_sync
 
 

@@ -11,6 +11,7 @@ from app.db.repositories.order_marks import OrderMarksRepository
 from app.db.repositories.order_queries import ALL, ATTENTION, PARTIALLY_SHIPPED, OrderFilter
 from app.domain.status_rules import StatusView
 from app.ui.models.order_table import ORDER_PK_ROLE, OrderTableModel
+from app.ui.tasks import DB
 from tests.ui.helpers import connect_and_sync, first_pk
 
 
@@ -21,8 +22,22 @@ def cached(ui_context, sandbox):
     return ui_context, connection_id, statuses
 
 
+_INLINE: list = []  # the test's synchronous runner: the model's queries run as db-pool jobs
+
+
+@pytest.fixture(autouse=True)
+def inline_runner(sync_runner):
+    _INLINE[:] = [sync_runner]
+    yield sync_runner
+    _INLINE.clear()
+
+
+def _background(job, done):
+    return _INLINE[0].submit(DB, job, on_result=done)
+
+
 def _model(context, statuses, **filters):
-    model = OrderTableModel(context.repos.order_queries, lambda: statuses)
+    model = OrderTableModel(context.order_list, lambda: statuses, background=_background)
     model.set_filter(OrderFilter(**filters))
     return model
 
@@ -168,3 +183,52 @@ def test_partially_shipped_view_derives_from_store_shipments(ui_context, sandbox
                                                    statuses)
     assert counts[PARTIALLY_SHIPPED] == partial.rowCount()
     assert counts[ALL] == _model(ui_context, statuses).rowCount()
+
+
+class _Deferred:
+    """A db pool that runs the queued jobs only when told to (each as an inline db job)."""
+
+    def __init__(self, runner):
+        self._runner = runner
+        self.queued: list = []
+
+    def __call__(self, job, done):
+        self.queued.append((job, done))
+
+    def run_all(self):
+        while self.queued:
+            job, done = self.queued.pop(0)
+            self._runner.submit(DB, job, on_result=done)
+
+
+def test_queries_and_rows_arrive_from_the_db_pool_and_outdated_queries_are_dropped(
+        qtbot, cached, sync_runner):
+    context, _cid, statuses = cached
+    pool = _Deferred(sync_runner)
+    model = OrderTableModel(context.order_list, lambda: statuses, background=pool)
+    model.set_filter(OrderFilter())
+    assert model.is_querying() and model.rowCount() == 0 and len(pool.queued) == 1
+    model.set_filter(OrderFilter(search="no such order anywhere"))  # typed on: a newer query
+    pool.run_all()
+    assert not model.is_querying() and model.rowCount() == 0  # the first one was dropped
+    model.set_filter(OrderFilter())
+    with qtbot.waitSignal(model.requeried) as requeried:
+        pool.run_all()
+    assert requeried.args == [model.rowCount()] and model.rowCount() > 20
+    assert model.index(0, 0).data() is None  # asked before its block is in: blank for now
+    assert len(pool.queued) == 1
+    model.index(1, 0).data()  # the same block: asked once
+    assert len(pool.queued) == 1
+    with qtbot.waitSignal(model.dataChanged) as changed:
+        pool.run_all()
+    assert changed.args[0].row() == 0 and changed.args[1].row() >= 1
+    assert model.index(0, 0).data().startswith("SB-")
+
+
+def test_the_first_rows_can_come_with_the_first_ids(cached):
+    context, _cid, statuses = cached
+    model = OrderTableModel(context.order_list, lambda: statuses, background=_background,
+                            prefetch=10)
+    model.set_filter(OrderFilter())
+    assert model.cached_rows() == 10
+    assert model.index(9, 0).data().startswith("SB-") and model.cached_rows() == 10

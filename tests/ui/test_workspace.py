@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QLineEdit
 
 from app.db.repositories.order_queries import ALL, ATTENTION
 from app.domain.status_rules import StatusView
-from app.ui.windows.main_window import MainWindow, row_runs
+from app.ui.windows.main_window import MainWindow
+from app.ui.windows.order_list_area import row_runs
 from tests.integration.test_marks import _orders
 from tests.ui.helpers import connect_and_sync, first_pk
 
@@ -22,12 +23,16 @@ def _window(qtbot, context, runner, settings, **kw) -> MainWindow:
     window.show()
     window.activateWindow()
     qtbot.waitActive(window)
+    qtbot.waitUntil(lambda: not window.is_loading())  # read on the db pool
     return window
 
 
 def _add_connection_in_dialog(qtbot, window, sandbox) -> int:
     window.open_connections()
     dialog = window.connections_dialog
+    # Typed into the dialog once it is the active window, as a person would (while the
+    # workspace is active, a fast burst of keys is a scan its scanner listener takes).
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
     qtbot.keyClicks(dialog.store.address_edit, sandbox.domain)
     qtbot.keyClicks(dialog.store.token_edit, sandbox.token)
     with qtbot.waitSignal(dialog.store_checked, timeout=10_000):
@@ -43,6 +48,7 @@ def _add_connection_in_dialog(qtbot, window, sandbox) -> int:
     window.raise_()
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.waitUntil(lambda: not window.is_loading())  # the new connection, read on the db pool
     return saved.args[0]
 
 
@@ -55,7 +61,8 @@ def test_add_connection_sync_search_and_read_an_order(qtbot, ui_context, runner,
     progress = []
     window.sync.sync_progressed.connect(progress.append)
     with qtbot.waitSignal(window.sync.sync_finished, timeout=30_000) as finished:
-        qtbot.keyClick(window, Qt.Key.Key_F5)
+        with qtbot.waitSignal(window.sync.sync_started):  # the connections read on the db pool
+            qtbot.keyClick(window, Qt.Key.Key_F5)
         assert window.sync.running == {connection_id}
         assert window.progress_bar.isVisible()
     result = finished.args[0]
@@ -78,7 +85,8 @@ def test_add_connection_sync_search_and_read_an_order(qtbot, ui_context, runner,
     qtbot.keyClicks(window.search_edit, f"SB-{order.snapshot.order_id}")
     qtbot.waitUntil(lambda: window.model.order_pks() == [pk], timeout=3000)
     qtbot.keyClick(window.search_edit, Qt.Key.Key_Escape)
-    assert window.search_edit.text() == "" and window.model.rowCount() == everything
+    assert window.search_edit.text() == ""
+    qtbot.waitUntil(lambda: window.model.rowCount() == everything)  # ids read on the db pool
 
     # The detail pane shows store text literally.
     with qtbot.waitSignal(window.order_shown):
@@ -113,7 +121,8 @@ def test_offline_store_shows_a_badge_and_recovers(qtbot, ui_context, runner, qse
     assert window.offline_label.isVisible() and "Sandbox" in window.offline_label.text()
     # Still usable on the cache: views, search and the detail pane work.
     assert window.model.rowCount() == rows
-    assert window.select_order(window.model.order_pk(0))
+    with qtbot.waitSignal(window.order_shown):  # the detail is read on the db pool
+        assert window.select_order(window.model.order_pk(0))
     assert window.detail.detail is not None
 
     sandbox.config.port = port
@@ -151,6 +160,62 @@ def test_tags_and_holds_for_a_multi_row_selection(qtbot, ui_context, sync_runner
     window.release_orders(pks)
     window.select_view("view", StatusView.AWAITING_SHIPMENT.value)
     assert set(pks) <= set(window.model.order_pks())
+
+
+def test_the_list_and_detail_follow_writes_published_on_the_change_feed(
+        qtbot, ui_context, sync_runner, qsettings, sandbox):
+    connect_and_sync(ui_context, sandbox)
+    window = _window(qtbot, ui_context, sync_runner, qsettings)
+    window.select_view("view", StatusView.AWAITING_SHIPMENT.value)
+    pk = window.model.order_pk(0)
+    assert window.select_order(pk) and window.detail.hold_label.text() == ""
+    queries = window.model.queries_run
+    ui_context.marks.hold([pk], "Held at the other desk")  # not this window's write
+    assert window.model.queries_run == queries + 1  # the feed re-ran the view's query
+    assert pk not in window.model.order_pks()
+    window.select_view("view", ATTENTION)
+    assert window.select_order(pk)
+    assert "Held at the other desk" in window.detail.hold_label.text()
+    ui_context.marks.release([pk])
+    assert pk not in window.model.order_pks()
+    assert "(" in window.view_counts()[("view", ATTENTION)]  # counted again
+    window.close()
+    ui_context.marks.hold([pk], "After closing")  # a closed window no longer listens
+    assert pk not in window.model.order_pks()
+
+
+def test_what_is_asked_before_the_connections_are_read_waits_for_them(
+        qtbot, ui_context, runner, qsettings, sandbox):
+    from app.services.order_list import OrderFilter
+
+    connection_id = connect_and_sync(ui_context, sandbox)
+    window = MainWindow(ui_context, runner, settings=qsettings, auto_sync=False)
+    qtbot.addWidget(window)
+    started: list[int] = []
+    window.sync.sync_started.connect(started.append)
+    # Both before any answer from the db pool (no event has been processed yet).
+    window.select_view("view", StatusView.AWAITING_SHIPMENT.value)
+    window.sync_now()
+    qtbot.waitUntil(lambda: bool(started) and not window.is_loading(), timeout=10_000)
+    assert started == [connection_id]
+    statuses = ui_context.order_list.reference().statuses
+    expected = ui_context.order_list.ids(
+        OrderFilter(view=StatusView.AWAITING_SHIPMENT.value), statuses)
+    assert expected and list(window.model.order_pks()) == expected
+    qtbot.waitUntil(lambda: not window.sync.running, timeout=30_000)
+
+
+def test_view_counts_follow_a_search_once_the_typing_pauses(qtbot, ui_context, sync_runner,
+                                                           qsettings, sandbox):
+    connect_and_sync(ui_context, sandbox)
+    window = _window(qtbot, ui_context, sync_runner, qsettings)
+    everything = window.view_counts()[("view", ALL)]
+    number = window.model.index(0, 0).data()
+    window.search_edit.setText(number)
+    window.apply_filter()  # what the search box's debounce calls
+    assert list(window.model.order_pks()) == [window.model.order_pk(0)]  # the list at once
+    assert window.view_counts()[("view", ALL)] == everything  # the counts after a pause
+    qtbot.waitUntil(lambda: window.view_counts()[("view", ALL)].endswith("(1)"))
 
 
 def test_remove_tag_and_hold_toggle_read_the_selection_off_the_gui_thread(
@@ -268,7 +333,10 @@ def test_startup_syncs_connections_whose_last_sync_is_older_than_their_interval(
     connect_and_sync(ui_context, sandbox)  # just synced: not due
     window = MainWindow(ui_context, runner, settings=qsettings)
     qtbot.addWidget(window)
-    assert window.sync.running == set()
+    started: list[int] = []
+    window.sync.sync_started.connect(started.append)  # the plan is read on the db pool
+    qtbot.waitUntil(lambda: window.sync.interval_ms(1) is not None)
+    assert window.sync.running == set() and started == []
     window.close()
     with ui_context.db.write() as session:
         from sqlalchemy import text
@@ -277,8 +345,10 @@ def test_startup_syncs_connections_whose_last_sync_is_older_than_their_interval(
                          .strftime("%Y-%m-%d %H:%M:%S.%f")})
     window = MainWindow(ui_context, runner, settings=qsettings)
     qtbot.addWidget(window)
-    assert window.sync.running  # due: started at once
-    assert window.sync.interval_ms(next(iter(window.sync.running))) == 15 * 60_000
+    started = []
+    window.sync.sync_started.connect(started.append)
+    qtbot.waitUntil(lambda: bool(started))  # due: started as soon as the plan is read
+    assert window.sync.interval_ms(started[0]) == 15 * 60_000
     qtbot.waitUntil(lambda: not window.sync.running, timeout=30_000)
 
 

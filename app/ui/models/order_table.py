@@ -4,6 +4,9 @@ After Anki's browser table (qt/aqt/browser/table/model.py): the view's ids come 
 query (filter and sort included), and the cells of a row are fetched only when Qt asks to paint
 it — a block of rows around it in one query. Sorting is a new query, never a proxy model, so
 100,000 orders cost one id list, not 100,000 row objects.
+
+Every query runs on the db pool (`background`), never on the GUI thread: a row asked for
+before its block has arrived is blank for the moment, and repainted when the block is in.
 """
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -23,7 +27,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from app.db.repositories.order_queries import (
+from app.domain.connection_settings import StatusInfo
+from app.services.order_list import (
     NEW,
     PACKED,
     PACKING,
@@ -32,10 +37,9 @@ from app.db.repositories.order_queries import (
     STATE_ON_HOLD,
     WAITING_TO_PUSH,
     OrderFilter,
-    OrderQueries,
     OrderRow,
+    ViewIds,
 )
-from app.domain.connection_settings import StatusInfo
 
 BLOCK = 120  # rows fetched per query around the one being painted
 FIRST_ROWS = 400  # ids fetched at once on a new query; the rest arrive from the db thread
@@ -43,12 +47,24 @@ FIRST_ROWS = 400  # ids fetched at once on a new query; the rest arrive from the
 # the db thread would compete with the next keystroke for the interpreter.
 FULL_LOAD_DELAY_MS = 150
 
-# Runs a full id query off the GUI thread and hands the ids back on it.
+# Runs a query off the GUI thread and hands its result back on it
 # (work on the db thread, its result to the GUI thread); None from the work: an outdated query
-Background = Callable[[Callable[[], list[int] | None], Callable[[list[int] | None], None]], object]
+Background = Callable[[Callable[[], Any], Callable[[Any], None]], object]
 CACHE_LIMIT = 2_000  # rows kept; far more than a screen, tiny next to 100,000
 
 ORDER_PK_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class OrderSource(Protocol):
+    """The reads the model makes (app.services.order_list.OrderListService), on the db pool."""
+
+    def first_ids(self, order_filter: OrderFilter, statuses: dict[int, list[StatusInfo]],
+                  limit: int, rows: int) -> ViewIds: ...
+
+    def ids(self, order_filter: OrderFilter, statuses: dict[int, list[StatusInfo]],
+            limit: int | None = None) -> list[int]: ...
+
+    def rows(self, order_pks: Sequence[int]) -> dict[int, OrderRow]: ...
 
 
 def tr(text: str) -> str:
@@ -104,15 +120,23 @@ class OrderTableModel(QAbstractTableModel):
     requeried = Signal(int)  # rows in the view after a query (the first rows, at first)
     rows_completed = Signal(int)  # the whole view is loaded
 
-    def __init__(self, queries: OrderQueries,
+    def __init__(self, source: OrderSource,
                  statuses: Callable[[], dict[int, list[StatusInfo]]], parent=None, *,
-                 background: Background | None = None) -> None:
+                 background: Background, prefetch: int = 0,
+                 bulk: Background | None = None) -> None:
         super().__init__(parent)
-        self._queries = queries
+        # A view's complete id list may take a while on 100,000 orders: with `bulk` it is read
+        # beside `background`, so the next keystroke's first ids do not wait for it.
+        self._bulk = bulk or background
+        self._prefetch = min(prefetch, FIRST_ROWS)  # rows read with a query's first ids
+        self._source = source
         self._statuses = statuses
-        # Without a background runner every query loads the whole view at once (tests).
         self._background = background
         self._generation = 0
+        self._querying = False  # a query's first ids are on their way
+        self._row_generation = 0  # bumped when cached rows are dropped: late blocks are stale
+        self._fetching: set[int] = set()  # pks whose block is on its way
+        self._fetching_inline = False
         self._pending_full: tuple | None = None
         self._full_timer = QTimer(self)
         self._full_timer.setSingleShot(True)
@@ -146,48 +170,64 @@ class OrderTableModel(QAbstractTableModel):
         self.requery()
 
     def requery(self) -> None:
-        """Run the view's query again (after a sync, a tag change...); rows refetch lazily."""
-        ids = self._start_query()
+        """Run the view's query again (after a sync, a tag change...); rows refetch lazily.
+        The rows change when the first ids are back from the db pool (`requeried`)."""
         self._populated = True
+        self._start_query(self._reset_to)
+
+    def _reset_to(self, first: ViewIds) -> None:
         self.beginResetModel()
-        self._ids = ids
+        self._ids = first.ids
         self._row_of = None
         self._forget_rows()
+        self._keep_rows(first.rows)
         self.endResetModel()
-        self.requeried.emit(len(ids))
-        self._finish_if_complete(len(ids))
+        self.requeried.emit(len(first.ids))
+        self._finish_if_complete(len(first.ids))
 
-    def _start_query(self) -> list[int]:
-        """The first screenfuls now, with LIMIT (milliseconds on an indexed sort column);
-        the complete id list on the db thread, appended when it arrives. A keystroke or a
-        header click thus never waits for 100,000 ids on the GUI thread."""
+    def _start_query(self, then: Callable[[ViewIds], None]) -> None:
+        """The first screenfuls (and the rows of the first) with LIMIT, milliseconds on an
+        indexed sort column; the complete id list afterwards, appended when it arrives. A
+        keystroke or a header click thus never waits for 100,000 ids."""
         self._generation += 1
         self.queries_run += 1
-        self._complete = True
-        statuses = self._statuses()
-        if self._background is None:
-            return self._queries.ids(self._filter, statuses)
-        first = self._queries.ids(self._filter, statuses, limit=FIRST_ROWS)
-        if len(first) == FIRST_ROWS:
-            self._complete = False
-            self._pending_full = (self._generation, self._filter, statuses)
-            self._full_timer.start()
-        return first
+        self._querying = True
+        generation, order_filter, statuses = self._generation, self._filter, self._statuses()
+
+        def first() -> ViewIds | None:  # on the db thread: typing queues one per keystroke
+            if generation != self._generation:
+                return None
+            return self._source.first_ids(order_filter, statuses, FIRST_ROWS, self._prefetch)
+
+        def arrived(found: ViewIds | None) -> None:
+            if found is None or generation != self._generation:
+                return  # a newer query has replaced this one
+            self._querying = False
+            self._complete = found.complete
+            if not found.complete:
+                self._pending_full = (generation, order_filter, statuses)
+                self._full_timer.start()
+            then(found)
+        self._background(first, arrived)
+
+    def is_querying(self) -> bool:
+        """True from a new query until its first ids are shown."""
+        return self._querying
 
     def _load_the_rest(self) -> None:
-        if self._pending_full is None or self._background is None:
+        if self._pending_full is None:
             return
         generation, order_filter, statuses = self._pending_full
         self._pending_full = None
-        self._background(lambda: self._full_ids(generation, order_filter, statuses),
-                         lambda ids: self._completed(generation, ids))
+        self._bulk(lambda: self._full_ids(generation, order_filter, statuses),
+                   lambda ids: self._completed(generation, ids))
 
     def _full_ids(self, generation: int, order_filter: OrderFilter,
                   statuses: dict[int, list[StatusInfo]]) -> list[int] | None:
         """On the db thread. Typing queues a query per keystroke: skip the outdated ones."""
         if generation != self._generation:
             return None
-        return self._queries.ids(order_filter, statuses)
+        return self._source.ids(order_filter, statuses)
 
     def _finish_if_complete(self, rows: int) -> None:
         if self._complete:
@@ -244,7 +284,11 @@ class OrderTableModel(QAbstractTableModel):
             self._filter = replace(self._filter, sort=key, descending=descending)
             return
         self._filter = replace(self._filter, sort=key, descending=descending)
-        self._replace_ids(self._start_query())
+        self._start_query(self._sorted)
+
+    def _sorted(self, first: ViewIds) -> None:
+        self._replace_ids(first.ids)
+        self._keep_rows(first.rows)
         self.requeried.emit(len(self._ids))
         self._finish_if_complete(len(self._ids))
 
@@ -282,22 +326,49 @@ class OrderTableModel(QAbstractTableModel):
     def _forget_rows(self) -> None:
         self._cache.clear()
         self._texts.clear()
+        self._fetching.clear()
+        self._row_generation += 1
 
-    def _row(self, row: int) -> OrderRow | None:
-        pk = self._ids[row]
-        found = self._cache.get(pk)
-        if found is not None:
-            return found
-        # Fetch a block around the painted row: scrolling and arrow keys hit the cache.
-        start = max(0, row - BLOCK // 4)
-        block = [p for p in self._ids[start:start + BLOCK] if p not in self._cache]
-        for key, value in self._queries.rows(block).items():
+    def _keep_rows(self, rows: dict[int, OrderRow]) -> None:
+        for key, value in rows.items():
             self._cache[key] = value
             # Cell texts once per fetched row: Qt asks for them on every repaint.
             self._texts[key] = tuple(self._text(c.key, value) for c in self._columns)
         while len(self._cache) > CACHE_LIMIT:
             self._texts.pop(self._cache.popitem(last=False)[0], None)
+
+    def _row(self, row: int) -> OrderRow | None:
+        pk = self._ids[row]
+        found = self._cache.get(pk)
+        if found is not None or pk in self._fetching:
+            return found
+        # Fetch a block around the painted row: scrolling and arrow keys hit the cache.
+        start = max(0, row - BLOCK // 4)
+        block = [p for p in self._ids[start:start + BLOCK]
+                 if p not in self._cache and p not in self._fetching]
+        self._fetching.update(block)
+        generation = self._row_generation
+        self._fetching_inline = True  # a synchronous runner delivers before submit returns
+        try:
+            self._background(lambda: self._source.rows(block),
+                             lambda rows: self._rows_arrived(generation, block, rows))
+        finally:
+            self._fetching_inline = False
         return self._cache.get(pk)
+
+    def _rows_arrived(self, generation: int, block: list[int],
+                      rows: dict[int, OrderRow]) -> None:
+        if generation != self._row_generation:
+            return  # the rows were dropped meanwhile (a requery): they are asked again
+        self._fetching.difference_update(block)
+        self._keep_rows(rows)
+        if self._fetching_inline:
+            return  # delivered inside data(): the caller reads them from the cache
+        where = self._rows_by_pk()
+        shown = [r for pk in rows if (r := where.get(pk)) is not None]
+        if shown:
+            self.dataChanged.emit(self.index(min(shown), 0),
+                                  self.index(max(shown), len(self._columns) - 1))
 
     # --- Qt model interface -----------------------------------------------------------------
 

@@ -6,7 +6,6 @@ QTableWidgetItem (never rendered as rich text), so a note "<img src=x>" shows as
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -28,48 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.context import AppContext
-from app.db.repositories.order_queries import LocalShipmentRow, OrderRow
-from app.db.repositories.orders import CachedOrder
-from app.domain.catalog import ProductInfo
 from app.domain.orders import remaining_to_ship, shipped_in_store
-from app.integrations.americommerce.address import parse_store_address
+from app.services.order_list import CachedOrder, OrderDetail
 from app.ui.images import ImageCache, placeholder
 from app.ui.models.order_table import format_date, state_labels
 
 THUMB = 40
 NARROW_PANE = 430  # px: below this the items table shows no picture column
-
-
-@dataclass(frozen=True)
-class OrderDetail:
-    """Everything the pane shows about one order, read in one go."""
-
-    order: CachedOrder
-    row: OrderRow
-    products: dict[int, ProductInfo]
-    local_shipments: list[LocalShipmentRow]
-    connection_name: str
-    admin_url: str
-
-
-def load_order_detail(context: AppContext, order_pk: int) -> OrderDetail | None:
-    order = context.repos.orders.get(order_pk)
-    rows = context.repos.order_queries.rows([order_pk])
-    if order is None or order_pk not in rows:
-        return None
-    connection = context.repos.connections.get(order.connection_id)
-    products = context.repos.catalog.products(
-        order.connection_id, [line.product_id for line in order.snapshot.lines
-                              if line.product_id])
-    try:
-        admin_url = parse_store_address(connection.settings.address).admin_order_url(
-            order.snapshot.order_id)
-    except Exception:  # noqa: BLE001 - an address that no longer parses: no link
-        admin_url = ""
-    return OrderDetail(order, rows[order_pk], products,
-                       context.repos.order_queries.local_shipments(order_pk),
-                       connection.name, admin_url)
 
 
 def plain(text: str = "", *, selectable: bool = True, wrap: bool = True) -> QLabel:
