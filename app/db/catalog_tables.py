@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.db.tables import _fk, _json
+from app.db.tables import _at, _fk, _json
 
 
 class CatalogSource(SQLModel, table=True):
@@ -24,8 +24,8 @@ class CatalogSource(SQLModel, table=True):
     delimiter: str = ","
     encoding: str = ""
     file_name: str = ""  # the last file imported (its name only)
-    created_at: datetime
-    imported_at: datetime | None = None
+    created_at: datetime = _at()
+    imported_at: datetime | None = _at(None)
 
 
 class CatalogItem(SQLModel, table=True):
@@ -69,4 +69,4 @@ class ListingLink(SQLModel, table=True):
     product_id: int | None = None
     variant_inventory_id: int | None = None
     how: str
-    linked_at: datetime
+    linked_at: datetime = _at()
