@@ -8,7 +8,7 @@ import platform
 from collections.abc import Callable
 
 from app import __version__
-from app.context import AppContext, Repositories
+from app.context import AppContext, Repositories, Storage
 from app.db.engine import Database, storage_errors
 from app.db.migrate import SCHEMA_HEAD, current_revision, migrate
 from app.db.repositories.catalog_sources import CatalogSourceRepository
@@ -91,7 +91,8 @@ def build_context(paths: AppPaths, *, secrets: SecretStore | None = None,
     slip_sources = SlipSources(repos.connections, repos.catalog,
                                ImageFetcher(paths.cache_dir, image_http, images), paths.data_dir)
     context = AppContext(
-        paths=paths, db=db, secrets=secrets, station_id=station_id, repos=repos,
+        paths=paths, storage=Storage(db, repos), secrets=secrets, station_id=station_id,
+        database=db_health.DatabaseState(db.read_only, db.writes_refused),
         clients=clients,
         connections=ConnectionService(repos.connections, secrets, clients, changes),
         sync=sync, packing=packing,

@@ -18,6 +18,7 @@ from app.secrets import SecretStore
 from app.services.catalog import CatalogService
 from app.services.changes import ChangeFeed
 from app.services.connections import ConnectionService
+from app.services.db_health import DatabaseState
 from app.services.marks import MarksService
 from app.services.order_list import OrderListService
 from app.services.order_lookup import OrderLookup
@@ -46,12 +47,22 @@ class Repositories:
 
 
 @dataclass
+class Storage:
+    """The database and its repositories, for the composition root that wires the services
+    and for tests. The UI, the CLI's commands and the services never reach them through the
+    context (tests/unit/test_layering.py): they use the services below."""
+
+    db: Database
+    repos: Repositories
+
+
+@dataclass
 class AppContext:
     paths: AppPaths
-    db: Database
+    storage: Storage
     secrets: SecretStore
     station_id: str
-    repos: Repositories
+    database: DatabaseState  # read-only? writes refused after a damaged start-up check?
     clients: StoreClients
     connections: ConnectionService
     sync: SyncService
@@ -78,4 +89,4 @@ class AppContext:
         while self._closers:
             self._closers.pop()()
         self.clients.close()
-        self.db.dispose()
+        self.storage.db.dispose()

@@ -118,8 +118,7 @@ def _oauth_sign_in(context: AppContext, args: argparse.Namespace):
 def run_connect(args: argparse.Namespace) -> int:
     from app.domain.connection_settings import ConnectionSettings, ensure_valid
     from app.domain.status_rules import parse_status_list
-    from app.integrations.americommerce.address import parse_store_address
-    from app.services.connections import refuse_unconfirmed_idn
+    from app.services.connections import refuse_unconfirmed_address
 
     token = "" if args.oauth_client_id else _read_token(args)
     with open_context(args) as context:
@@ -137,7 +136,7 @@ def run_connect(args: argparse.Namespace) -> int:
         ensure_valid(settings)
         # Refused before anything (token, OAuth secret) is sent to the address.
         context.connections.refuse_taken_name(settings.name)
-        refuse_unconfirmed_idn(parse_store_address(args.domain), args.accept_idn)
+        refuse_unconfirmed_address(args.domain, args.accept_idn)
         if args.oauth_client_id:
             app, tokens = _oauth_sign_in(context, args)
             check = context.connections.check_store(args.domain, tokens.access_token,
@@ -243,20 +242,19 @@ def add_orders(parser: argparse.ArgumentParser) -> None:
 
 
 def run_orders(args: argparse.Namespace) -> int:
-    from app.db.repositories.order_queries import OrderFilter, rows_in_order
+    from app.services.order_list import OrderFilter
 
     with open_context(args) as context:
         connection_id = context.connections.find(args.connection).id if args.connection else None
-        statuses = {r.id: context.repos.connections.statuses(r.id)
-                    for r in context.repos.connections.all()}
+        statuses = context.order_list.reference().statuses
         _known_view(args.status, [s for cid, listed in statuses.items()
                                   if connection_id in (None, cid) for s in listed])
-        ids = context.repos.order_queries.ids(
+        ids = context.order_list.ids(
             OrderFilter(view=args.status, connection_id=connection_id, search=args.search),
             statuses)
         if args.limit:
             ids = ids[:args.limit]
-        rows = rows_in_order(context.repos.order_queries, ids)
+        rows = context.order_list.rows_in_order(ids)
         items = [{"order_id": r.order_id, "number": r.number, "connection_id": r.connection_id,
                   "ordered_at": r.ordered_at.isoformat() if r.ordered_at else None,
                   "storefront": r.storefront, "customer": r.customer, "city": r.ship_city,
@@ -273,8 +271,8 @@ def run_orders(args: argparse.Namespace) -> int:
 def _known_view(view: str, statuses: list) -> None:
     """A view or a store status name; anything else is refused with the valid choices (an
     unknown name would otherwise list nothing, as if no order were waiting)."""
-    from app.db.repositories.order_queries import VIEWS
     from app.domain.status_rules import normalize_status_name
+    from app.services.order_list import VIEWS
 
     names = sorted({s.name for s in statuses}, key=str.casefold)
     if view in VIEWS or normalize_status_name(view) in {normalize_status_name(n) for n in names}:
@@ -306,14 +304,14 @@ def order_document(context: AppContext, order_pk: int) -> dict:
     from app.commands.packing import shipments_document
     from app.domain.orders import remaining_to_ship, shipped_in_store
 
-    order = context.repos.orders.get(order_pk)
-    assert order is not None
-    record = context.repos.connections.get(order.connection_id)
-    statuses = {s.id: s for s in context.repos.connections.statuses(order.connection_id)}
+    detail = context.order_list.detail(order_pk)
+    assert detail is not None
+    order, products = detail.order, detail.products
+    reference = context.order_list.reference()
+    record = reference.connections[order.connection_id]
+    statuses = {s.id: s for s in reference.statuses[order.connection_id]}
     snap = order.snapshot
     status = statuses.get(snap.order_status_id) if snap.order_status_id is not None else None
-    products = context.repos.catalog.products(
-        order.connection_id, [line.product_id for line in snap.lines if line.product_id])
     document = _jsonable(snap)
     for line in document["lines"]:
         product = products.get(line["product_id"])

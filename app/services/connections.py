@@ -82,6 +82,11 @@ def _storefront_keys(origin: str, storefronts: Iterable[StorefrontInfo],
             for s in storefronts if wanted is None or s.store_id in wanted}
 
 
+def refuse_unconfirmed_address(domain: str, accepted: bool) -> None:
+    """Refuse a typed address that does not parse, or an unconfirmed international one."""
+    refuse_unconfirmed_idn(parse_store_address(domain), accepted)
+
+
 def address_problem(domain: str) -> str | None:
     """What is wrong with a typed store address, or None when it can be reached."""
     try:

@@ -27,6 +27,7 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -226,6 +227,16 @@ class BackgroundCheck:
 
 
 # --- backups ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DatabaseState:
+    """What a window may know of the open database: whether it is read-only (no backups are
+    due then) and `writes_refused()`: "" while writes may go on, else why not (damage found by
+    the start-up check that ran beside the first paint; it may wait for that check)."""
+
+    read_only: bool
+    writes_refused: Callable[[], str]
+
 
 def backups(backups_dir: Path) -> list[Path]:
     """Newest first (names carry a UTC time stamp)."""

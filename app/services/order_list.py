@@ -23,6 +23,7 @@ from app.db.repositories.order_queries import (
     SHIPPED,
     STATE_FLAGGED,
     STATE_ON_HOLD,
+    VIEWS,
     WAITING_TO_PUSH,
     LocalShipmentRow,
     OrderFilter,
@@ -38,7 +39,7 @@ from app.integrations.americommerce.address import parse_store_address
 
 __all__ = [
     "ALL", "ATTENTION", "NEW", "PACKED", "PACKING", "PARTIALLY_SHIPPED", "SHIPPED",
-    "STATE_FLAGGED", "STATE_ON_HOLD", "WAITING_TO_PUSH", "CachedOrder", "ConnectionRecord",
+    "STATE_FLAGGED", "STATE_ON_HOLD", "VIEWS", "WAITING_TO_PUSH", "CachedOrder", "ConnectionRecord",
     "LocalShipmentRow", "OrderDetail", "OrderFilter", "OrderListService", "OrderRow",
     "Reference", "RunRecord", "ViewIds",
 ]
@@ -105,6 +106,11 @@ class OrderListService:
 
     def rows(self, order_pks: Sequence[int]) -> dict[int, OrderRow]:
         return self._queries.rows(order_pks)
+
+    def rows_in_order(self, order_pks: Sequence[int]) -> list[OrderRow]:
+        """The rows of `order_pks`, in that order (orders gone since are left out)."""
+        found = self._queries.rows(order_pks)
+        return [found[pk] for pk in order_pks if pk in found]
 
     def counts(self, views: Sequence[str], order_filter: OrderFilter,
                statuses: Statuses) -> tuple[dict[str, int], dict[str, int]]:

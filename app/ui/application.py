@@ -125,7 +125,7 @@ def _watch_integrity_check(app: QApplication, context: AppContext, runner,
     def ask(*_args) -> None:
         if not asked:
             asked.append(True)
-            runner.submit("network", context.db.writes_refused, on_result=verdict)
+            runner.submit("network", context.database.writes_refused, on_result=verdict)
 
     def verdict(message: object) -> None:
         if message:
@@ -152,7 +152,7 @@ def _schedule_backups(app: QApplication, context: AppContext, runner,
 
     from app.services import db_health
 
-    if context.db.read_only:
+    if context.database.read_only:
         return None
 
     def due() -> None:

@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from app.sandbox import Sandbox, SandboxConfig
+from tests.acceptance.station import GUI_THREAD_DB_CALLS
 from tests.acceptance.xsession import X, require_tools, wait_for, x_session
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,6 +125,8 @@ def station(xserver, tmp_path_factory):
             except subprocess.TimeoutExpired:
                 process.kill()
             log.close()
+    calls = data_dir / GUI_THREAD_DB_CALLS
+    assert not calls.exists(), calls.read_text(encoding="utf-8")
 
 
 @pytest.fixture(autouse=True)

@@ -113,6 +113,25 @@ class Control(QObject):
         return {"ok": True}
 
 
+GUI_THREAD_DB_CALLS = "gui-thread-db-calls.txt"  # the station fixture fails on any line in it
+
+
+def _refuse_database_on_the_gui_thread(record: Path) -> None:
+    """As in the UI tests: UI code reaching the database on the GUI thread is refused, and
+    written down, since an exception in a Qt slot would only be printed."""
+    from app.bootstrap import guard_database_calls
+    from app.ui.thread_guard import GuiThreadDatabaseCall, refuse_database_on_gui_thread
+
+    def guard() -> None:
+        try:
+            refuse_database_on_gui_thread()
+        except GuiThreadDatabaseCall as exc:
+            with record.open("a", encoding="utf-8") as out:
+                out.write(f"{exc}\n")
+            raise
+    guard_database_calls(guard)
+
+
 def main() -> int:
     data_dir = Path(sys.argv[1])
     store = json.loads(sys.stdin.readline())
@@ -131,6 +150,7 @@ def main() -> int:
                                                order_prefix="SB-"), store["token"])
     # the main window is found by this name ("PackDesk — Bench 1 (id)"), whatever the host is
     context.station_service.save("Bench 1", "Ana")
+    _refuse_database_on_the_gui_thread(data_dir / GUI_THREAD_DB_CALLS)
     runner = TaskRunner()
     window = MainWindow(context, runner)
     window.resize(1280, 760)

@@ -47,7 +47,7 @@ def test_second_start_migrates_nothing_and_keeps_data(paths):
     first = build_context(paths)
     station = first.station_id
     now = datetime.now(UTC)
-    with first.db.write() as session:
+    with first.storage.db.write() as session:
         session.add(Connection(name="main", address="https://shop.example.com",
                                created_at=now, updated_at=now))
     first.close()
@@ -56,7 +56,7 @@ def test_second_start_migrates_nothing_and_keeps_data(paths):
     second = build_context(paths)
     try:
         assert second.station_id == station
-        with second.db.read() as session:
+        with second.storage.db.read() as session:
             assert [c.name for c in session.exec(select(Connection))] == ["main"]
     finally:
         second.close()
@@ -112,7 +112,7 @@ def test_backup_includes_committed_rows_still_in_the_wal(tmp_path):
 def test_every_connection_has_foreign_keys_wal_and_busy_timeout(context):
     from sqlalchemy import text
 
-    for session_factory in (context.db.read, context.db.write):
+    for session_factory in (context.storage.db.read, context.storage.db.write):
         with session_factory() as session:
             conn = session.connection()
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1

@@ -60,9 +60,9 @@ def _line_id(order_id: int, sku: str) -> int:
 
 @pytest.fixture
 def cases(context):
-    connection = context.repos.connections.add(
+    connection = context.storage.repos.connections.add(
         ConnectionSettings(name="views", address="https://shop.example.com"))
-    context.repos.connections.save_statuses(connection.id, STATUSES)
+    context.storage.repos.connections.save_statuses(connection.id, STATUSES)
     combos = [(s.id, store, local, False, False)
               for s, store, local in itertools.product(STATUSES, STORE, LOCAL)]
     combos += [(s.id, "none", "none", True, False) for s in STATUSES]  # gift cards only
@@ -83,10 +83,10 @@ def cases(context):
                                        updated_at=NOW, lines=_lines(order_id, gift_only),
                                        shipments=tuple(shipments)))
         plans[order_id] = (status_id, local, held)
-    saved = context.repos.orders.save_snapshots(connection.id, snapshots,
+    saved = context.storage.repos.orders.save_snapshots(connection.id, snapshots,
                                                 display_number=str)
     pks = {s.order_id: s.order_pk for s in saved}
-    with context.db.write() as session:
+    with context.storage.db.write() as session:
         for order_id, (_status, local, held) in plans.items():
             pk = pks[order_id]
             if held:
@@ -103,7 +103,7 @@ def cases(context):
                 session.execute(insert(SHIPMENT_LINES), [
                     {"shipment_pk": shipment_pk, "line_pk": line_pks[_line_id(order_id, sku)],
                      "quantity": q} for sku, q in units.items()])
-    by_id = {s.id: s for s in context.repos.connections.statuses(connection.id)}
+    by_id = {s.id: s for s in context.storage.repos.connections.statuses(connection.id)}
     expected = {}
     for snap in snapshots:
         status_id, local, held = plans[snap.order_id]
@@ -128,7 +128,7 @@ def cases(context):
 
 def test_sql_views_agree_with_the_domain_rule(cases):
     context, statuses, expected = cases
-    queries = context.repos.order_queries
+    queries = context.storage.repos.order_queries
     counts = queries.counts(VIEWS, OrderFilter(), statuses)
     for view in VIEWS:
         want = {pk for pk, views in expected.items() if view in views}
@@ -147,13 +147,13 @@ def test_the_cases_cover_each_outcome(cases):
 
 
 def test_orders_in_the_claim_status_stay_in_the_queue(context):
-    connection = context.repos.connections.add(ConnectionSettings(
+    connection = context.storage.repos.connections.add(ConnectionSettings(
         name="claims", address="https://shop.example.com", claim_status_id=30))
-    context.repos.connections.save_statuses(connection.id, [
+    context.storage.repos.connections.save_statuses(connection.id, [
         StatusInfo(1, "Pending Processing", is_open=True), StatusInfo(30, "In Progress")])
-    saved = context.repos.orders.save_snapshots(connection.id, [OrderSnapshot(
+    saved = context.storage.repos.orders.save_snapshots(connection.id, [OrderSnapshot(
         100001, None, None, 30, ordered_at=NOW, updated_at=NOW, lines=_lines(100001, False))],
         display_number=str)
-    statuses = {connection.id: context.repos.connections.statuses(connection.id)}
-    queue = context.repos.order_queries.ids(OrderFilter(view="awaiting_shipment"), statuses)
+    statuses = {connection.id: context.storage.repos.connections.statuses(connection.id)}
+    queue = context.storage.repos.order_queries.ids(OrderFilter(view="awaiting_shipment"), statuses)
     assert queue == [saved[0].order_pk]

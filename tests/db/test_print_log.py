@@ -21,7 +21,7 @@ def _add(log: PrintLogRepository, entries, output: str, at: datetime, **kw) -> l
 
 
 def test_reprint_counts_only_prints_to_a_printer_or_a_file(context):
-    log = PrintLogRepository(context.db)
+    log = PrintLogRepository(context.storage.db)
     a, b = _slip("slip:shipment:1"), _slip("slip:shipment:2")
     assert _add(log, [a], "preview", T0) == [0]
     assert log.printed_before({a.document_key, b.document_key}, COUNTED) == set()
@@ -34,7 +34,7 @@ def test_reprint_counts_only_prints_to_a_printer_or_a_file(context):
 
 
 def test_the_log_is_newest_first_as_plain_records(context):
-    log = PrintLogRepository(context.db)
+    log = PrintLogRepository(context.storage.db)
     pick = PrintEntry("pick_list:abc", None, None, "", "", "Morning pick",
                       {"shipments": [{"order": "AC-1", "number": 1, "of": 1}]})
     _add(log, [_slip("slip:order:7:unsaved")], "printer", T0, copies=3, destination="Zebra")

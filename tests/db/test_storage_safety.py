@@ -26,7 +26,7 @@ from app.services.file_lock import ProcessLock
 
 def _add_connection(context, name="main") -> int:
     now = datetime.now(UTC)
-    with context.db.write() as session:
+    with context.storage.db.write() as session:
         row = Connection(name=name, address=f"https://{name}.example.com", created_at=now,
                          updated_at=now)
         session.add(row)
@@ -45,7 +45,7 @@ def _filled_database(paths):
     the schema's, which spread further with every migration)."""
     context = build_context(paths)
     cid = _add_connection(context)
-    with context.db.write() as session:
+    with context.storage.db.write() as session:
         session.execute(text("CREATE TABLE filler(x TEXT)"))
         for _ in range(1000):
             session.execute(text("INSERT INTO filler VALUES (:x)"), {"x": "x" * 800})
@@ -122,7 +122,7 @@ def test_restore_checks_the_backup_keeps_the_damaged_file_and_refuses_while_runn
     assert result.kept_aside.read_bytes() == damaged
     context = build_context(paths)
     try:
-        assert context.repos.connections.get(cid).name == "main"
+        assert context.storage.repos.connections.get(cid).name == "main"
     finally:
         context.close()
 
@@ -160,22 +160,22 @@ def test_a_running_gui_session_blocks_nothing_and_is_not_an_unclean_exit(paths):
 
 def test_a_full_disk_is_one_sentence_and_loses_nothing(context):
     cid = _add_connection(context)
-    context.db.dispose()
+    context.storage.db.dispose()
 
-    @event.listens_for(context.db._write_engine, "connect")
+    @event.listens_for(context.storage.db._write_engine, "connect")
     def _tiny(dbapi_connection, _record):  # a real SQLITE_FULL: no page may be added
         pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
         dbapi_connection.execute(f"PRAGMA max_page_count={pages}")
 
     # The block is the write: the disk fills during it, the error comes at its end.
-    with pytest.raises(DatabaseError) as err, context.db.write() as session:  # noqa: PT012
+    with pytest.raises(DatabaseError) as err, context.storage.db.write() as session:  # noqa: PT012
         session.execute(text("CREATE TABLE big(x TEXT)"))
         for _ in range(400):
             session.execute(text("INSERT INTO big VALUES (:x)"), {"x": "x" * 4000})
     assert str(err.value) == (f"The disk holding the station's data is full "
                               f"({context.paths.database}). Free space and try again; nothing "
                               "was lost.")
-    assert context.repos.connections.get(cid).name == "main"
+    assert context.storage.repos.connections.get(cid).name == "main"
 
 
 def test_a_read_only_data_folder_still_reads_and_refuses_writes_plainly(paths, monkeypatch):
@@ -190,8 +190,8 @@ def test_a_read_only_data_folder_still_reads_and_refuses_writes_plainly(paths, m
                         and str(p) == str(paths.data_dir) else real_access(p, mode, **kw))
     context = build_context(paths)
     try:
-        assert context.db.read_only
-        assert context.repos.connections.get(cid).name == "main"
+        assert context.storage.db.read_only
+        assert context.storage.repos.connections.get(cid).name == "main"
         with pytest.raises(DatabaseError, match="read-only") as err:
             _add_connection(context, "second")
         assert "nothing was lost" in str(err.value) and "SQL" not in str(err.value)
@@ -267,14 +267,14 @@ def test_a_failed_migration_says_one_line_and_backs_up_once_per_version(tmp_path
 def test_runs_left_running_by_a_killed_process_are_marked_interrupted(paths):
     context = build_context(paths)
     cid = _add_connection(context)
-    run_id = SyncStateRepository(context.db).start_run(cid, "incremental")
+    run_id = SyncStateRepository(context.storage.db).start_run(cid, "incremental")
     other = build_context(paths)  # another live PackDesk: its runs may be real
     other.close()
-    assert context.repos.sync_state.last_runs(cid)[0].outcome == "running"
+    assert context.storage.repos.sync_state.last_runs(cid)[0].outcome == "running"
     context.close()  # as if killed: the marker goes, but the row stays "running"
     again = build_context(paths)
     try:
-        run = again.repos.sync_state.last_runs(cid)[0]
+        run = again.storage.repos.sync_state.last_runs(cid)[0]
         assert run.id == run_id and run.outcome == "interrupted" and run.finished_at
     finally:
         again.close()
@@ -305,8 +305,8 @@ def test_a_really_read_only_folder_still_reads(tmp_path):
         subprocess.run(["mount", "-o", "remount,bind,ro", str(mount_point)], check=True)
         context = build_context(resolve_paths(mount_point))
         try:
-            assert context.db.read_only
-            assert context.repos.connections.get(cid).name == "main"
+            assert context.storage.db.read_only
+            assert context.storage.repos.connections.get(cid).name == "main"
             with pytest.raises(DatabaseError, match="read-only"):
                 _add_connection(context, "second")
         finally:
@@ -324,12 +324,12 @@ def test_the_gui_start_checks_beside_the_first_paint_and_writes_wait_for_it(path
     _damage(paths.database)
     context = build_context(paths, check_in_background=True)  # opens: the check runs beside
     try:
-        assert context.repos.connections.get(cid).name == "main"  # reads do not wait
-        assert not context.db._write_gate.started  # the GUI starts it after the first paint
+        assert context.storage.repos.connections.get(cid).name == "main"  # reads do not wait
+        assert not context.storage.db._write_gate.started  # the GUI starts it after the first paint
         with pytest.raises(DatabaseDamagedError) as err:
             _add_connection(context, "second")
         assert backup.name in str(err.value)
-        assert context.db.writes_refused() == str(err.value)
+        assert context.storage.db.writes_refused() == str(err.value)
     finally:
         context.close()
     # The damage is remembered: the next start checks in full first and refuses to open.
@@ -359,7 +359,8 @@ def test_a_killed_process_leaves_its_sync_interrupted_and_the_next_start_checks_
         "from app.db.repositories.sync_state import SyncStateRepository\n"
         "from tests.db.test_storage_safety import _add_connection\n"
         f"context = build_context(resolve_paths({str(paths.data_dir)!r}))\n"
-        "SyncStateRepository(context.db).start_run(_add_connection(context), 'incremental')\n"
+        "SyncStateRepository(context.storage.db)"
+        ".start_run(_add_connection(context), 'incremental')\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n")
     killed = subprocess.run([sys.executable, "-c", script], cwd=root, timeout=120,
                             env=dict(os.environ, PYTHONPATH=str(root)))
@@ -371,7 +372,7 @@ def test_a_killed_process_leaves_its_sync_interrupted_and_the_next_start_checks_
     caplog.set_level(logging.INFO, logger="app")
     context = build_context(paths)
     try:
-        assert [r.outcome for r in context.repos.sync_state.last_runs()] == ["interrupted"]
+        assert [r.outcome for r in context.storage.repos.sync_state.last_runs()] == ["interrupted"]
     finally:
         context.close()
     assert "after an unclean exit" in caplog.text

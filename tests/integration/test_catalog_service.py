@@ -25,7 +25,7 @@ GOOD = ("SKU,UPC,Title,Price,Qty\n"
 
 
 def _counts(context) -> tuple[int, int, int]:
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         return tuple(session.execute(select(func.count()).select_from(t)).scalar_one()
                      for t in (CATALOG_SOURCES, CATALOG_ROWS, LISTING_LINKS))
 
@@ -39,9 +39,9 @@ def heard(context) -> list[Changes]:
 
 @pytest.fixture
 def store(context) -> int:
-    connection = context.repos.connections.add(
+    connection = context.storage.repos.connections.add(
         ConnectionSettings(name="main", address="https://shop.example.com"))
-    context.repos.catalog.save(connection.id, [
+    context.storage.repos.catalog.save(connection.id, [
         ProductInfo(1, sku="MUG-1", name="Mug"),
         ProductInfo(2, sku="TEE", name="Tee", variants=(
             VariantInfo(21, sku="TEE-S", description="Size: S"),
@@ -137,7 +137,7 @@ def _links(context):
     from app.db.repositories.listings import ListingRepository
 
     source = context.catalog.source()
-    return ListingRepository(context.db).links(context.catalog.connection().id,
+    return ListingRepository(context.storage.db).links(context.catalog.connection().id,
                                                source.source_id)
 
 
@@ -171,7 +171,7 @@ def test_an_import_that_fails_midway_leaves_the_last_one_whole(context, tmp_path
     path.write_text(GOOD)
     context.catalog.import_file(path)
     before = [r.sku for r in context.catalog.rows()]
-    repository = CatalogSourceRepository(context.db)
+    repository = CatalogSourceRepository(context.storage.db)
     twice = [CatalogRow(2, "A"), CatalogRow(3, "B"), CatalogRow(4, "a")]  # one key twice
     with pytest.raises(IntegrityError):
         repository.replace_rows("feed", ColumnMapping({"sku": "SKU"}), twice, delimiter=";",

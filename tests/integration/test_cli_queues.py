@@ -40,8 +40,8 @@ def _custom_status_ids(data_dir) -> tuple[int, int]:
 
     context = build_context(resolve_paths(data_dir))
     try:
-        names = {s.name: s.id for r in context.repos.connections.all()
-                 for s in context.repos.connections.statuses(r.id)}
+        names = {s.name: s.id for r in context.storage.repos.connections.all()
+                 for s in context.storage.repos.connections.statuses(r.id)}
     finally:
         context.close()
     return names["On Hold"], names["Refunded"]

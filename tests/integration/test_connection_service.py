@@ -57,8 +57,8 @@ def test_a_keyring_that_refuses_the_token_leaves_no_connection_behind(station, s
                                 sandbox.token)
     assert sandbox.token not in str(refused.value)
     # No connection without its token: the row saved before the keyring was asked is gone.
-    assert station.repos.connections.all() == []
-    assert station.repos.connections.by_name("main") is None
+    assert station.storage.repos.connections.all() == []
+    assert station.storage.repos.connections.by_name("main") is None
 
 
 def test_every_write_returns_and_publishes_the_connection_it_changed(station, sandbox):

@@ -41,7 +41,7 @@ def test_two_folders_keep_distinct_tokens_for_connection_1(tmp_path, file_keyrin
             second = two.connections.add(ConnectionSettings(name="b", address=b.domain),
                                          b.token)
             assert first.id == second.id == 1
-            ids = [StationRepository(c.db).database_id() for c in (one, two)]
+            ids = [StationRepository(c.storage.db).database_id() for c in (one, two)]
             assert ids[0] != ids[1] and ids[0] != one.station_id
             assert entries(file_keyring) == {f"{APP_ID}/{ids[0]}:1:token": a.token,
                                              f"{APP_ID}/{ids[1]}:1:token": b.token}
@@ -66,7 +66,7 @@ def test_entries_of_an_earlier_version_move_under_the_database_id(tmp_path, file
         context = build_context(paths)
         record = context.connections.add(ConnectionSettings(name="a", address=a.domain),
                                          a.token)
-        database_id = StationRepository(context.db).database_id()
+        database_id = StationRepository(context.storage.db).database_id()
         context.close()
         # As an earlier version left it: "{connection_id}:{kind}", and no record of a move.
         file_keyring.write_text(json.dumps({f"{APP_ID}/1:token": a.token,

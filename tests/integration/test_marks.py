@@ -17,9 +17,9 @@ from app.errors import ConfigurationError
 
 
 def _orders(context, count: int) -> list[int]:
-    connection = context.repos.connections.add(
+    connection = context.storage.repos.connections.add(
         ConnectionSettings(name="marks", address="https://shop.example.com"))
-    with context.db.write() as session:
+    with context.storage.db.write() as session:
         now = datetime.now(UTC)
         session.execute(insert(ORDERS), [{"connection_id": connection.id, "order_id": n,
                                           "first_synced_at": now, "last_read_at": now}
@@ -44,7 +44,7 @@ def _statements() -> Iterator[list[str]]:
 
 
 def _audit(context) -> dict[str, int]:
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         return dict(session.execute(text(
             "SELECT action, count(*) FROM audit_log GROUP BY action")).all())
 
@@ -95,7 +95,7 @@ def test_holds_say_who_and_where_and_bad_input_changes_nothing(context):
     change = context.marks.hold(pks + pks[:1], "Address check")  # duplicates counted once
     assert change.order_pks == tuple(pks) and change.changed == 3
     assert context.marks.held_among(pks[:2]) == pks[:2]
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         rows = session.execute(text("SELECT station, packer FROM audit_log")).all()
     assert rows == [(context.station_id, "Ana")] * 3
     assert context.marks.release([]).changed == 0

@@ -38,7 +38,7 @@ def test_sign_in_connect_sync_and_refresh_an_expired_token(station, sandbox, mem
     result = station.sync.sync(record.id)
     assert result.outcome == "ok", result.error
     assert station.secrets.get(record.id, "token") != "expired-access-token-000"
-    with station.db.read() as session:
+    with station.storage.db.read() as session:
         for table in ("connections",):
             rows = session.connection().exec_driver_sql(f"SELECT * FROM {table}").fetchall()
             assert secret not in repr(rows) and tokens.access_token not in repr(rows)

@@ -39,7 +39,7 @@ def test_a_prefix_or_a_connection_name_picks_one(two_stores):
     east = station.lookup.resolve(f"e-{order_id}")
     west = station.lookup.resolve(f"West:{order_id}")
     assert east != west
-    assert station.repos.orders.get(east).snapshot.order_id == order_id
+    assert station.storage.repos.orders.get(east).snapshot.order_id == order_id
     assert station.lookup.resolve(f"east:{order_id}") == east
     assert station.lookup.resolve(f"W-{order_id}") == west
 

@@ -63,7 +63,7 @@ def station(paths, store):
     for _ in range(MADE_ORDERS):  # the orders these tests ship, made for them
         new_order(store, (2, 1))
     assert context.sync.sync(record.id).outcome == "ok"
-    shipped = next(s.id for s in context.repos.connections.statuses(record.id)
+    shipped = next(s.id for s in context.storage.repos.connections.statuses(record.id)
                    if s.name == "Shipped")
     record = context.connections.update(record.id, record.settings.with_changes(
         shipped_status_id=shipped))
@@ -72,15 +72,15 @@ def station(paths, store):
 
 
 def worker(context, clock=None, **kw) -> OutboxService:
-    return OutboxService(OutboxRepository(context.db), context.repos.orders,
-                         context.repos.connections, context.clients,
+    return OutboxService(OutboxRepository(context.storage.db), context.storage.repos.orders,
+                         context.storage.repos.connections, context.clients,
                          bulk_refresher(context.sync), clock=clock or Clock(), **kw)
 
 
 def packable_orders(context, count: int) -> list[int]:
     """`count` of the orders `station` made (the newest), each packable in one shipment."""
     assert count <= MADE_ORDERS
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         newest = select(Order.id).order_by(Order.order_id.desc()).limit(MADE_ORDERS)
         pks = list(session.exec(newest))
     found = sorted(pks)[:count]
@@ -92,7 +92,7 @@ def packable_orders(context, count: int) -> list[int]:
 
 
 def order_id(context, pk) -> int:
-    return context.repos.orders.get(pk).snapshot.order_id
+    return context.storage.repos.orders.get(pk).snapshot.order_id
 
 
 def store_shipments(store, oid) -> list[dict]:
@@ -100,12 +100,12 @@ def store_shipments(store, oid) -> list[dict]:
 
 
 def states(context, pk) -> list[tuple[str, str]]:
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         return [(e.kind, e.state) for e in entries_for_order(session, pk)]
 
 
 def make_stale(context, pk) -> None:
-    with context.db.write() as session:
+    with context.storage.db.write() as session:
         session.execute(update(Order).where(Order.id == pk).values(
             last_read_at=datetime.now(UTC) - timedelta(minutes=5)))
 
@@ -122,7 +122,7 @@ def test_shipment_and_status_are_delivered_with_the_right_bodies(station, store)
     writes = store.control.writes()
     assert [w["kind"] for w in writes] == ["shipment_created", "order_status_changed"]
     body = writes[0]["body"]
-    lines = {line.line_id: line for line in context.repos.orders.get(pk).snapshot.lines}
+    lines = {line.line_id: line for line in context.storage.repos.orders.get(pk).snapshot.lines}
     assert body == {
         "order_id": oid, "shipment_name": shipment.shipment_name,
         "shipped_at": body["shipped_at"],
@@ -238,7 +238,7 @@ def test_cancelled_in_store_is_stopped_and_flagged(station, store):
     assert not result.ok
     assert store.control.writes() == []
     assert states(context, pk) == [("shipment", "stopped"), ("status", "pending")]
-    order = context.repos.orders.get(pk)
+    order = context.storage.repos.orders.get(pk)
     assert "cancelled in the store" in order.flag_reason and order.flag_acknowledged_at is None
     assert pk in context.outbox.waiting_order_pks()
     # The packer decides to push anyway: retry acknowledges the change.
@@ -290,7 +290,7 @@ def test_shipped_by_another_tool_is_stopped(station, store):
     result = context.outbox.run_until_idle(threading.Event())
     assert [(d.kind, d.outcome) for d in result.deliveries] == [("shipment", "stopped")]
     assert len(store_shipments(store, oid)) == 1
-    assert "another tool" in context.repos.orders.get(pk).flag_reason
+    assert "another tool" in context.storage.repos.orders.get(pk).flag_reason
     assert result.changes.marks == {pk}  # the stop flagged the order: lists show it
 
 
@@ -401,7 +401,7 @@ def test_a_connection_dropped_after_a_write_holds_back_only_that_order(paths, st
             ConnectionSettings(name="main", address=store.domain, order_prefix="AC-"),
             store.token)
         assert context.sync.sync(record.id).outcome == "ok"
-        shipped = next(s.id for s in context.repos.connections.statuses(record.id)
+        shipped = next(s.id for s in context.storage.repos.connections.statuses(record.id)
                        if s.name == "Shipped")
         context.connections.update(record.id, record.settings.with_changes(
             shipped_status_id=shipped))
@@ -493,7 +493,7 @@ def test_an_order_deleted_in_the_store_fails_its_push_with_a_reason(station, sto
     assert store.control.writes() == []
     # Nothing is lost: the failed entry stays (to dismiss or retry), the status waits behind it.
     assert states(context, pk) == [("shipment", "failed"), ("status", "pending")]
-    assert context.repos.orders.get(pk) is not None
+    assert context.storage.repos.orders.get(pk) is not None
 
 
 def test_preview_says_when_the_cached_order_would_stop_a_call_or_need_none(station, store):

@@ -37,15 +37,15 @@ def driver(argv: list[str]) -> int:
     keyring.set_keyring(MemoryKeyring())
     paths = resolve_paths(data_dir)
     context = build_context(paths)
-    for connection in context.repos.connections.all():
+    for connection in context.storage.repos.connections.all():
         context.secrets.put(connection.id, "token", token)
 
     def hook(where, entry):
         if where == point and entry.kind == kind:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    service = OutboxService(OutboxRepository(context.db), context.repos.orders,
-                            context.repos.connections, context.clients,
+    service = OutboxService(OutboxRepository(context.storage.db), context.storage.repos.orders,
+                            context.storage.repos.connections, context.clients,
                             bulk_refresher(context.sync),
                             lock_path=paths.data_dir / "outbox.lock",
                             hook=hook if kind != "none" else None)
@@ -79,14 +79,14 @@ def prepared(paths):
         record = context.connections.add(
             ConnectionSettings(name="main", address=store.domain), store.token)
         assert context.sync.sync(record.id).outcome == "ok"
-        shipped = next(s.id for s in context.repos.connections.statuses(record.id)
+        shipped = next(s.id for s in context.storage.repos.connections.statuses(record.id)
                        if s.name == "Shipped")
         context.connections.update(record.id, record.settings.with_changes(
             shipped_status_id=shipped))
         pks = packable_orders(context, 2)
         for pk in pks:
             context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
-        order_ids = [context.repos.orders.get(pk).snapshot.order_id for pk in pks]
+        order_ids = [context.storage.repos.orders.get(pk).snapshot.order_id for pk in pks]
         names = [context.packing.view(pk).shipments[0].shipment_name for pk in pks]
         context.close()
         yield store, paths.data_dir, order_ids, names, shipped

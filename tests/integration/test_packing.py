@@ -23,7 +23,7 @@ def synced(connected, sandbox):
     context, record = connected
     # The order these tests pack, made for them: two plain lines, nothing shipped.
     new_order(sandbox, (1, 2))
-    shipped = next(s.id for s in context.repos.connections.statuses(record.id)
+    shipped = next(s.id for s in context.storage.repos.connections.statuses(record.id)
                    if s.name == "Shipped") if context.sync.sync(record.id) else None
     record = context.connections.update(record.id, record.settings.with_changes(
         shipped_status_id=shipped))
@@ -38,7 +38,7 @@ def order_with(context, predicate) -> int:
 
 
 def outbox(context, order_pk):
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         return [(e.kind, e.state, e.payload) for e in entries_for_order(session, order_pk)]
 
 
@@ -103,11 +103,11 @@ def test_correction_and_void_go_through_the_outbox(synced):
 def test_cancelled_in_store_while_packing_is_refused_until_acknowledged(synced, sandbox):
     context, _ = synced
     pk = order_with(context, lambda v: len(v.numbered()) == 1 and not v.lines.covered_elsewhere)
-    order_id = context.repos.orders.get(pk).snapshot.order_id
+    order_id = context.storage.repos.orders.get(pk).snapshot.order_id
     context.packing.set_details(pk, 1, DETAILS)  # packing has begun
     sandbox.control.advance_clock(minutes=2)
     sandbox.control.cancel_order(order_id)
-    with context.db.write() as session:  # last read over a minute ago: ship re-reads it
+    with context.storage.db.write() as session:  # last read over a minute ago: ship re-reads it
         session.execute(update(Order).where(Order.id == pk).values(
             last_read_at=datetime.now(UTC) - timedelta(minutes=5)))
     with pytest.raises(PackingInterrupted, match="cancelled in the store"):
@@ -120,7 +120,7 @@ def test_cancelled_in_store_while_packing_is_refused_until_acknowledged(synced, 
 def test_offline_shipping_works_on_the_cache(synced, sandbox):
     context, _ = synced
     pk = order_with(context, lambda v: len(v.numbered()) == 1 and not v.lines.covered_elsewhere)
-    with context.db.write() as session:
+    with context.storage.db.write() as session:
         session.execute(update(Order).where(Order.id == pk).values(
             last_read_at=datetime.now(UTC) - timedelta(minutes=5)))
     sandbox.stop()
@@ -137,7 +137,7 @@ def test_an_order_of_gift_cards_completes_without_a_parcel(synced, sandbox):
     sandbox.control.set_order_status(digital["id"], 1)  # make it an order to import
     result = context.sync.sync(record.id, since=datetime.now(UTC) - timedelta(days=70))
     assert result.outcome == "ok", result.error
-    pk = context.repos.orders.find_pks(digital["id"])[0][0]
+    pk = context.storage.repos.orders.find_pks(digital["id"])[0][0]
     view = context.packing.view(pk)
     assert view.numbered() == []
     with pytest.raises(PackingError):
@@ -178,7 +178,7 @@ def test_unverified_units_ship_only_with_a_recorded_reason(synced):
     rows = [h for h in context.scanning.history(pk) if h["result"] == "shipped_unverified"]
     short = [i for i, n in units.items() if n > (1 if i == first else 0)]
     assert len(rows) == len(short) and {h["value"] for h in rows} == {"Labels torn off"}
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         entry = last_for(session, "order", pk, ("ship",))
     assert entry.details["reason"] == "Labels torn off"
     assert sum(entry.details["unverified"].values()) == sum(units.values()) - 1
@@ -210,7 +210,7 @@ def test_cli_ships_unscanned_units_only_with_a_reason_and_sets_the_policy(synced
 
     context, _ = synced
     pk = order_with(context, lambda v: len(v.numbered()) == 1 and not v.lines.covered_elsewhere)
-    order = f"AC-{context.repos.orders.get(pk).snapshot.order_id}"
+    order = f"AC-{context.storage.repos.orders.get(pk).snapshot.order_id}"
     data = ["--data-dir", str(paths.data_dir)]
     ship = ["ship", order, *data, "--carrier", "UPS", "--service", "UPS Ground"]
     capsys.readouterr()
@@ -274,5 +274,5 @@ def test_every_packing_write_returns_and_publishes_what_it_changed(synced):
 
 
 def _entries(context, order_pk):
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         return entries_for_order(session, order_pk)

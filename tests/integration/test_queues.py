@@ -27,16 +27,17 @@ def ship(context, pk, number):
 
 def views_of(context, pk) -> set[str]:
     """The order's queues as the lists show them; `packdesk show` must say the same."""
-    statuses = {r.id: context.repos.connections.statuses(r.id)
-                for r in context.repos.connections.all()}
+    statuses = {r.id: context.storage.repos.connections.statuses(r.id)
+                for r in context.storage.repos.connections.all()}
     listed = {view for view in ("awaiting_shipment", PARTIALLY_SHIPPED, "shipped")
-              if pk in context.repos.order_queries.ids(OrderFilter(view=view), statuses)}
+              if pk in context.storage.repos.order_queries.ids(OrderFilter(view=view), statuses)}
     assert set(order_document(context, pk)["queues"]) == listed
     return listed
 
 
 def status_named(context, record, name) -> int:
-    return next(s.id for s in context.repos.connections.statuses(record.id) if s.name == name)
+    statuses = context.storage.repos.connections.statuses(record.id)
+    return next(s.id for s in statuses if s.name == name)
 
 
 def test_void_after_push_reopens_the_order_and_restores_the_status(station, store):
@@ -53,7 +54,7 @@ def test_void_after_push_reopens_the_order_and_restores_the_status(station, stor
     context.packing.void(pk, 1)
     # Re-opened at once, before the store hears of the void: its units are to be packed again.
     assert views_of(context, pk) == {"awaiting_shipment"}
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         status = [e.payload for e in entries_for_order(session, pk) if e.kind == "status"][-1]
     assert status["order_status_id"] == before and status["notify"] is False
 
@@ -98,7 +99,7 @@ def test_mark_shipped_on_first_keeps_the_rest_in_every_to_ship_list(station, sto
     context.connections.update(record.id, record.settings.with_changes(
         mark_shipped_on_first=True))
     pk = next(pk for pk in range(1, 61)
-              if context.repos.orders.get(pk) is not None
+              if context.storage.repos.orders.get(pk) is not None
               and not context.packing.view(pk).lines.covered_elsewhere
               and len(context.packing.view(pk).numbered()) == 1
               and sum(context.packing.view(pk).plan.numbered()[0][1].units.values()) >= 2)
@@ -113,8 +114,8 @@ def test_mark_shipped_on_first_keeps_the_rest_in_every_to_ship_list(station, sto
     # The store says Shipped; the units still to ship stay in the queue and the pick list.
     assert views_of(context, pk) == {"awaiting_shipment", PARTIALLY_SHIPPED}
     # A pick list of the whole Awaiting shipment queue, as the workspace prints it.
-    statuses = {record.id: context.repos.connections.statuses(record.id)}
-    queue = context.repos.order_queries.ids(OrderFilter(view="awaiting_shipment"), statuses)
+    statuses = {record.id: context.storage.repos.connections.statuses(record.id)}
+    queue = context.storage.repos.order_queries.ids(OrderFilter(view="awaiting_shipment"), statuses)
     picked = context.slips.prepare_pick_list([SlipTarget(p) for p in queue])
     number = record.settings.display_number(order_id(context, pk))
     lines = [p.lines for p in picked.pick_list.shipments if p.order_number == number]

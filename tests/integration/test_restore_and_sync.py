@@ -18,7 +18,7 @@ from tests.integration.test_outbox import (
 
 
 def _sequence(context) -> int:
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         row = session.execute(text(
             "SELECT seq FROM sqlite_sequence WHERE name='shipments'")).first()
         return row[0] if row else 0
@@ -49,7 +49,7 @@ def test_the_sync_after_a_restore_skips_shipment_ids_the_store_has(paths, store)
         assert context.sync.sync(record.id).outcome == "ok"
         highest = max(int(n.rsplit("-", 1)[1]) for n in names)
         assert _sequence(context) >= highest
-        order = context.repos.orders.get(first)
+        order = context.storage.repos.orders.get(first)
         assert {s.shipment_name for s in order.snapshot.shipments} >= {names[0]}
         assert not order.flag_reason  # ours, not another tool's
         new_name = context.packing.ship(third, 1, DETAILS,

@@ -11,7 +11,7 @@ from app.errors import ConfigurationError
 
 
 def plain_order(context) -> int:
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         pks = list(session.exec(select(Order.id).order_by(Order.id)))
     for pk in pks:
         view = context.packing.view(pk)
@@ -31,7 +31,7 @@ def test_a_whole_scan_session(connected):
     assert opened.order.order_pk == pk and number == 1
     units = dict(opened.plan.by_number(1).units)
     lines = opened.lines.lines
-    products = context.repos.catalog.products(
+    products = context.storage.repos.catalog.products(
         record.id, [lines[i].product_id for i in units if lines[i].product_id])
 
     wrong = context.scanning.scan(pk, 1, "NOT-A-REAL-SKU")
@@ -55,7 +55,7 @@ def test_a_whole_scan_session(connected):
     assert [o.shipment_packed for o in outcomes] == [False] * (len(outcomes) - 1) + [True]
     assert context.packing.view(pk).numbered()[0][1].state is ShipmentState.PACKED
 
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         scans = session.exec(select(Scan).where(Scan.order_pk == pk).order_by(Scan.id)).all()
     results = [s.result for s in scans]
     assert results[:2] == ["opened", "wrong_item"]
@@ -94,7 +94,7 @@ def test_tracking_numbers_and_order_barcodes_find_their_order(connected):
     assert context.scanning.find("779017972697").order_pk == pk
     assert context.scanning.find("1001921334250001000300779017972697").order_pk == pk
     assert context.scanning.find("420221539101026837331000039521").order_pk == pk
-    order_id = context.repos.orders.get(pk).snapshot.order_id
+    order_id = context.storage.repos.orders.get(pk).snapshot.order_id
     assert context.scanning.find(f"AC-{order_id}").order_pk == pk
     with pytest.raises(ConfigurationError, match="Nothing matches"):
         context.scanning.find("GARBAGE-VALUE")

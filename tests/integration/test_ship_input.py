@@ -28,7 +28,7 @@ def order(connected, sandbox):
 
 
 def nothing_happened(context, pk) -> bool:
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         queued = entries_for_order(session, pk)
     return not queued and all(s.state is not ShipmentState.SHIPPED
                               for _, s, _ in context.packing.view(pk).numbered())
@@ -65,7 +65,7 @@ def test_saved_details_are_checked_when_shipping_them(order):
 @pytest.mark.parametrize("cost", ["nan", "1e308", "inf", "-1", "eight"])
 def test_ship_command_refuses_bad_costs_plainly(order, paths, capsys, cost):
     context, pk = order
-    oid = context.repos.orders.get(pk).snapshot.order_id
+    oid = context.storage.repos.orders.get(pk).snapshot.order_id
     with pytest.raises(SystemExit) as exit_:
         main(["ship", f"main:{oid}", "--data-dir", str(paths.data_dir), "--carrier", "UPS",
               "--service", "UPS Ground", "--cost", cost])
@@ -77,7 +77,7 @@ def test_ship_command_refuses_bad_costs_plainly(order, paths, capsys, cost):
 
 def test_ship_command_refuses_an_empty_carrier_with_one_line(order, paths, capsys):
     context, pk = order
-    oid = context.repos.orders.get(pk).snapshot.order_id
+    oid = context.storage.repos.orders.get(pk).snapshot.order_id
     assert main(["ship", f"main:{oid}", "--data-dir", str(paths.data_dir), "--carrier", "",
                  "--service", "UPS Ground", "--tracking", "1Z999AA10123456784"]) == 1
     err = capsys.readouterr().err.strip()

@@ -76,7 +76,7 @@ def test_split_order_prints_two_slips_with_numbers_barcodes_and_split_notes(sync
     context = synced
     pk, line_id = splittable(context)
     view = context.packing.split(pk, {line_id: 1})
-    order = context.repos.orders.get(pk)
+    order = context.storage.repos.orders.get(pk)
     number = f"AC-{order.snapshot.order_id}"
     names = [r.shipment_name for r in sorted(view.shipments, key=lambda r: r.number)]
 
@@ -210,7 +210,7 @@ def test_pick_list_for_a_batch_leaves_out_shipped_shipments(synced, tmp_path):
     context.packing.split(pk, {line_id: 1})
     context.packing.ship(pk, 2, ShipmentDetails(carrier="UPS", service="UPS Ground"),
                          unverified_reason="not scanned: a service test")
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         others = [p for p in session.exec(select(Order.id).order_by(Order.id)) if p != pk][:5]
     targets = [SlipTarget(pk), *[SlipTarget(p) for p in others]]
     document = context.slips.build(pick_list_job(targets), tmp_path / "pick.pdf")
@@ -232,7 +232,7 @@ def test_pick_list_for_a_batch_leaves_out_shipped_shipments(synced, tmp_path):
 
 def test_progress_and_cancel_pass_through(synced, tmp_path):
     context = synced
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         pks = list(session.exec(select(Order.id).order_by(Order.id)))[:40]
     targets = [SlipTarget(p) for p in pks if context.packing.view(p).plan.shipments][:20]
     seen: list[tuple[int, int]] = []
@@ -278,13 +278,13 @@ def test_logo_downloaded_once_and_broken_images_never_fail_a_slip(synced, tmp_pa
 
     def service(http) -> SlipService:
         images = ImageFetcher(tmp_path / "cache", http, pool)
-        sources = SlipSources(context.repos.connections, context.repos.catalog, images,
-                              context.paths.data_dir)
+        repos = context.storage.repos
+        sources = SlipSources(repos.connections, repos.catalog, images, context.paths.data_dir)
         return SlipService(sources, context.packing, context.station,
-                           print_log=PrintLogRepository(context.db),
-                           shipments=ShipmentSearch(context.db),
-                           resolve_order=context.lookup.resolve, orders=context.repos.orders,
-                           queries=context.repos.order_queries, feed=context.changes)
+                           print_log=PrintLogRepository(context.storage.db),
+                           shipments=ShipmentSearch(context.storage.db),
+                           resolve_order=context.lookup.resolve, orders=repos.orders,
+                           queries=repos.order_queries, feed=context.changes)
 
     with httpx.Client(transport=httpx.MockTransport(handler)) as http, image_pool() as pool:
         slips = service(http)
@@ -302,9 +302,9 @@ def test_logo_downloaded_once_and_broken_images_never_fail_a_slip(synced, tmp_pa
     # a chosen logo file wins over the store's
     chosen = tmp_path / "chosen.png"
     chosen.write_bytes(logo_bytes)
-    order = context.repos.orders.get(pk)
-    infos = context.repos.connections.storefronts(order.connection_id)
-    context.repos.connections.save_storefronts(
+    order = context.storage.repos.orders.get(pk)
+    infos = context.storage.repos.connections.storefronts(order.connection_id)
+    context.storage.repos.connections.save_storefronts(
         order.connection_id, [replace(i, logo_file=str(chosen)) for i in infos])
     assert service(None).slip(pk, 1).storefront.logo == chosen
     assert Decimal(0) <= first.lines[0].unit_price
@@ -315,15 +315,15 @@ def test_a_slip_without_a_ship_to_needs_an_acknowledgement(connected, sandbox, t
     order_id = min(expected_import(sandbox))
     sandbox.control.poison_order(order_id, "no_ship_to")
     assert context.sync.sync(record.id).outcome == "ok"
-    pk = context.repos.orders.find_pks(order_id)[0][0]
-    order = context.repos.orders.get(pk)
+    pk = context.storage.repos.orders.find_pks(order_id)[0][0]
+    order = context.storage.repos.orders.get(pk)
     assert order.snapshot.address("shipping") is None
     assert "no ship-to address in the store" in order.flag_reason
     with pytest.raises(NoShipTo, match="has no ship-to address"):
         context.slips.build(slip_job([SlipTarget(pk)]), tmp_path / "refused.pdf")
     assert not (tmp_path / "refused.pdf").exists() or (tmp_path / "refused.pdf").stat().st_size == 0
     # In a batch it is held back and the other orders print: one order never stops the rest.
-    other = next(p for p in (context.repos.orders.find_pks(i)[0][0]
+    other = next(p for p in (context.storage.repos.orders.find_pks(i)[0][0]
                              for i in sorted(expected_import(sandbox))[1:]) if p != pk)
     batch = context.slips.build(slip_job([SlipTarget(pk), SlipTarget(other)]),
                                 tmp_path / "batch.pdf")
@@ -333,7 +333,7 @@ def test_a_slip_without_a_ship_to_needs_an_acknowledgement(connected, sandbox, t
     document = context.slips.build(slip_job([SlipTarget(pk)], acknowledge_no_ship_to=True),
                                    tmp_path / "acknowledged.pdf")
     assert document.pages >= 1
-    with context.db.write() as session:  # or the packer acknowledged the order's flag
+    with context.storage.db.write() as session:  # or the packer acknowledged the order's flag
         acknowledge_flag(session, pk, datetime.now(UTC))
     assert context.slips.build(slip_job([SlipTarget(pk)]), tmp_path / "ok.pdf").pages >= 1
 
@@ -341,7 +341,7 @@ def test_a_slip_without_a_ship_to_needs_an_acknowledgement(connected, sandbox, t
 def test_pick_list_targets_listed_first_then_the_view_only_of_the_connection(synced):
     context = synced
     pk, _ = splittable(context)
-    (record,) = context.repos.connections.all()
+    (record,) = context.storage.repos.connections.all()
     number = context.slips.prepare_slips([SlipTarget(pk)]).items[0].order_number
     targets = context.slips.pick_list_targets([f"{number}#1"], view="awaiting_shipment")
     assert targets[0] == SlipTarget(pk, 1) and len(targets) > 1

@@ -31,7 +31,7 @@ def test_preferences_save_only_what_changed(context):
 
 
 def test_a_damaged_recent_packers_list_reads_as_empty(context):
-    repo = StationRepository(context.db)
+    repo = StationRepository(context.storage.db)
     for damaged in ["not json", "5", '{"a": 1}']:
         repo.set(RECENT_PACKERS_KEY, damaged)
         assert context.station_service.settings().recent == []

@@ -24,12 +24,12 @@ def test_lines_changed_in_the_store_flag_the_order_and_shipping_waits(connected,
     sandbox.control.add_line(order_id, product_id=second["product_id"], quantity=1)
     result = context.sync.sync(record.id)
     assert result.outcome == "ok" and result.orders_flagged == 1
-    reason = context.repos.orders.get(pk).flag_reason
+    reason = context.storage.repos.orders.get(pk).flag_reason
     assert "lines changed in the store: 1 line(s) added, quantity changed on 1 line(s)" in reason
     with pytest.raises(PackingInterrupted, match="lines changed in the store"):
         context.packing.ship(pk, 1, DETAILS, unverified_reason=UNSCANNED)
     context.packing.acknowledge(pk)
-    assert context.repos.orders.get(pk).flag_acknowledged_at is not None
+    assert context.storage.repos.orders.get(pk).flag_acknowledged_at is not None
 
 
 def test_payment_declined_in_the_store_flags_the_order(connected, sandbox):
@@ -43,4 +43,4 @@ def test_payment_declined_in_the_store_flags_the_order(connected, sandbox):
     result = context.sync.sync(record.id)
     assert result.outcome == "ok" and result.orders_flagged == 1
     assert "payment declined in the store (Payment Declined)" in \
-        context.repos.orders.get(pk).flag_reason
+        context.storage.repos.orders.get(pk).flag_reason

@@ -17,7 +17,7 @@ from tests.integration.sandbox_truth import all_orders, expected_import
 
 
 def cached_ids(context, connection_id: int | None = None) -> set[int]:
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         statement = select(Order.order_id)
         if connection_id is not None:
             statement = statement.where(Order.connection_id == connection_id)
@@ -45,12 +45,12 @@ def test_every_order_gets_its_ship_to_when_the_store_pages_select_many(connected
     cached orders at once asks for more than 100 addresses in one select_many."""
     context, record = connected
     assert context.sync.sync(record.id).outcome == "ok"
-    with context.db.write() as session:
+    with context.storage.db.write() as session:
         session.exec(delete(OrderAddress))
     ids = sorted(cached_ids(context))
     assert len(ids) > 50  # two addresses each
     context.sync.refresh_orders(record.id, ids)
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         orders = session.exec(select(Order)).all()
         ship_to = {a.order_pk for a in session.exec(select(OrderAddress).where(
             OrderAddress.kind == "shipping"))}
@@ -71,7 +71,7 @@ def test_resync_with_nothing_changed_costs_one_request(connected, sandbox):
 def test_every_field_a_packer_needs_is_mapped(connected, sandbox):
     context, record = connected
     context.sync.sync(record.id)
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         orders = session.exec(select(Order)).all()
         addresses = session.exec(select(OrderAddress)).all()
     assert all(o.customer_email for o in orders)
@@ -85,23 +85,23 @@ def test_every_field_a_packer_needs_is_mapped(connected, sandbox):
     assert all(isinstance(a.postal_code, str) for a in addresses)
     us_codes = [a.postal_code for a in addresses if a.country_code == "US"]
     assert us_codes and all(len(code) >= 5 for code in us_codes)
-    order = context.repos.orders.get(next(o.id for o in orders if o.units > 1))
-    products = context.repos.catalog.products(
+    order = context.storage.repos.orders.get(next(o.id for o in orders if o.units > 1))
+    products = context.storage.repos.catalog.products(
         record.id, [line.product_id for line in order.snapshot.lines if line.product_id])
     assert products and any(p.bin for p in products.values())
     assert all(p.image_url.startswith(sandbox.base_url) for p in products.values()
                if p.image_url)
-    storefronts = context.repos.connections.storefronts(record.id)
+    storefronts = context.storage.repos.connections.storefronts(record.id)
     assert len(storefronts) == 2 and all(s.name for s in storefronts)
-    assert context.repos.connections.shipping_services(record.id)
+    assert context.storage.repos.connections.shipping_services(record.id)
 
 
 def test_store_changes_update_the_cache_and_flag_orders_being_packed(connected, sandbox):
     context, record = connected
     context.sync.sync(record.id)
     order_id = min(cached_ids(context))
-    order_pk = context.repos.orders.find_pks(order_id)[0][0]
-    with context.db.write() as session:  # packing began on this order
+    order_pk = context.storage.repos.orders.find_pks(order_id)[0][0]
+    with context.storage.db.write() as session:  # packing began on this order
         row = session.get(Order, order_pk)
         row.work_started_at = datetime.now(UTC)
         session.add(row)
@@ -109,10 +109,10 @@ def test_store_changes_update_the_cache_and_flag_orders_being_packed(connected, 
     sandbox.control.cancel_order(order_id)
     result = context.sync.sync(record.id)
     assert result.orders_updated >= 1 and result.orders_flagged == 1
-    cached = context.repos.orders.get(order_pk)
+    cached = context.storage.repos.orders.get(order_pk)
     assert "cancelled in the store" in cached.flag_reason
     # an order that leaves the import rule keeps syncing: its status is current
-    statuses = {s.id: s for s in context.repos.connections.statuses(record.id)}
+    statuses = {s.id: s for s in context.storage.repos.connections.statuses(record.id)}
     assert statuses[cached.snapshot.order_status_id].is_cancelled
 
 
@@ -143,8 +143,9 @@ def test_orders_changed_between_page_requests_are_not_lost(station, sandbox):
     transport = ChangeAfterFirstPage()
     clients = StoreClients(station.secrets, lambda address, token: AmeriCommerceClient(
         make_http_client(address, transport=transport), address, token))
-    sync = SyncService(station.repos.connections, station.repos.orders, station.repos.catalog,
-                       station.repos.sync_state, clients, page_size=10)
+    repos = station.storage.repos
+    sync = SyncService(repos.connections, repos.orders, repos.catalog, repos.sync_state, clients,
+                       page_size=10)
     record = station.connections.add(ConnectionSettings(name="shifty", address=sandbox.domain),
                                      sandbox.token)
     result = sync.sync(record.id)
@@ -167,7 +168,7 @@ def test_faults_never_lose_or_half_write_orders(connected, sandbox):
     sandbox.control.set_faults(fail_rate=0, drop_rate=0, truncate_rate=0)
     assert outcomes[-1] == "ok", outcomes
     assert cached_ids(context) == expected
-    with context.db.read() as session:  # every saved order is whole
+    with context.storage.db.read() as session:  # every saved order is whole
         for order in session.exec(select(Order)).all():
             assert order.customer_email and order.ship_city
 
@@ -177,7 +178,7 @@ def test_a_malformed_page_fails_the_run_and_the_next_run_resumes(connected, sand
     sandbox.control.set_faults(seed=1, truncate_rate=1.0)
     failed = context.sync.sync(record.id)
     assert failed.outcome == "failed" and failed.error
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         assert session.exec(select(SyncCheckpoint).where(
             SyncCheckpoint.resource == "orders")).first() is None
     sandbox.control.set_faults(truncate_rate=0.0)
@@ -199,8 +200,8 @@ def test_import_rule_by_status_names_and_storefront_choice(station, sandbox):
         name="pending", address=sandbox.domain,
         import_statuses=("pending processing",), storefront_ids=(2,)), sandbox.token)
     station.sync.sync(record.id)
-    statuses = {s.id: s.name for s in station.repos.connections.statuses(record.id)}
-    with station.db.read() as session:
+    statuses = {s.id: s.name for s in station.storage.repos.connections.statuses(record.id)}
+    with station.storage.db.read() as session:
         orders = session.exec(select(Order)).all()
     assert orders
     assert {statuses[o.order_status_id] for o in orders} == {"Pending Processing"}
@@ -232,7 +233,7 @@ def test_two_connections_to_one_account_are_refused(connected, sandbox):
 def test_the_token_only_lives_in_the_keyring(connected, sandbox, memory_keyring, paths):
     context, record = connected
     context.sync.sync(record.id)
-    database_id = StationRepository(context.db).database_id()
+    database_id = StationRepository(context.storage.db).database_id()
     assert memory_keyring.passwords == {
         ("packdesk", f"{database_id}:{record.id}:token"): sandbox.token}
     for path in paths.data_dir.rglob("*"):
@@ -250,12 +251,12 @@ def test_all_sandbox_orders_are_readable_by_the_mapping(sandbox):
 def test_claim_status_is_queued_with_each_new_order(connected, sandbox):
     context, record = connected
     context.sync.refresh_reference_data(record, force=True)
-    statuses = {s.name: s for s in context.repos.connections.statuses(record.id)}
+    statuses = {s.name: s for s in context.storage.repos.connections.statuses(record.id)}
     claim = statuses["Approved, Pending Shipping"].id
     record = context.connections.update(record.id, record.settings.with_changes(
         import_statuses=("Pending Processing",), claim_status_id=claim))
     result = context.sync.sync(record.id)
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         entries = session.exec(select(OutboxEntry)).all()
     assert len(entries) == result.orders_new > 0
     assert {e.kind for e in entries} == {"claim"}
@@ -272,9 +273,10 @@ def test_search_by_prefixed_number_names_and_skus(connected):
 
     context, record = connected
     context.sync.sync(record.id)
-    queries = context.repos.order_queries
-    statuses = {record.id: context.repos.connections.statuses(record.id)}
-    some = context.repos.orders.get(context.repos.orders.find_pks(min(cached_ids(context)))[0][0])
+    queries = context.storage.repos.order_queries
+    statuses = {record.id: context.storage.repos.connections.statuses(record.id)}
+    orders = context.storage.repos.orders
+    some = orders.get(orders.find_pks(min(cached_ids(context)))[0][0])
     number = str(some.snapshot.order_id)
 
     def found(text: str) -> list[int]:
@@ -282,7 +284,7 @@ def test_search_by_prefixed_number_names_and_skus(connected):
 
     assert some.order_pk in found(f"AC-{number}")
     assert some.order_pk in found(f"ac-{number[:4]}")  # the start of a number, any case
-    assert len(found("AC")) == len(found("")) == context.repos.orders.count()
+    assert len(found("AC")) == len(found("")) == context.storage.repos.orders.count()
     sku = some.snapshot.lines[0].sku
     assert some.order_pk in found(sku)
     assert some.order_pk in found(some.customer_email)

@@ -10,7 +10,7 @@ from app.domain.changes import Changes
 
 def order_pks(context) -> dict[int, int]:
     """store order id -> order pk, for every cached order."""
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         return dict(session.exec(select(Order.order_id, Order.id)).all())
 
 

@@ -17,7 +17,7 @@ SKIPPED_KINDS = ("null_line", "text_line", "items_object", "variants_text", "dup
 
 
 def _flags(context) -> dict[int, str]:
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         return {o.order_id: o.flag_reason for o in session.exec(select(Order))}
 
 
@@ -40,7 +40,7 @@ def test_unreadable_orders_are_skipped_listed_and_read_again_at_every_sync(conne
     assert "beyond what can be packed" in reasons[poisoned[5]]
     assert "null" in reasons[None]
     assert [s.order_id for s in context.sync.skipped_orders(record.id)] == [*poisoned, None]
-    with context.db.read() as session:  # the checkpoint moved on despite them
+    with context.storage.db.read() as session:  # the checkpoint moved on despite them
         assert session.exec(select(SyncCheckpoint).where(
             SyncCheckpoint.resource == "orders")).first().checkpoint
 
@@ -85,14 +85,15 @@ def test_odd_values_are_imported_and_flagged_with_a_plain_reason(connected, sand
         assert cases[kind] in flags[order_id], (kind, flags[order_id])
     assert result.orders_flagged == len(chosen)
     nul = next(i for i, k in chosen.items() if k == "nul_in_sku")
-    pk = context.repos.orders.find_pks(nul)[0][0]
-    assert all("\x00" not in line.sku for line in context.repos.orders.get(pk).snapshot.lines)
+    pk = context.storage.repos.orders.find_pks(nul)[0][0]
+    lines = context.storage.repos.orders.get(pk).snapshot.lines
+    assert all("\x00" not in line.sku for line in lines)
     # re-reading the unchanged orders (the overlap) does not re-read the statuses each time
     sandbox.control.reset_counters()
     assert context.sync.sync(record.id).outcome == "ok"
     assert "GET /order_statuses" not in sandbox.control.counters()["by_route"]
     # the packer acknowledged: the same problem is not raised again at the next read
-    with context.db.write() as session:
+    with context.storage.db.write() as session:
         for row in session.exec(select(Order).where(Order.flag_reason != "")):
             row.flag_acknowledged_at = datetime.now(UTC)
             session.add(row)
@@ -113,7 +114,7 @@ def test_an_unknown_status_reads_the_statuses_again_first(connected, sandbox):
     result = context.sync.sync(record.id)
     assert result.outcome == "ok"
     assert sandbox.control.counters()["by_route"]["GET /order_statuses"] == 1
-    assert status["id"] in {s.id for s in context.repos.connections.statuses(record.id)}
+    assert status["id"] in {s.id for s in context.storage.repos.connections.statuses(record.id)}
     assert not _flags(context)[order_id]
 
 
@@ -121,7 +122,7 @@ def test_ship_to_note_and_method_changed_after_packing_began_interrupt(connected
     context, record = connected
     assert context.sync.sync(record.id).outcome == "ok"
     ids = sorted(cached_ids(context))[:3]
-    with context.db.write() as session:  # the slips were printed
+    with context.storage.db.write() as session:  # the slips were printed
         for row in session.exec(select(Order).where(Order.order_id.in_(ids))):
             row.work_started_at = datetime.now(UTC)
             session.add(row)
@@ -155,30 +156,30 @@ def test_an_address_left_out_of_the_answer_keeps_the_saved_copy(connected, sandb
     context, record = connected
     assert context.sync.sync(record.id).outcome == "ok"
     order_id = min(cached_ids(context))
-    pk = context.repos.orders.find_pks(order_id)[0][0]
-    saved = context.repos.orders.get(pk).snapshot.address("shipping")
+    pk = context.storage.repos.orders.find_pks(order_id)[0][0]
+    saved = context.storage.repos.orders.get(pk).snapshot.address("shipping")
     assert saved is not None and saved.lines()
     sandbox.control.poison_order(order_id, "ship_to_hidden")
     result = context.sync.sync(record.id)
     assert result.outcome == "ok", result.error
     assert "ship-to address missing in the store's answer" in _flags(context)[order_id]
     # unknown is not gone: the slip still prints the address the store sent before
-    assert context.repos.orders.get(pk).snapshot.address("shipping") == saved
+    assert context.storage.repos.orders.get(pk).snapshot.address("shipping") == saved
 
 
 def test_saving_an_order_with_unread_parts_keeps_those_parts_only(connected):
     context, record = connected
     assert context.sync.sync(record.id).outcome == "ok"
     order_id = min(cached_ids(context))
-    pk = context.repos.orders.find_pks(order_id)[0][0]
-    before = context.repos.orders.get(pk)
+    pk = context.storage.repos.orders.find_pks(order_id)[0][0]
+    before = context.storage.repos.orders.get(pk)
     snap = before.snapshot
     assert snap.customer_id is not None and before.customer_name
     assert snap.address("shipping") and snap.address("billing")
     partial = replace(snap, addresses=(), customer=None,
                       unread=frozenset({"shipping", "customer"}))
-    context.repos.orders.save_snapshots(record.id, [partial], display_number=str)
-    after = context.repos.orders.get(pk)
+    context.storage.repos.orders.save_snapshots(record.id, [partial], display_number=str)
+    after = context.storage.repos.orders.get(pk)
     assert after.snapshot.address("shipping") == snap.address("shipping")
     assert after.snapshot.address("billing") is None  # read, and the store sent none
     assert (after.customer_name, after.customer_email) == (before.customer_name,

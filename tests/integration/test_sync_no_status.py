@@ -10,6 +10,6 @@ def test_an_order_without_a_status_is_imported_and_flagged(connected, sandbox):
     order_id = new_order(sandbox, (1,))
     sandbox.control.poison_order(order_id, fields={"order_status_id": None})
     pk = synced_order_pk(context, record, order_id)
-    order = context.repos.orders.get(pk)
+    order = context.storage.repos.orders.get(pk)
     assert order.snapshot.order_status_id is None
     assert "no order status in the store's answer" in order.flag_reason

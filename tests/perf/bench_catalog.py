@@ -115,11 +115,11 @@ def run(rows: int = 100_000, store_items: int = 100_000) -> dict[str, Any]:
         written = write_feed(feed, rows)
         context = build_context(resolve_paths(Path(tmp) / "station"))
         try:
-            connection = context.repos.connections.add(
+            connection = context.storage.repos.connections.add(
                 ConnectionSettings(name="main", address="https://shop.example.com"))
             products = store_products(store_items)
             for start in range(0, len(products), 5_000):
-                context.repos.catalog.save(connection.id, products[start:start + 5_000])
+                context.storage.repos.catalog.save(connection.id, products[start:start + 5_000])
 
             with _Timer() as validate:
                 preview = context.catalog.preview(feed)
@@ -129,9 +129,9 @@ def run(rows: int = 100_000, store_items: int = 100_000) -> dict[str, Any]:
                 report = context.catalog.link()
 
             source = context.catalog.source()
-            pairs = [(s, g) for s, g, _ in CatalogSourceRepository(context.db).codes(
+            pairs = [(s, g) for s, g, _ in CatalogSourceRepository(context.storage.db).codes(
                 source.source_id)]
-            items = ListingRepository(context.db).store_items(connection.id)
+            items = ListingRepository(context.storage.db).store_items(connection.id)
             with _Timer() as rules:
                 link(pairs, items)
         finally:

@@ -34,7 +34,7 @@ def _packable(context, count: int) -> list[int]:
 
     from app.db.tables import Order
 
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         pks = list(session.exec(select(Order.id).order_by(Order.id)))
     found = []
     for pk in pks:
@@ -69,7 +69,7 @@ def run(shipments: int, rate_limit: int | None, latency_ms: int, *, fresh: bool 
                 record = context.connections.add(ConnectionSettings(
                     name="bench", address=sandbox.domain, created_within_days=90), TOKEN)
                 sync = context.sync.sync(record.id)
-                shipped = next(s.id for s in context.repos.connections.statuses(record.id)
+                shipped = next(s.id for s in context.storage.repos.connections.statuses(record.id)
                                if s.name == "Shipped")
                 context.connections.update(record.id, record.settings.with_changes(
                     shipped_status_id=shipped))
@@ -82,7 +82,7 @@ def run(shipments: int, rate_limit: int | None, latency_ms: int, *, fresh: bool 
                         unverified_reason="benchmark: not scanned")
                 pack_s = time.perf_counter() - t_pack
                 if not fresh:
-                    with context.db.write() as session:
+                    with context.storage.db.write() as session:
                         session.execute(update(Order).values(
                             last_read_at=datetime.now(UTC) - timedelta(minutes=5)))
                 sandbox.control("reset_counters")
@@ -91,7 +91,7 @@ def run(shipments: int, rate_limit: int | None, latency_ms: int, *, fresh: bool 
                 wall = time.perf_counter() - t0
                 counters = sandbox.control("counters")
                 waiting = len(context.outbox.waiting_order_pks())
-                order_ids = [context.repos.orders.get(pk).snapshot.order_id for pk in pks]
+                order_ids = [context.storage.repos.orders.get(pk).snapshot.order_id for pk in pks]
             finally:
                 context.close()
         held = 0

@@ -123,7 +123,7 @@ def run(orders: int = 300, opens: int = 20, scans: int = 60,
         synced = context.sync.sync(record.id)
         result["sync_s"] = round(time.perf_counter() - started, 2)
         result["sync_outcome"] = synced.outcome
-        with context.db.read() as session:
+        with context.storage.db.read() as session:
             pks = list(session.exec(select(Order.id).order_by(Order.id)))
         candidates = []
         for pk in pks:

@@ -76,7 +76,7 @@ def run(orders: int = 300, samples: int = 30, timeout_s: float = 15.0,
             sync = context.sync.sync(record.id)
             result["sync_outcome"] = sync.outcome
             pks = [pk for pk in range(1, orders + 1)
-                   if context.repos.orders.get(pk) is not None
+                   if context.storage.repos.orders.get(pk) is not None
                    and context.packing.view(pk).plan.shipments][:samples + 1]
             settings = QSettings(str(work / "ui.ini"), QSettings.Format.IniFormat)
             button = QPushButton("Print slip")

@@ -108,7 +108,7 @@ def run(orders: int, rate_limit: int | None, latency_ms: int, page_cap: int = 0)
                 sandbox.control("reset_counters")
                 second = context.sync.sync(record.id)
                 resync = sandbox.control("counters")
-                imported = context.repos.orders.count(record.id)
+                imported = context.storage.repos.orders.count(record.id)
             finally:
                 context.close()
     finally:

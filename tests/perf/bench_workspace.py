@@ -65,17 +65,17 @@ def prepare(data_dir: Path, orders: int) -> dict[str, Any]:
         generated = time.perf_counter() - started
         context = build_context(resolve_paths(data_dir), secrets=SecretStore.in_memory())
         try:
-            existing = context.repos.connections.by_name(CONNECTION)
+            existing = context.storage.repos.connections.by_name(CONNECTION)
             if existing is not None:
                 context.connections.remove(existing.id)
             record = context.connections.add(_all_statuses_settings(sandbox.domain),
                                              sandbox.token)
             context.sync.refresh_reference_data(record, force=True)
-            names = tuple(s.name for s in context.repos.connections.statuses(record.id))
+            names = tuple(s.name for s in context.storage.repos.connections.statuses(record.id))
             context.connections.update(record.id, record.settings.with_changes(
                 import_statuses=names))
             result = context.sync.sync(record.id)
-            cached = context.repos.orders.count()
+            cached = context.storage.repos.orders.count()
         finally:
             context.close()
     info = {"orders": orders, "cached": cached, "outcome": result.outcome,
@@ -165,8 +165,8 @@ def interactive(data_dir: Path, searches: list[str]) -> dict[str, Any]:
         window.select_view("view", "all")
         _until_complete(app, window)
         total = window.model.rowCount()
-        if total != context.repos.orders.count():
-            errors.append(f"All orders shows {total} of {context.repos.orders.count()}")
+        if total != context.storage.repos.orders.count():
+            errors.append(f"All orders shows {total} of {context.storage.repos.orders.count()}")
         keystrokes: list[float] = []
         for term in searches:
             for i in range(1, len(term) + 1):
@@ -259,7 +259,7 @@ def sync_stalls(orders: int) -> dict[str, Any]:
                                     secrets=SecretStore.in_memory())
             record = context.connections.add(_all_statuses_settings(f"127.0.0.1:{port}"), token)
             context.sync.refresh_reference_data(record, force=True)
-            names = tuple(s.name for s in context.repos.connections.statuses(record.id))
+            names = tuple(s.name for s in context.storage.repos.connections.statuses(record.id))
             context.connections.update(record.id, record.settings.with_changes(
                 import_statuses=names))
             runner = TaskRunner()
@@ -299,7 +299,7 @@ def sync_stalls(orders: int) -> dict[str, Any]:
             settle.exec()
             heartbeat.stop()
             duration = time.perf_counter() - started
-            cached = context.repos.orders.count()
+            cached = context.storage.repos.orders.count()
             rows = window.model.rowCount()
             window.close()
             runner.shutdown(wait=True)

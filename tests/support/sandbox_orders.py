@@ -22,12 +22,12 @@ def synced_order(context, record, sandbox, quantities: Sequence[int] = (1,)) -> 
 def synced_order_pk(context, record, order_id: int) -> int:
     """The station's pk of the store's order `order_id`, after a sync brought it in."""
     assert context.sync.sync(record.id).outcome == "ok"
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         return session.exec(select(Order.id).where(Order.connection_id == record.id,
                                                    Order.order_id == order_id)).one()
 
 
 def newest_order_pk(context) -> int:
     """The station's pk of the newest store order: the one `new_order` made before a sync."""
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         return session.exec(select(Order.id).order_by(Order.order_id.desc())).first()

@@ -13,7 +13,7 @@ def connect_and_sync(context, sandbox, *, every_status: bool = False, **changes)
     record = context.connections.add(settings, sandbox.token)
     if every_status:
         context.sync.refresh_reference_data(record, force=True)
-        names = tuple(s.name for s in context.repos.connections.statuses(record.id))
+        names = tuple(s.name for s in context.storage.repos.connections.statuses(record.id))
         record = context.connections.update(record.id, settings.with_changes(
             import_statuses=names, created_within_days=3650))
     result = context.sync.sync(record.id)
@@ -22,7 +22,7 @@ def connect_and_sync(context, sandbox, *, every_status: bool = False, **changes)
 
 
 def first_pk(context, where: str) -> int:
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         pk = session.execute(text(f"SELECT id FROM orders WHERE {where} ORDER BY id LIMIT 1"))\
             .scalar()
     assert pk is not None, f"no order with {where}"

@@ -32,7 +32,7 @@ def test_validation_messages_appear_under_their_fields(qtbot, ui_context, sync_r
     assert dialog.errors["order_prefix"].isHidden()
     with qtbot.waitSignal(dialog.save_failed):
         dialog.save()
-    assert ui_context.repos.connections.all() == []
+    assert ui_context.storage.repos.connections.all() == []
 
 
 def test_a_failed_test_shows_the_store_error_in_place(qtbot, ui_context, runner, sandbox):
@@ -60,7 +60,7 @@ def test_add_then_edit_every_setting_and_status_views(qtbot, ui_context, runner,
     with qtbot.waitSignal(dialog.saved, timeout=15_000) as saved:
         dialog.save()
     cid = saved.args[0]
-    record = ui_context.repos.connections.get(cid)
+    record = ui_context.storage.repos.connections.get(cid)
     first_store = dialog.store.storefront_list.item(0).data(Qt.ItemDataRole.UserRole)
     assert record.settings.storefront_ids == (first_store,)
     assert ui_context.secrets.get(cid, "token") == sandbox.token
@@ -93,12 +93,12 @@ def test_add_then_edit_every_setting_and_status_views(qtbot, ui_context, runner,
     combo.setCurrentIndex(combo.findData(StatusView.AWAITING_SHIPMENT.value))
     with qtbot.waitSignal(dialog.saved, timeout=10_000):
         dialog.save()
-    s = ui_context.repos.connections.get(cid).settings
+    s = ui_context.storage.repos.connections.get(cid).settings
     assert s.import_statuses == ("approved pending shipping",)
     assert (s.created_within_days, s.poll_interval_min, s.order_prefix, s.new_order_tag,
             s.bin_field_name) == (45, 5, "MS-", "fresh", "Bin")
     assert (s.mark_shipped_on_first, s.notify_customer, s.sync_tracking) == (True, False, False)
-    names = {st.id: st for st in ui_context.repos.connections.statuses(cid)}
+    names = {st.id: st for st in ui_context.storage.repos.connections.statuses(cid)}
     assert names[s.shipped_status_id].name == "Shipped"
     assert names[s.claim_status_id].name == "On Hold"
     on_hold = next(st for st in names.values() if st.name == "On Hold")
@@ -112,13 +112,13 @@ def test_remove_asks_first(qtbot, ui_context, sync_runner, sandbox, monkeypatch)
     monkeypatch.setattr(QMessageBox, "question",
                         staticmethod(lambda *a, **k: QMessageBox.StandardButton.Cancel))
     dialog.remove_current()
-    assert ui_context.repos.connections.all()
+    assert ui_context.storage.repos.connections.all()
     monkeypatch.setattr(QMessageBox, "question",
                         staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
     with qtbot.waitSignal(dialog.connections_changed):
         dialog.remove_current()
-    assert ui_context.repos.connections.all() == []
-    assert ui_context.repos.orders.count(cid) == 0
+    assert ui_context.storage.repos.connections.all() == []
+    assert ui_context.storage.repos.orders.count(cid) == 0
 
 
 def test_tracking_links_are_edited_per_connection(qtbot, ui_context, sync_runner, sandbox):
@@ -160,7 +160,7 @@ def test_connect_as_an_oauth_app_through_the_browser(qtbot, ui_context, runner, 
     dialog.store.address_edit.setText(sandbox.domain)
     with qtbot.waitSignal(dialog.saved, timeout=20_000):
         dialog.store.oauth_button.click()
-    record = ui_context.repos.connections.by_name("As an app")
+    record = ui_context.storage.repos.connections.by_name("As an app")
     assert record is not None and record.auth_kind == "oauth"
     assert {user.split(":", 1)[1] for (_, user) in memory_keyring.passwords} == {
         f"{record.id}:token", f"{record.id}:refresh_token", f"{record.id}:client_secret"}

@@ -94,7 +94,7 @@ def test_damage_found_after_the_first_paint_is_shown_and_the_app_quits(qtbot, pa
     from PySide6.QtWidgets import QApplication
 
     context = build_context(paths)
-    context.db.hold_writes_until(lambda: "The station's database is damaged (test).")
+    context.storage.db.hold_writes_until(lambda: "The station's database is damaged (test).")
     shown, quits = [], []
     monkeypatch.setattr(DamagedDatabaseDialog, "exec",
                         lambda dialog: shown.append((dialog.message_label.text(),

@@ -102,7 +102,7 @@ def test_preferences_save_station_scanner_sounds_and_printing(qtbot, ui_context,
     printing.paper_combo.setCurrentIndex(printing.paper_combo.findData(PageSize.A4.value))
     dialog.accept()
     assert not dialog.isVisible()
-    repo = StationRepository(ui_context.db)
+    repo = StationRepository(ui_context.storage.db)
     assert repo.get(STATION_NAME_KEY) == "Bench 9" and repo.get(PACKER_KEY) == "Ana"
     assert window.windowTitle() == f"PackDesk — Bench 9 ({ui_context.station_id})"
     assert qsettings.value(PREFIX_KEY) == "]C1"
@@ -126,7 +126,7 @@ def test_preferences_refuse_an_empty_station_name_and_keep_what_was_typed(
     assert dialog.isVisible() and dialog.stack.currentWidget() is station
     assert "cannot be empty" in dialog.error_label.text()
     assert station.packer_edit.text() == "Ana"
-    assert StationRepository(ui_context.db).get(PACKER_KEY) == ""  # nothing half-saved
+    assert StationRepository(ui_context.storage.db).get(PACKER_KEY) == ""  # nothing half-saved
 
 
 def test_preferences_change_the_open_packing_view_at_once(qtbot, ui_context, sync_runner,

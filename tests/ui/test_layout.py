@@ -14,7 +14,7 @@ from tests.ui.helpers import connect_and_sync
 
 
 def _order_with_store_shipments(context) -> int:
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         pk = session.execute(text(
             "SELECT o.id FROM orders o JOIN store_shipments s ON s.order_pk = o.id "
             "ORDER BY o.id LIMIT 1")).scalar()

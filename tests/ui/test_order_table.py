@@ -18,7 +18,7 @@ from tests.ui.helpers import connect_and_sync, first_pk
 @pytest.fixture
 def cached(ui_context, sandbox):
     connection_id = connect_and_sync(ui_context, sandbox)
-    statuses = {connection_id: ui_context.repos.connections.statuses(connection_id)}
+    statuses = {connection_id: ui_context.storage.repos.connections.statuses(connection_id)}
     return ui_context, connection_id, statuses
 
 
@@ -85,7 +85,7 @@ def test_search_and_views_filter_in_sql(cached):
     context, cid, statuses = cached
     everything = _model(context, statuses)
     pk = everything.order_pk(0)
-    row = context.repos.order_queries.rows([pk])[pk]
+    row = context.storage.repos.order_queries.rows([pk])[pk]
     found = _model(context, statuses, search=row.number)
     assert found.order_pks() == [pk]
     awaiting = _model(context, statuses, view=StatusView.AWAITING_SHIPMENT.value)
@@ -100,7 +100,7 @@ def test_local_state_is_derived_from_shipments_outbox_flags_and_holds(cached):
     state_column = next(i for i in range(model.columnCount()) if model.column_key(i) == "state")
     pks = list(model.order_pks()[:5])
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    with context.db.write() as session:
+    with context.storage.db.write() as session:
         states = ["open", "packed", "shipped"]
         for n, (pk, state) in enumerate(zip(pks[:3], states, strict=True), 1):
             session.execute(text(
@@ -115,7 +115,7 @@ def test_local_state_is_derived_from_shipments_outbox_flags_and_holds(cached):
             {"cid": cid, "pk": pks[2], "now": now})
         session.execute(text("UPDATE orders SET flag_reason='Cancelled in the store' "
                              "WHERE id=:pk"), {"pk": pks[3]})
-    OrderMarksRepository(context.db).hold([pks[4]], "Address check")
+    OrderMarksRepository(context.storage.db).hold([pks[4]], "Address check")
     model.requery()
     states = {model.order_pk(r): model.index(r, state_column).data()
               for r in range(model.rowCount())}
@@ -134,7 +134,7 @@ def test_a_hold_whose_release_date_passed_no_longer_counts(cached):
     context, _cid, statuses = cached
     awaiting = _model(context, statuses, view=StatusView.AWAITING_SHIPMENT.value)
     pk = awaiting.order_pk(0)
-    marks = OrderMarksRepository(context.db)
+    marks = OrderMarksRepository(context.storage.db)
     marks.hold([pk], "Waiting for stock", datetime.now(UTC) + timedelta(days=1))
     awaiting.requery()
     assert pk not in awaiting.order_pks()
@@ -149,16 +149,16 @@ def test_tags_are_added_removed_in_batches_and_audited(cached):
     context, _cid, statuses = cached
     model = _model(context, statuses)
     pks = list(model.order_pks()[:3])
-    marks = OrderMarksRepository(context.db, station=context.station_id)
+    marks = OrderMarksRepository(context.storage.db, station=context.station_id)
     assert marks.add_tags(pks, " rush ") == 3
     assert marks.add_tags(pks[:1], "rush") == 0
     tagged = _model(context, statuses, tag="rush")
     assert sorted(tagged.order_pks()) == sorted(pks)
-    assert context.repos.order_queries.tag_counts()["rush"] == 3
+    assert context.storage.repos.order_queries.tag_counts()["rush"] == 3
     marks.remove_tags(pks[:2], "rush")
     tagged.requery()
     assert tagged.order_pks() == [pks[2]]
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         actions = session.execute(text("SELECT action, station FROM audit_log")).all()
     assert sum(1 for a, _s in actions if a == "order.tag_added") == 4
     assert all(s == context.station_id for _a, s in actions)
@@ -173,13 +173,13 @@ def test_partially_shipped_view_derives_from_store_shipments(ui_context, sandbox
     sandbox.control.add_shipment(100004, items=[{"id": part["id"], "quantity_shipped": 1}])
     sandbox.control.add_shipment(100005)
     cid = connect_and_sync(ui_context, sandbox, every_status=True)
-    statuses = {cid: ui_context.repos.connections.statuses(cid)}
+    statuses = {cid: ui_context.storage.repos.connections.statuses(cid)}
     partial = _model(ui_context, statuses, view=PARTIALLY_SHIPPED)
     pk_partial = first_pk(ui_context, "order_id = 100004")
     pk_full = first_pk(ui_context, "order_id = 100005")
     assert pk_partial in partial.order_pks()
     assert pk_full not in partial.order_pks()
-    counts = ui_context.repos.order_queries.counts([ALL, PARTIALLY_SHIPPED], OrderFilter(),
+    counts = ui_context.storage.repos.order_queries.counts([ALL, PARTIALLY_SHIPPED], OrderFilter(),
                                                    statuses)
     assert counts[PARTIALLY_SHIPPED] == partial.rowCount()
     assert counts[ALL] == _model(ui_context, statuses).rowCount()

@@ -21,9 +21,9 @@ NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 def _cached_order(context, order_id: int) -> tuple[int, int]:
     """A connection "main" (prefix AC-) and one of its orders: (connection id, order pk)."""
-    record = context.repos.connections.add(
+    record = context.storage.repos.connections.add(
         ConnectionSettings(name="main", address="https://shop.example.com", order_prefix="AC-"))
-    with context.db.write() as session:
+    with context.storage.db.write() as session:
         order = Order(connection_id=record.id, order_id=order_id, order_status_id=1,
                       first_synced_at=NOW, last_read_at=NOW)
         session.add(order)
@@ -34,13 +34,13 @@ def _cached_order(context, order_id: int) -> tuple[int, int]:
 def _queue(context) -> tuple[int, int]:
     """One order in the cache with a delivered claim and a failed status entry."""
     connection_id, order_pk = _cached_order(context, 100123)
-    with context.db.write() as session:
+    with context.storage.db.write() as session:
         claim = rows.enqueue(session, connection_id=connection_id, kind="claim", now=NOW,
                              order_pk=order_pk, payload={"order_status_id": 2, "notify": False})
         status = rows.enqueue(session, connection_id=connection_id, kind="status", now=NOW,
                               order_pk=order_pk,
                               payload={"order_status_id": 4, "notify": True, "after": "shipped"})
-    outbox = OutboxRepository(context.db)
+    outbox = OutboxRepository(context.storage.db)
     outbox.finish(claim, rows.DELIVERED, now=NOW, note="HTTP 200")
     outbox.finish(status, rows.FAILED, now=NOW, note="<b>Refused</b>: Invalid order_status_id 4.")
     return claim, status
@@ -95,7 +95,7 @@ def test_runs_its_database_work_on_the_runner(qtbot, ui_context, runner):
 
 def test_a_shipment_row_names_the_shipment_and_its_tracking(qtbot, ui_context, sync_runner):
     connection_id, order_pk = _cached_order(ui_context, 100200)
-    with ui_context.db.write() as session:
+    with ui_context.storage.db.write() as session:
         shipment = Shipment(order_pk=order_pk, number=2, state="shipped",
                             shipment_name="PD-7F3A2C-15", carrier="UPS",
                             tracking_numbers="1Z999AA10123456784", created_at=NOW,
@@ -104,7 +104,7 @@ def test_a_shipment_row_names_the_shipment_and_its_tracking(qtbot, ui_context, s
         session.flush()
         entry = rows.enqueue(session, connection_id=connection_id, kind="shipment", now=NOW,
                              order_pk=order_pk, shipment_pk=shipment.id)
-    OutboxRepository(ui_context.db).finish(entry, rows.DELIVERED, now=NOW, note="HTTP 201")
+    OutboxRepository(ui_context.storage.db).finish(entry, rows.DELIVERED, now=NOW, note="HTTP 201")
     dialog = OutboxDialog(ui_context, sync_runner)
     qtbot.addWidget(dialog)
     dialog.show_all_check.setChecked(True)
@@ -139,18 +139,18 @@ def test_the_pusher_times_its_next_look_from_the_run(qtbot, ui_context, sync_run
     """When the next entry falls due comes back with the run (read on its pool), not from a
     database read on the GUI thread."""
     connection_id, order_pk = _cached_order(ui_context, 100300)
-    with ui_context.db.write() as session:
+    with ui_context.storage.db.write() as session:
         entry = rows.enqueue(session, connection_id=connection_id, kind="status", now=NOW,
                              order_pk=order_pk, payload={"order_status_id": 4})
     due = datetime.now(UTC) + timedelta(seconds=20)
-    OutboxRepository(ui_context.db).reschedule(entry, next_attempt_at=due, error="")
+    OutboxRepository(ui_context.storage.db).reschedule(entry, next_attempt_at=due, error="")
     controller = OutboxController(ui_context.outbox, sync_runner)
     controller.kick()
     timer = controller.findChild(QTimer)
     assert controller.last_result is not None and not controller.last_result.deliveries
     assert controller.last_result.next_due == due
     assert timer.isActive() and 10_000 < timer.remainingTime() <= 20_000
-    assert OutboxRepository(ui_context.db).get(entry).state == "pending"
+    assert OutboxRepository(ui_context.storage.db).get(entry).state == "pending"
     controller.stop()
     assert not timer.isActive()
 

@@ -54,7 +54,7 @@ def scan(window: PackingWindow, clock: FakeClock, value: str, *, target=None) ->
 
 def plain_order(context, *, max_units: int = 6, exclude: tuple[int, ...] = ()) -> int:
     """An order of 2+ plain lines (no kits, nothing shipped yet), few units, distinct SKUs."""
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         pks = list(session.exec(select(Order.id).order_by(Order.id)))
     for pk in (p for p in pks if p not in exclude):
         view = context.packing.view(pk)
@@ -182,7 +182,7 @@ def test_a_whole_scan_session_by_keyboard(qtbot, station, window, clock, played,
     assert record.state is ShipmentState.SHIPPED
     assert record.details.tracking_numbers == ("1Z999AA10123456784",)
 
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         results = [s.result for s in session.exec(
             select(Scan).where(Scan.order_pk == pk).order_by(Scan.id))]
     assert results[0] == "opened" and "wrong_item" in results and "manual" in results
@@ -263,10 +263,10 @@ def test_moving_units_by_buttons_keyboard_and_drag(qtbot, station, window, clock
 def test_an_interruption_must_be_acknowledged(qtbot, station, window, sandbox):
     context, _ = station
     pk = open_plain_order(qtbot, window, context)
-    order_id = context.repos.orders.get(pk).snapshot.order_id
+    order_id = context.storage.repos.orders.get(pk).snapshot.order_id
     sandbox.control.advance_clock(minutes=2)
     sandbox.control.cancel_order(order_id)
-    with context.db.write() as session:  # read over a minute ago: shipping re-reads it
+    with context.storage.db.write() as session:  # read over a minute ago: shipping re-reads it
         session.execute(update(Order).where(Order.id == pk).values(
             last_read_at=datetime.now(UTC) - timedelta(minutes=5)))
 
@@ -314,7 +314,7 @@ def test_errors_are_messages_in_the_panel_not_crashes(qtbot, station, window):
 def test_store_text_is_plain_text(qtbot, station, window):
     context, _ = station
     pk = plain_order(context)
-    with context.db.write() as session:
+    with context.storage.db.write() as session:
         session.execute(text("UPDATE orders SET customer_name = '<b>Bold</b> <img src=x>' "
                              "WHERE id = :pk"), {"pk": pk})
     with qtbot.waitSignal(window.order_opened, timeout=5000):
@@ -331,7 +331,7 @@ def test_store_text_is_plain_text(qtbot, station, window):
 
 def test_station_and_packer_switch_in_one_step(qtbot, station, window, clock):
     context, _ = station
-    repo = StationRepository(context.db)
+    repo = StationRepository(context.storage.db)
     bar = window.station_bar
     bar.rename_station("Bench 3")
     assert repo.get(STATION_NAME_KEY) == "Bench 3"
@@ -361,7 +361,7 @@ def test_station_and_packer_switch_in_one_step(qtbot, station, window, clock):
     pk = plain_order(context)
     with qtbot.waitSignal(window.scan_handled, timeout=5000):
         window.scan(context.packing.begin(pk).shipments[0].shipment_name)
-    with context.db.read() as session:
+    with context.storage.db.read() as session:
         last = session.exec(select(Scan).order_by(Scan.id.desc())).first()
     assert (last.station, last.packer) == ("Bench 3", "Ana")
 

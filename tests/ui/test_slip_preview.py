@@ -278,7 +278,8 @@ def test_real_slips_from_the_sandbox(qtbot, runner, qsettings, tmp_path, ui_cont
 
     connect_and_sync(ui_context, sandbox)
     pk = next(p for p in range(1, 200)
-              if ui_context.repos.orders.get(p) and ui_context.packing.view(p).plan.shipments)
+              if ui_context.storage.repos.orders.get(p)
+              and ui_context.packing.view(p).plan.shipments)
     dialog = make_dialog(qtbot, ui_context.slips, runner, qsettings, tmp_path,
                          job=slip_job([SlipTarget(pk)], SlipOptions()))
     show_and_wait(qtbot, dialog)

@@ -40,7 +40,7 @@ def test_ui_code_reading_on_the_gui_thread_is_refused_but_a_worker_is_not(ui_con
     worker.start()
     worker.join()
     assert outcome == [None]
-    assert _read(ui_context.db) == 1  # a test's own setup reads freely
+    assert _read(ui_context.storage.db) == 1  # a test's own setup reads freely
 
 
 def test_a_job_run_inline_by_the_synchronous_runner_passes_the_guard(ui_context):

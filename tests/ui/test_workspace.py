@@ -72,13 +72,13 @@ def test_add_connection_sync_search_and_read_an_order(qtbot, ui_context, runner,
     # the last-sync line is read on the db pool, not the GUI thread
     qtbot.waitUntil(lambda: "Sandbox synced" in window.last_sync_label.text())
     window.select_view("view", "all")
-    qtbot.waitUntil(lambda: window.model.rowCount() == ui_context.repos.orders.count())
+    qtbot.waitUntil(lambda: window.model.rowCount() == ui_context.storage.repos.orders.count())
     qtbot.waitUntil(lambda: window.view_counts()[("view", "all")].endswith(
         f"({window.model.rowCount()})"))
 
     # Search: Ctrl+F focuses the box, typing re-queries after the debounce, Esc clears.
     pk = first_pk(ui_context, "special_instructions LIKE '%<%'")
-    order = ui_context.repos.orders.get(pk)
+    order = ui_context.storage.repos.orders.get(pk)
     everything = window.model.rowCount()
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.search_edit.hasFocus()
@@ -338,7 +338,7 @@ def test_startup_syncs_connections_whose_last_sync_is_older_than_their_interval(
     qtbot.waitUntil(lambda: window.sync.interval_ms(1) is not None)
     assert window.sync.running == set() and started == []
     window.close()
-    with ui_context.db.write() as session:
+    with ui_context.storage.db.write() as session:
         from sqlalchemy import text
         session.execute(text("UPDATE sync_runs SET finished_at = :t"),
                         {"t": (datetime.now(UTC) - timedelta(hours=1))
@@ -374,7 +374,7 @@ def test_import_from_a_date_fetches_older_orders(qtbot, ui_context, sync_runner,
     from app.ui.dialogs.import_from_date import ImportFromDateDialog
 
     connect_and_sync(ui_context, sandbox)
-    before = ui_context.repos.orders.count()
+    before = ui_context.storage.repos.orders.count()
     window = _window(qtbot, ui_context, sync_runner, qsettings)
     window.import_action.trigger()
     dialog = window.findChild(ImportFromDateDialog)
@@ -382,4 +382,4 @@ def test_import_from_a_date_fetches_older_orders(qtbot, ui_context, sync_runner,
     with qtbot.waitSignal(window.sync.sync_finished, timeout=20_000) as finished:
         dialog.accept()
     assert finished.args[0].kind == "manual"
-    assert ui_context.repos.orders.count() > before
+    assert ui_context.storage.repos.orders.count() > before

@@ -20,9 +20,9 @@ FEED = ("Item #;EAN;Name;Our price;Stock;Option: Size\n"
 @pytest.fixture
 def station(paths):
     context = build_context(paths)
-    connection = context.repos.connections.add(
+    connection = context.storage.repos.connections.add(
         ConnectionSettings(name="main", address="https://shop.example.com"))
-    context.repos.catalog.save(connection.id, [
+    context.storage.repos.catalog.save(connection.id, [
         ProductInfo(1, sku="MUG-1", name="Mug"),
         ProductInfo(2, sku="TEE", name="Tee", variants=(
             VariantInfo(21, sku="TEE-S", description="Size: S"),)),
