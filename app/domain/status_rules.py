@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -144,10 +144,7 @@ def order_views(status_view: StatusView, *, total_units: int, shipped_units: int
 
 
 def hold_active(reason: str, until: datetime | None, now: datetime) -> bool:
-    """A local hold counts while it has a reason and no release date, or one still ahead.
-    A time without a zone is UTC (SQLite keeps none)."""
-    if until is not None and until.tzinfo is None:
-        until = until.replace(tzinfo=UTC)
+    """A local hold counts while it has a reason and no release date, or one still ahead."""
     return bool(reason) and (until is None or until > now)
 
 

@@ -92,7 +92,6 @@ from app.services.outbox_rules import (
     KINDS,
     REFRESH_AFTER,
     STATUS_KINDS,
-    aware,
     due_chains,
     stop_reason,
 )
@@ -228,7 +227,7 @@ class OutboxService(OutboxDesk):
                 need[order.order_pk] = order.snapshot.order_id
         if not need:
             return ready
-        read_before = {pk: aware(cached[pk].last_read_at) for pk in need}
+        read_before = {pk: cached[pk].last_read_at for pk in need}
         try:
             self._refresh_orders(run.connection.id, list(need.values()))
         except StoreError as exc:
@@ -243,7 +242,7 @@ class OutboxService(OutboxDesk):
             pk = chain[0].order_pk
             if pk in need:
                 order = self._orders.get(pk)
-                if order is None or aware(order.last_read_at) <= read_before[pk]:
+                if order is None or order.last_read_at <= read_before[pk]:
                     self._finish(run, chain[0], FAILED, FAILED_NOW,
                                  f"The store did not return order {need[pk]} when it was read "
                                  "again (deleted in the store?).")
@@ -252,7 +251,7 @@ class OutboxService(OutboxDesk):
         return still
 
     def _needs_reread(self, order: CachedOrder, chain: list[OutboxItem], now: datetime) -> bool:
-        if now - aware(order.last_read_at) >= REFRESH_AFTER:
+        if now - order.last_read_at >= REFRESH_AFTER:
             return True
         for entry in chain:
             if entry.kind in STATUS_KINDS and entry.attempts > 0:

@@ -21,7 +21,7 @@ from app.domain.changes import Changes
 from app.errors import PackDeskError
 from app.services.changes import ChangeFeed
 from app.services.outbox_requests import Preview, preview
-from app.services.outbox_rules import KINDS, aware
+from app.services.outbox_rules import KINDS
 
 # The entry types and states the UI needs, without reaching into app.db itself.
 __all__ = ["BLOCKING", "OutboxDesk", "OutboxListing", "Preview"]
@@ -48,7 +48,7 @@ class OutboxDesk:
 
     def next_due(self) -> datetime | None:
         """When the next pending entry falls due (for the GUI's timer); None when none."""
-        return aware(self._outbox.next_due(KINDS))
+        return self._outbox.next_due(KINDS)
 
     # --- reading and resolving ----------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from app.db.repositories.shipments import ShipmentRecord
 from app.domain.connection_settings import TRACKING_URL_PRESETS, StatusInfo
 from app.domain.packing import ShipmentState
 from app.domain.tracking import carrier_key, detect_carrier
-from app.services.outbox_rules import KINDS, STATUS_KINDS, aware, stop_reason
+from app.services.outbox_rules import KINDS, STATUS_KINDS, stop_reason
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,6 @@ class Preview:
 
 
 def _iso(moment: datetime | None) -> str | None:
-    moment = aware(moment)
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else None
 
 

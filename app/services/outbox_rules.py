@@ -7,8 +7,7 @@ cancelled or declined the order, or another tool's shipments already cover the u
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
-from typing import overload
+from datetime import datetime, timedelta
 
 from app.db.repositories.orders import CachedOrder
 from app.db.repositories.outbox import PENDING, OutboxItem
@@ -23,17 +22,6 @@ STATUS_KINDS = ("status", "claim")
 REFRESH_AFTER = timedelta(seconds=60)
 BACKOFF_BASE = timedelta(seconds=15)
 BACKOFF_CAP = timedelta(minutes=15)
-
-
-@overload
-def aware(moment: datetime) -> datetime: ...
-@overload
-def aware(moment: datetime | None) -> datetime | None: ...
-def aware(moment: datetime | None) -> datetime | None:
-    """Stored datetimes read back naive from SQLite are UTC."""
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def stop_reason(kind: str, order: CachedOrder, statuses: dict[int, StatusInfo],
@@ -82,7 +70,7 @@ def due_chains(unfinished: list[OutboxItem], now: datetime) -> list[list[OutboxI
     for entries in by_order.values():
         chain = []
         for entry in entries:  # already in id order
-            due = entry.next_attempt_at is None or aware(entry.next_attempt_at) <= now
+            due = entry.next_attempt_at is None or entry.next_attempt_at <= now
             if entry.state != PENDING or not due:
                 break
             chain.append(entry)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from app.clock import Clock, utc_now
 from app.db.repositories.catalog import CatalogRepository
@@ -362,10 +362,7 @@ class PackingService:
         order = self._orders.get(order_pk)
         if order is None:
             raise PackingError("That order is not in the cache any more.")
-        last = order.last_read_at
-        if last.tzinfo is None:
-            last = last.replace(tzinfo=UTC)
-        if self._clock() - last < REFRESH_AFTER:
+        if self._clock() - order.last_read_at < REFRESH_AFTER:
             return
         try:
             self._refresh_order(order_pk)

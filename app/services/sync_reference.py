@@ -48,7 +48,7 @@ class ReferenceData:
         """Read them from the store when due (or forced); True when they were read."""
         client = self._clients.for_connection(connection)
         checkpoint = self._state.checkpoint(connection.id, "reference")
-        if not force and checkpoint and self._clock() - _aware(checkpoint.refreshed_at) \
+        if not force and checkpoint and self._clock() - checkpoint.refreshed_at \
                 < REFERENCE_MAX_AGE:
             return False
         statuses = [mapping.status_from_api(s) for s in client.get_all("/order_statuses")]
@@ -84,7 +84,3 @@ class ReferenceData:
         services += [mapping.shipping_service_from_api(raw, "custom")
                      for raw in client.get_all("/custom_shipping_methods")]
         return [s for s in services if s is not None]
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -3,7 +3,6 @@ that (start-up syncs those at once). Read on the db pool by the window's sync co
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC
 
 from app.clock import Clock, utc_now
 from app.db.repositories.connections import ConnectionRepository
@@ -36,8 +35,6 @@ class SyncSchedule:
         for cid, minutes in intervals.items():
             last = self._sync_state.last_success(cid)
             finished = last.finished_at if last else None
-            if finished is not None and finished.tzinfo is None:
-                finished = finished.replace(tzinfo=UTC)
             if finished is None or (now - finished).total_seconds() >= minutes * 60:
                 due.append(cid)
         return SyncPlan(intervals, tuple(due))

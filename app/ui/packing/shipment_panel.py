@@ -5,7 +5,7 @@ Store text (names, SKUs, options, notes) is data: table items and PlainText labe
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QPixmap
@@ -391,6 +391,4 @@ class ShipmentPanel(QFrame):
 
 
 def _local_time(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")

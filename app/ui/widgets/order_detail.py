@@ -339,8 +339,7 @@ class OrderDetailPane(QScrollArea):
             return ""
         until = order.hold_until
         if until is not None:
-            aware = until if until.tzinfo else until.replace(tzinfo=UTC)
-            if aware <= datetime.now(UTC):
+            if until <= datetime.now(UTC):
                 return self.tr("Hold expired %1: %2").replace("%1", _when(until)) \
                     .replace("%2", order.hold_reason)
             return self.tr("On hold until %1: %2").replace("%1", _when(until)) \
