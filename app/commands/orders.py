@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from app.clock import utc_now
 from app.commands.common import add_common, emit, open_context, parse_date
 from app.domain.status_rules import LIST_VIEWS
 from app.errors import ConfigurationError, UsageError
@@ -350,7 +351,7 @@ def order_queues(view, status) -> frozenset[str]:
 
     shipped, total = shipped_units(view.plan, view.lines)
     order = view.order
-    held = hold_active(order.hold_reason, order.hold_until, datetime.now(UTC))
+    held = hold_active(order.hold_reason, order.hold_until, utc_now())
     return order_views(status.view, total_units=total, shipped_units=shipped,
                        has_shipments=bool(view.shipments or order.snapshot.shipments),
                        partial_status=status.is_partially_shipped, held=held)

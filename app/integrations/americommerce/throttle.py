@@ -41,6 +41,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from app.clock import utc_now
+
 log = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 10.0
@@ -82,7 +84,7 @@ def parse_retry_after(value: str | None, *,
         return None
     if when.tzinfo is None:  # HTTP-dates are GMT; a missing zone means the same
         when = when.replace(tzinfo=UTC)
-    current = now() if now else datetime.now(UTC)
+    current = now() if now else utc_now()
     return max(0.0, (when - current).total_seconds())
 
 

@@ -6,7 +6,7 @@ QTableWidgetItem (never rendered as rich text), so a note "<img src=x>" shows as
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.clock import utc_now
 from app.domain.orders import remaining_to_ship, shipped_in_store
 from app.services.order_list import CachedOrder, OrderDetail
 from app.ui.images import ImageCache, placeholder
@@ -339,7 +340,7 @@ class OrderDetailPane(QScrollArea):
             return ""
         until = order.hold_until
         if until is not None:
-            if until <= datetime.now(UTC):
+            if until <= utc_now():
                 return self.tr("Hold expired %1: %2").replace("%1", _when(until)) \
                     .replace("%2", order.hold_reason)
             return self.tr("On hold until %1: %2").replace("%1", _when(until)) \
