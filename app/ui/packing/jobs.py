@@ -5,14 +5,14 @@ re-read the order from the store) and returns plain dataclasses; no Qt (house ru
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 from app.context import AppContext
 from app.domain.catalog import ProductInfo
 from app.domain.store_info import ShippingServiceInfo
 from app.domain.verification import DEFAULT_POLICY, VerificationPolicy
 from app.services.packing import PackingView
-from app.services.scanning import ScanOutcome
+from app.services.scanning import RoutedScan
 
 
 @dataclass(frozen=True)
@@ -47,24 +47,19 @@ def with_reference(context: AppContext, view: PackingView) -> PackingSnapshot:
 
 
 @dataclass(frozen=True)
-class ScanReply:
-    """What one scan did: verified/refused a unit, opened a shipment, or named nothing."""
+class ScanReply(RoutedScan):
+    """A routed scan, with what the window shows of the order it opened."""
 
-    value: str
-    outcome: ScanOutcome | None = None  # a unit check (verified, manual, wrong, over-scan)
-    view: PackingView | None = None  # the order after a unit check
-    opened: PackingSnapshot | None = None  # the scan opened this order
-    number: int | None = None  # the shipment the scan was for, or opened
-    unmatched: str = ""  # message when the value named nothing
+    snapshot: PackingSnapshot | None = None  # `opened` with its products and services
 
 
 def handle_scan(context: AppContext, order_pk: int | None, number: int | None,
                 value: str) -> ScanReply:
     """A scan, routed by the scan service (a unit of the open order, or what it opens)."""
     routed = context.scanning.handle(order_pk, number, value)
-    opened = with_reference(context, routed.opened) if routed.opened is not None else None
-    return ScanReply(routed.value, routed.outcome, routed.view, opened, routed.number,
-                     routed.unmatched)
+    snapshot = with_reference(context, routed.opened) if routed.opened is not None else None
+    return ScanReply(**{f.name: getattr(routed, f.name) for f in fields(routed)},
+                     snapshot=snapshot)
 
 
 def confirm(context: AppContext, order_pk: int, number: int, line_id: int) -> ScanReply:

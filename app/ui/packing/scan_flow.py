@@ -91,11 +91,11 @@ class ScanFlow(ShippingFlow):
         elif reply.unmatched:
             self._feedback(WRONG, self.tr("Not found: %s") % reply.value, reply.unmatched,
                            SOUND_WRONG)
-        elif reply.opened is not None:
-            self._show(reply.opened, reply.number, rebuild=True)
+        elif reply.snapshot is not None:
+            self._show(reply.snapshot, reply.number, rebuild=True)
             self._take_focus()
-            self.order_opened.emit(reply.opened.order_pk)
-            kind, title, detail = self._opened_text(reply.opened, reply.number)
+            self.order_opened.emit(reply.snapshot.order_pk)
+            kind, title, detail = self._opened_text(reply.snapshot, reply.number)
             self._feedback(kind, title, detail, SOUND_OK if kind == INFO else SOUND_OVER)
         elif reply.outcome is not None:
             self._unit_checked(reply)
