@@ -86,6 +86,7 @@ class Control(QObject):
                 "banner": packing.banner.text() if packing is not None else None,
                 "order_pk": packing.order_pk if packing is not None else None,
                 "active_number": packing.active_number if packing is not None else None,
+                "panels": len(packing.panels) if packing is not None else 0,
                 "rows": self.window.model.rowCount(),
                 "windows": [w.windowTitle() for w in QApplication.topLevelWidgets()
                             if w.isVisible()]}

@@ -56,6 +56,9 @@ def test_a_day_at_the_station(station, tmp_path):
     x.key("ctrl+End")
     x.key("ctrl+shift+n")
     wait_for(lambda: len(shipments(station, pk)) == 2, 10, "a second shipment")
+    # The split is written on the db pool and the window redraws from the change: a packer
+    # presses Alt+1 once the second shipment is on screen, not when it is in the database.
+    station.wait_state(lambda s: s["panels"] == 2, "two shipments shown")
 
     # Verify: every unit of shipment 1 by its SKU.
     x.key("alt+1")
